@@ -1,0 +1,77 @@
+/**
+ * Held-out loss: the text read as ONE stream from a zero state, every character predicting the
+ * next. Done in windows of up to 256 steps with the state carried between them (forward only, so
+ * the window length changes nothing but memory).
+ */
+
+import { forwardWindow } from './bptt';
+import { InputError } from './errors';
+import { softmaxCrossEntropy } from './loss';
+import { type Model } from './model';
+import { type Network } from './network';
+import { buildVocab, codePointLength, describeChar, encodeText, vocabIndex } from './text';
+import { Workspace } from './workspace';
+
+const EVAL_WINDOW = 256;
+
+/** Sum of the cross-entropies of ids[1..] given ids[..n-1], from a zero state. */
+export function streamLoss(net: Network, ids: Int32Array): { lossSum: number; count: number } {
+  const predictions = ids.length - 1;
+  if (predictions < 1) return { lossSum: 0, count: 0 };
+  const T = Math.min(EVAL_WINDOW, predictions);
+  let ws = new Workspace(net, 1, T);
+  ws.resetState();
+  let lossSum = 0;
+  for (let start = 0; start < predictions; start += T) {
+    const steps = Math.min(T, predictions - start);
+    if (steps !== ws.steps) {
+      // The last, shorter window: a workspace of its size, starting from the carried state.
+      const last = new Workspace(net, 1, steps);
+      ws.carryState();
+      for (let l = 0; l < ws.layers.length; l++) {
+        last.layers[l].hs.set(ws.layers[l].hs.subarray(0, net.H));
+        if (ws.layers[l].cs.length > 0) last.layers[l].cs.set(ws.layers[l].cs.subarray(0, net.H));
+      }
+      ws = last;
+    } else if (start > 0) {
+      ws.carryState();
+    }
+    ws.ids.set(ids.subarray(start, start + steps));
+    ws.targets.set(ids.subarray(start + 1, start + steps + 1));
+    forwardWindow(net, ws);
+    lossSum += softmaxCrossEntropy(ws.probs, null, ws.rowLoss, ws.targets, steps, net.V, 0);
+  }
+  return { lossSum, count: predictions };
+}
+
+export interface EvaluateResult { loss: number; bitsPerChar: number; perplexity: number; chars: number; skipped: number }
+
+/**
+ * Mean cross-entropy of the model on a text (nats), with bits per character and perplexity.
+ * `chars` counts the characters predicted (all but the first). Characters outside the model's
+ * vocabulary are refused, or with skipUnknown dropped (and counted in `skipped`).
+ */
+export function evaluateText(model: Model, text: string, opts: { skipUnknown?: boolean } = {}): EvaluateResult {
+  let kept = text;
+  let skipped = 0;
+  if (opts.skipUnknown) {
+    const index = vocabIndex(model.config.vocab);
+    const chars: string[] = [];
+    for (const ch of text) {
+      if (index.has(ch.codePointAt(0)!)) chars.push(ch);
+      else skipped++;
+    }
+    kept = chars.join('');
+  } else {
+    const unknown = buildVocab(text).filter((ch) => !model.config.vocab.includes(ch));
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, 5).map(describeChar).join(', ');
+      throw new InputError(`The text has ${unknown.length} character${unknown.length === 1 ? '' : 's'} the model does not know (${shown}${unknown.length > 5 ? ', ...' : ''}); use --skip-unknown to leave them out.`);
+    }
+  }
+  if (codePointLength(kept) < 2) throw new InputError('The text needs at least 2 known characters to evaluate (one to read, one to predict).');
+  const ids = encodeText(kept, model.config.vocab);
+  const { lossSum, count } = streamLoss(model.net, ids);
+  const loss = lossSum / count;
+  return { loss, bitsPerChar: loss / Math.LN2, perplexity: Math.exp(loss), chars: count, skipped };
+}

@@ -1,0 +1,91 @@
+/**
+ * The three optimizers, with exactly PyTorch's update rules (adam betas 0.9, 0.999; eps 1e-8 for
+ * adagrad and adam, as the golden README pins down):
+ *
+ *   sgd:      w -= lr * g
+ *   adagrad:  G += g^2;  w -= lr * g / (sqrt(G) + 1e-8)
+ *   adam:     m = 0.9 m + 0.1 g;  v = 0.999 v + 0.001 g^2;  t += 1
+ *             w -= lr * (m / (1 - 0.9^t)) / (sqrt(v / (1 - 0.999^t)) + 1e-8)
+ *
+ * Each runs as one loop over the flat parameter buffer, tensor by tensor only so that the size
+ * of each tensor's update (||Δw||) can be reported.
+ */
+
+import { type OptimizerKind } from './config';
+import { type FloatArray } from './kernels';
+import { type ParamLayout } from './params';
+
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const OPTIMIZER_EPS = 1e-8;
+
+/** Optimizer state over the flat parameter layout; slot names are those stored in checkpoints. */
+export interface OptimizerState {
+  readonly kind: OptimizerKind;
+  /** Adam's step counter (bias corrections); counts updates for the others too. */
+  t: number;
+  /** 'm' and 'v' (adam), 'sum' (adagrad), none (sgd); each as long as the parameter buffer. */
+  readonly slots: Map<string, Float32Array>;
+}
+
+export function slotNames(kind: OptimizerKind): string[] {
+  return kind === 'adam' ? ['m', 'v'] : kind === 'adagrad' ? ['sum'] : [];
+}
+
+export function createOptimizerState(kind: OptimizerKind, size: number): OptimizerState {
+  const slots = new Map<string, Float32Array>();
+  for (const name of slotNames(kind)) slots.set(name, new Float32Array(size));
+  return { kind, t: 0, slots };
+}
+
+/**
+ * Applies one update to params from grads. Returns, per tensor of the layout, the sum of squares
+ * of the change actually applied (for ||Δw||).
+ */
+export function optimizerStep(state: OptimizerState, params: FloatArray, grads: FloatArray, lr: number, layout: ParamLayout): Float64Array {
+  state.t += 1;
+  const updateSq = new Float64Array(layout.specs.length);
+  const t = state.t;
+  const m = state.slots.get('m');
+  const v = state.slots.get('v');
+  const sum = state.slots.get('sum');
+  const bc1 = 1 - Math.pow(ADAM_BETA1, t);
+  const bc2 = 1 - Math.pow(ADAM_BETA2, t);
+  for (let k = 0; k < layout.specs.length; k++) {
+    const start = layout.offsets[k];
+    const end = start + layout.specs[k].size;
+    let sq = 0;
+    if (state.kind === 'sgd') {
+      for (let i = start; i < end; i++) {
+        const old = params[i];
+        params[i] = old - lr * grads[i];
+        const d = params[i] - old;
+        sq += d * d;
+      }
+    } else if (state.kind === 'adagrad') {
+      const G = sum!;
+      for (let i = start; i < end; i++) {
+        const g = grads[i];
+        G[i] += g * g;
+        const old = params[i];
+        params[i] = old - (lr * g) / (Math.sqrt(G[i]) + OPTIMIZER_EPS);
+        const d = params[i] - old;
+        sq += d * d;
+      }
+    } else {
+      const M = m!;
+      const Vs = v!;
+      for (let i = start; i < end; i++) {
+        const g = grads[i];
+        M[i] = ADAM_BETA1 * M[i] + (1 - ADAM_BETA1) * g;
+        Vs[i] = ADAM_BETA2 * Vs[i] + (1 - ADAM_BETA2) * g * g;
+        const old = params[i];
+        params[i] = old - (lr * (M[i] / bc1)) / (Math.sqrt(Vs[i] / bc2) + OPTIMIZER_EPS);
+        const d = params[i] - old;
+        sq += d * d;
+      }
+    }
+    updateSq[k] = sq;
+  }
+  return updateSq;
+}

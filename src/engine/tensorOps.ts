@@ -1,0 +1,30 @@
+/** Small element-wise helpers the cells and the trainer share. */
+
+import { type FloatArray } from './kernels';
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** dst[dOff + j] += sum over r < rows of src[sOff + r*cols + j]: a bias gradient summed over steps and streams. */
+export function addColumnSums(dst: FloatArray, dOff: number, src: FloatArray, sOff: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = sOff + r * cols;
+    for (let j = 0; j < cols; j++) dst[dOff + j] += src[o + j];
+  }
+}
+
+/** Copies a bias vector into every row of a [rows, cols] block (the starting value before products add into it). */
+export function fillRows(dst: FloatArray, dOff: number, bias: FloatArray, bOff: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = dOff + r * cols;
+    for (let j = 0; j < cols; j++) dst[o + j] = bias[bOff + j];
+  }
+}
+
+/** Sum of squares of a[off .. off+n), in double precision. */
+export function sumSquares(a: ArrayLike<number>, off: number, n: number): number {
+  let s = 0;
+  for (let i = off; i < off + n; i++) s += a[i] * a[i];
+  return s;
+}

@@ -1,0 +1,147 @@
+/**
+ * Recording a trace (layout in traceLayout.ts): one window of one stream, replayed with the
+ * current weights on its own workspace (B = 1), so ordinary training steps never pay for it.
+ *
+ *  - forward: h_t, c_t, gates, probabilities and per-step losses;
+ *  - backward of the window's mean loss: dL/dh_t, dL/dc_t and each tensor's gradient norm;
+ *  - itemized gradients (RNNbow): T more backward passes, one per loss term L_t / T, giving
+ *    ||d(L_t/T)/dh_k|| for every k <= t: how much each later prediction's error reaches back to
+ *    step k. Summed as vectors over t they are dL/dh_k;
+ *  - ||dh_t/dh_{t-1}||: the step Jacobian's largest singular value by power iteration, warm
+ *    started from the previous step's singular vector.
+ */
+
+import { backwardWindow, forwardWindow, windowLoss } from './bptt';
+import { gateCount } from './config';
+import { stepJacobian } from './jacobian';
+import { type FloatArray } from './kernels';
+import { type Network } from './network';
+import { allocLike } from './params';
+import { powerIteration } from './spectral';
+import { sumSquares } from './tensorOps';
+import { TRACE_VERSION, traceLayout, type Trace } from './traceLayout';
+import { Workspace } from './workspace';
+
+export interface TraceWindow {
+  /** x_0 .. x_{T-1} and y_0 .. y_{T-1}. */
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+  /** Starting state per layer, H values each (c0 only for LSTM). */
+  readonly h0: readonly ArrayLike<number>[];
+  readonly c0: readonly ArrayLike<number>[];
+  readonly trainingStep: number;
+  readonly stream: number;
+  readonly position: number;
+  readonly carriedState: boolean;
+}
+
+export function recordTrace(net: Network, w: TraceWindow): Trace {
+  const { config, H, V } = net;
+  const L = config.layers;
+  const T = w.inputs.length;
+  const G = gateCount(config.cell);
+  const lstm = config.cell === 'lstm';
+  const P = net.layout.specs.length;
+  const layout = traceLayout({ cell: config.cell, layers: L, hidden: H, vocabSize: V, steps: T, paramCount: P });
+  const data = new Float32Array(layout.total);
+  const at = layout.offset;
+
+  const ws = new Workspace(net, 1, T);
+  ws.ids.set(w.inputs);
+  ws.targets.set(w.targets);
+  for (let l = 0; l < L; l++) {
+    ws.layers[l].hs.set(w.h0[l]);
+    data.set(w.h0[l], at.h0 + l * H);
+    if (lstm) {
+      ws.layers[l].cs.set(w.c0[l]);
+      data.set(w.c0[l], at.c0 + l * H);
+    }
+  }
+  forwardWindow(net, ws);
+  const lossSum = windowLoss(net, ws, 1 / T);
+  for (let l = 0; l < L; l++) {
+    const lb = ws.layers[l];
+    data.set(lb.hs.subarray(H, (T + 1) * H), at.h + l * T * H);
+    if (lstm) data.set(lb.cs.subarray(H, (T + 1) * H), at.c + l * T * H);
+    // acts rows are [G, H] per step: exactly the trace's gate layout.
+    data.set(lb.acts, at.gates + l * T * G * H);
+  }
+  data.set(ws.probs, at.probs);
+  data.set(ws.rowLoss, at.loss);
+
+  const grads = allocLike(net.params, net.layout.total);
+  backwardWindow(net, ws, grads);
+  for (let l = 0; l < L; l++) {
+    data.set(ws.layers[l].dH, at.dh + l * T * H);
+    if (lstm) data.set(ws.layers[l].dC, at.dc + l * T * H);
+  }
+  for (let k = 0; k < P; k++) data[at.gradNorms + k] = Math.sqrt(sumSquares(grads, net.layout.offsets[k], net.layout.specs[k].size));
+
+  recordJacobianNorms(net, ws, data, at.jacobian);
+  recordItemized(net, ws, data, at.itemized);
+
+  const ids = new Int32Array(2 * T);
+  ids.set(w.inputs);
+  ids.set(w.targets, T);
+  return {
+    header: {
+      version: TRACE_VERSION,
+      cell: config.cell,
+      layers: L,
+      hidden: H,
+      vocab: [...config.vocab],
+      steps: T,
+      trainingStep: w.trainingStep,
+      stream: w.stream,
+      position: w.position,
+      carriedState: w.carriedState,
+      gruResetAfter: config.gruResetAfter,
+      paramNames: net.layout.specs.map((s) => s.name),
+      meanLoss: lossSum / T,
+    },
+    ids,
+    data,
+  };
+}
+
+/** ||dh_t/dh_{t-1}|| per layer and step (needs the forward activations in ws). */
+function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, offset: number): void {
+  const T = ws.steps;
+  for (let l = 0; l < net.config.layers; l++) {
+    let start: Float64Array | undefined;
+    for (let t = 0; t < T; t++) {
+      const J = stepJacobian(net, ws, l, t);
+      const { sigma, vector } = powerIteration(J.jvp, J.vjp, net.H, net.H, { start, maxIterations: 300, tolerance: 1e-7 });
+      data[offset + l * T + t] = sigma;
+      start = vector;
+    }
+  }
+}
+
+/**
+ * Backpropagates only the loss term L_t / T (after forwardWindow and windowLoss have left the
+ * probabilities in ws.probs): dLogits is (p_t - onehot(y_t)) / T in row t and zero elsewhere.
+ * Afterwards each layer's dH holds d(L_t/T)/dh_k for every step k (zero for k > t).
+ */
+export function backwardSingleLoss(net: Network, ws: Workspace, t: number): void {
+  const V = net.V;
+  const T = ws.steps;
+  const probs: FloatArray = ws.probs;
+  ws.dLogits.fill(0);
+  for (let v = 0; v < V; v++) ws.dLogits[t * V + v] = probs[t * V + v] / T;
+  ws.dLogits[t * V + ws.targets[t]] -= 1 / T;
+  backwardWindow(net, ws, null);
+}
+
+/** The itemized section: row t holds ||d(L_t/T)/dh_k|| for k <= t. */
+function recordItemized(net: Network, ws: Workspace, data: Float32Array, offset: number): void {
+  const H = net.H;
+  const T = ws.steps;
+  for (let t = 0; t < T; t++) {
+    backwardSingleLoss(net, ws, t);
+    for (let l = 0; l < net.config.layers; l++) {
+      const dH = ws.layers[l].dH;
+      for (let k = 0; k <= t; k++) data[offset + (l * T + t) * T + k] = Math.sqrt(sumSquares(dH, k * H, H));
+    }
+  }
+}
