@@ -5,6 +5,8 @@ import { decodeCheckpoint, encodeCheckpoint, OPTIMIZER_SLOTS } from '../../src/e
 import { type CheckpointData, type ResumeState } from '../../src/engine/checkpointData';
 import { DEFAULT_SETTINGS, parameterSpecs, type CellType, type ModelConfig, type OptimizerKind } from '../../src/engine/config';
 import { InputError } from '../../src/engine/errors';
+import { evaluateText } from '../../src/engine/evaluate';
+import { Model } from '../../src/engine/model';
 import { readSafetensors, writeSafetensors, type NamedTensor } from '../../src/engine/safetensors';
 
 const GOLDEN = '/work/shared/golden';
@@ -82,6 +84,16 @@ describe('checkpoint', () => {
       for (const [name, t] of Object.entries(json.weights) as [string, { data: number[] }][]) {
         assert.deepEqual(ckpt.weights.get(name), Float32Array.from(t.data), `${f} ${name}`);
       }
+    }
+  });
+
+  it('gives the golden loss when the loaded checkpoint runs over the golden text', () => {
+    for (const f of readdirSync(GOLDEN).filter((n) => n.endsWith('.safetensors'))) {
+      const json = JSON.parse(readFileSync(join(GOLDEN, f.replace('.safetensors', '.json')), 'utf8'));
+      if (json.kind !== 'forward') continue;
+      const model = Model.fromCheckpoint(decodeCheckpoint(readFileSync(join(GOLDEN, f))));
+      const { loss } = evaluateText(model, json.text);
+      assert.ok(Math.abs(loss - json.expected.loss) <= 1e-5 * json.expected.loss, `${f}: ${loss} vs ${json.expected.loss}`);
     }
   });
 

@@ -1,0 +1,75 @@
+/**
+ * Command-line parsing on top of Node's own `util.parseArgs`, turning its exceptions and every
+ * out-of-range number into a UsageError with one line that names the flag.
+ */
+
+import { parseArgs } from 'node:util';
+import { UsageError } from './usageError';
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}
+
+/** Parses argv strictly against the flags; `--help` is always accepted. */
+export function parseCommandArgs(argv: readonly string[], flags: FlagSpec, positionals: { min: number; max: number; names: string }): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...flags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    // parseArgs' messages are clear sentences, sometimes on several lines (with a hint); join them.
+    throw new UsageError(String((e as Error).message).split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (!values.help) {
+    const n = parsed.positionals.length;
+    if (n < positionals.min) throw new UsageError(`missing ${positionals.names}`);
+    if (n > positionals.max) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])}`);
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+export interface NumberBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
+/** The flag's value as a number within bounds, or undefined when the flag is absent. */
+export function numberFlag(values: ParsedArgs['values'], flag: string, bounds: NumberBounds): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const value = text === '' ? Number.NaN : Number(text);
+  const kind = bounds.integer ? 'a whole number' : 'a number';
+  if (!Number.isFinite(value) || (bounds.integer && !Number.isInteger(value)) || value < bounds.min || value > bounds.max) {
+    throw new UsageError(`--${flag} must be ${kind} from ${bounds.min} to ${bounds.max} (got ${JSON.stringify(String(raw))})`);
+  }
+  return value;
+}
+
+/** The flag's value as a boolean written `true`/`false` (also yes/no, 1/0). */
+export function booleanText(values: ParsedArgs['values'], flag: string): boolean | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim().toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(text)) return true;
+  if (['false', 'no', '0', 'off'].includes(text)) return false;
+  throw new UsageError(`--${flag} must be true or false (got ${JSON.stringify(String(raw))})`);
+}
+
+/** The flag's value when it must be one of a few words. */
+export function choiceFlag<T extends string>(values: ParsedArgs['values'], flag: string, choices: readonly T[]): T | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim().toLowerCase();
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(String(raw))})`);
+  return text as T;
+}
+
+export function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {
+  const raw = values[flag];
+  return raw === undefined ? undefined : String(raw);
+}

@@ -1,0 +1,34 @@
+/** `rnn-lens eval CKPT FILE`: how well a model predicts a text, in the usual units. */
+
+import { evaluateText } from '../engine/evaluate';
+import { Model } from '../engine/model';
+import { parseCommandArgs } from './args';
+import { readCheckpointFile, readTextFile } from './files';
+import { EVAL_HELP } from './help';
+import { EXIT_OK, type CliIo } from './io';
+
+export async function runEval(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    json: { type: 'boolean' },
+    'skip-unknown': { type: 'boolean' },
+  }, { min: 2, max: 2, names: 'CKPT and FILE (a checkpoint and the text to evaluate it on)' });
+  if (values.help) {
+    io.stdout(EVAL_HELP);
+    return EXIT_OK;
+  }
+  const [ckptPath, textPath] = positionals;
+  const model = Model.fromCheckpoint(readCheckpointFile(ckptPath, io.cwd));
+  const text = readTextFile(textPath, io.cwd);
+  const r = evaluateText(model, text, { skipUnknown: Boolean(values['skip-unknown']) });
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ loss: r.loss, bitsPerChar: r.bitsPerChar, perplexity: r.perplexity, chars: r.chars, skipped: r.skipped })}\n`);
+  } else {
+    io.stdout(
+      `loss         ${r.loss.toFixed(4)} nats/char\n` +
+      `bits/char    ${r.bitsPerChar.toFixed(4)}\n` +
+      `perplexity   ${r.perplexity.toFixed(3)}\n` +
+      `predictions  ${r.chars.toLocaleString('en-US')}${r.skipped > 0 ? ` (${r.skipped.toLocaleString('en-US')} unknown characters skipped)` : ''}\n`,
+    );
+  }
+  return EXIT_OK;
+}
