@@ -1,0 +1,111 @@
+/**
+ * The training panel's host side: creates (or revives) the webview panel, gives it the strict-CSP
+ * HTML, and carries typed messages both ways. Messages posted before the page says `ready`, or
+ * while it is hidden, are not queued: the latest of each type is kept and delivered once when the
+ * page is ready again (with retainContextWhenHidden off, a hidden page is destroyed and reloads).
+ */
+
+import * as vscode from 'vscode';
+import { type HostToWebview, type WebviewToHost, LatestMessages, parseWebviewToHost } from '../protocol/webview';
+import { buildWebviewHtml } from './webviewHtml';
+
+export class TrainingPanel {
+  static readonly viewType = 'rnnLens.trainingPanel';
+  static current: TrainingPanel | undefined;
+
+  private readonly latest = new LatestMessages();
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly messageEmitter = new vscode.EventEmitter<WebviewToHost>();
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  /** Every valid message from the page, including `ready` (after the buffered state was delivered). */
+  readonly onDidReceiveMessage: vscode.Event<WebviewToHost> = this.messageEmitter.event;
+  readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
+
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = html(panel.webview, extensionUri, 'panel', 'RNN Lens training');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState(() => {
+        // A hidden page is torn down; it will say `ready` again when it comes back.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.disposed()),
+    );
+  }
+
+  static createOrShow(extensionUri: vscode.Uri, column: vscode.ViewColumn): TrainingPanel {
+    if (TrainingPanel.current) {
+      TrainingPanel.current.panel.reveal(column, true);
+      return TrainingPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(TrainingPanel.viewType, 'RNN Lens', { viewColumn: column, preserveFocus: true }, {
+      ...webviewOptions(extensionUri),
+      retainContextWhenHidden: false,
+    });
+    TrainingPanel.current = new TrainingPanel(panel, extensionUri);
+    return TrainingPanel.current;
+  }
+
+  /** Brings the panel back after a window reload (VS Code keeps its setState state; the session re-sends data). */
+  static registerSerializer(extensionUri: vscode.Uri, onRestored: (p: TrainingPanel) => void): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
+        TrainingPanel.current?.dispose();
+        TrainingPanel.current = new TrainingPanel(panel, extensionUri);
+        onRestored(TrainingPanel.current);
+      },
+    });
+  }
+
+  post(message: HostToWebview): void {
+    this.latest.put(message);
+    if (this.ready && this.panel.visible) void this.panel.webview.postMessage(message);
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewToHost(raw);
+    if (!message) return;
+    if (message.type === 'ready') {
+      this.ready = true;
+      for (const m of this.latest.all()) void this.panel.webview.postMessage(m);
+    }
+    this.messageEmitter.fire(message);
+  }
+
+  private disposed(): void {
+    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
+    this.disposeEmitter.fire();
+    for (const d of this.disposables) d.dispose();
+    this.messageEmitter.dispose();
+    this.disposeEmitter.dispose();
+  }
+}
+
+/** Scripts on; resources only from the built webview folder and media/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** The page for one of the two bundles (`panel` or `gradient`): its script and its CSS, vis-network's first when bundled. */
+export function html(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'panel' | 'gradient', title: string): string {
+  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+  return buildWebviewHtml({
+    cspSource: webview.cspSource,
+    title,
+    scriptUri: asset(`${bundle}.js`),
+    styleUris: [asset(`${bundle}.css`)],
+  });
+}

@@ -1,0 +1,285 @@
+/**
+ * The messages between the extension host and the two webviews (training panel and Gradient
+ * Flow view). Both directions are discriminated unions on `type`, and both receivers validate
+ * at runtime: a closed set of types, finite numbers, capped strings. Anything else is ignored
+ * (the parse functions return null) rather than trusted, because a webview is a browser page and
+ * the host should not believe it blindly, and the webview should not render what it cannot check.
+ *
+ * No `vscode`, no DOM, no Node built-ins: the host, the webviews and plain-Node tests share it.
+ */
+
+import { type TrainSettings, type CellType, CELL_TYPES, OPTIMIZER_KINDS, validateSettings } from '../engine/config';
+import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from '../engine/traceLayout';
+
+// ---------------------------------------------------------------------------------------------
+// Host -> webview
+
+export interface SessionInfo {
+  /** The training file's name as shown to the user (a base name, not a path). */
+  readonly fileName: string;
+  readonly cell: CellType;
+  readonly hidden: number;
+  readonly layers: number;
+  readonly vocabSize: number;
+  readonly paramCount: number;
+  readonly settings: TrainSettings;
+}
+
+export type TrainingState = 'training' | 'paused' | 'stopped' | 'failed';
+export const TRAINING_STATES: readonly TrainingState[] = ['training', 'paused', 'stopped', 'failed'];
+
+export interface ProgressInfo {
+  readonly step: number;
+  readonly loss: number;
+  readonly valLoss: number | null;
+  readonly charsPerSec: number;
+  readonly state: TrainingState;
+}
+
+export interface TensorStats {
+  readonly name: string;
+  readonly gradNorm: number;
+  readonly weightNorm: number;
+  readonly updateNorm: number;
+}
+
+export interface StatsInfo {
+  readonly step: number;
+  readonly tensors: readonly TensorStats[];
+  /** Global gradient norm before clipping (may be Infinity/NaN when the step went non-finite: see `nonFinite`). */
+  readonly gradNorm: number;
+  /** The factor clipping multiplied the gradient by (1 when not clipped). */
+  readonly clipScale: number;
+  /** Largest singular value of each layer's W_hh (power iteration), one per layer. */
+  readonly spectralNorms: readonly number[];
+  /** Optional: true when this step saw a NaN or infinite gradient. */
+  readonly nonFinite?: boolean;
+  /** Optional: fraction of gate activations below 0.1 or above 0.9, [layer][gate] in traceGateNames order. */
+  readonly gateSaturation?: readonly (readonly number[])[];
+}
+
+export type CursorDirection = 'forward' | 'backward';
+
+export type HostToWebview =
+  | { readonly type: 'session'; readonly session: SessionInfo }
+  | { readonly type: 'progress'; readonly progress: ProgressInfo }
+  | { readonly type: 'stats'; readonly stats: StatsInfo }
+  | { readonly type: 'trace'; readonly header: TraceHeader; readonly ids: Int32Array; readonly data: Float32Array }
+  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection }
+  | { readonly type: 'sample'; readonly text: string }
+  | { readonly type: 'selection'; readonly layer: number; readonly unit: number };
+
+export type HostToWebviewType = HostToWebview['type'];
+export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'cursor', 'sample', 'selection'];
+
+// ---------------------------------------------------------------------------------------------
+// Webview -> host
+
+export type PanelAction = 'play' | 'pause' | 'step' | 'stop';
+export const PANEL_ACTIONS: readonly PanelAction[] = ['play', 'pause', 'step', 'stop'];
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'action'; readonly action: PanelAction }
+  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection }
+  | { readonly type: 'selectUnit'; readonly layer: number; readonly unit: number };
+
+export type WebviewToHostType = WebviewToHost['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Longest string accepted in a message (a sample of generated text, a file name). */
+export const MAX_STRING = 20_000;
+export const MAX_FILE_NAME = 1_000;
+/** Parameter tensors per stats message (4 per layer x 4 layers + decoder leaves room). */
+export const MAX_TENSORS = 64;
+/** A vocabulary entry is one code point: at most 2 UTF-16 units. */
+const MAX_VOCAB_ENTRY = 2;
+export const MAX_VOCAB = 65_536;
+
+// ---------------------------------------------------------------------------------------------
+// Small guards
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+/**
+ * Gradient norms and losses may legitimately be Infinity or NaN (that is what the views flag), so
+ * only the type is checked. VS Code carries webview messages as JSON, where NaN and Infinity
+ * become null: those arrive as null and are read back as NaN by `num`.
+ */
+const isNumberOrNonFinite = (v: unknown): v is number => typeof v === 'number' || v === null;
+const num = (v: number | null): number => (v === null ? NaN : v);
+const oneOf = <T extends string>(v: unknown, set: readonly T[]): v is T => typeof v === 'string' && (set as readonly string[]).includes(v);
+
+function parseSession(v: unknown): SessionInfo | null {
+  if (!isObj(v)) return null;
+  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings } = v;
+  if (!isStr(fileName, MAX_FILE_NAME) || !oneOf(cell, CELL_TYPES)) return null;
+  if (!isInt(hidden, 1, 4096) || !isInt(layers, 1, 4) || !isInt(vocabSize, 1, MAX_VOCAB) || !isInt(paramCount, 0, 2 ** 40)) return null;
+  if (!isObj(settings) || !oneOf(settings.cell, CELL_TYPES) || !oneOf(settings.optimizer, OPTIMIZER_KINDS)) return null;
+  if (validateSettings(settings as unknown as TrainSettings).length > 0) return null;
+  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings };
+}
+
+function parseProgress(v: unknown): ProgressInfo | null {
+  if (!isObj(v)) return null;
+  const { step, loss, valLoss, charsPerSec, state } = v;
+  if (!isInt(step, 0, Number.MAX_SAFE_INTEGER) || !isNumberOrNonFinite(loss) || !isFiniteNum(charsPerSec) || !oneOf(state, TRAINING_STATES)) return null;
+  if (valLoss !== null && typeof valLoss !== 'number') return null;
+  return { step, loss: num(loss), valLoss: valLoss === null ? null : num(valLoss), charsPerSec, state };
+}
+
+function parseStats(v: unknown): StatsInfo | null {
+  if (!isObj(v)) return null;
+  const { step, tensors, gradNorm, clipScale, spectralNorms, nonFinite, gateSaturation } = v;
+  if (!isInt(step, 0, Number.MAX_SAFE_INTEGER) || !isNumberOrNonFinite(gradNorm) || !isNumberOrNonFinite(clipScale)) return null;
+  if (!Array.isArray(tensors) || tensors.length > MAX_TENSORS) return null;
+  const parsed: TensorStats[] = [];
+  for (const t of tensors) {
+    if (!isObj(t) || !isStr(t.name, 200) || !isNumberOrNonFinite(t.gradNorm) || !isNumberOrNonFinite(t.weightNorm) || !isNumberOrNonFinite(t.updateNorm)) return null;
+    parsed.push({ name: t.name, gradNorm: num(t.gradNorm), weightNorm: num(t.weightNorm), updateNorm: num(t.updateNorm) });
+  }
+  if (!Array.isArray(spectralNorms) || spectralNorms.length > 4 || !spectralNorms.every(isNumberOrNonFinite)) return null;
+  if (nonFinite !== undefined && typeof nonFinite !== 'boolean') return null;
+  let saturation: number[][] | undefined;
+  if (gateSaturation !== undefined) {
+    if (!Array.isArray(gateSaturation) || gateSaturation.length > 4) return null;
+    saturation = [];
+    for (const row of gateSaturation) {
+      if (!Array.isArray(row) || row.length > 4 || !row.every((x) => isFiniteNum(x) && x >= 0 && x <= 1)) return null;
+      saturation.push(row as number[]);
+    }
+  }
+  return {
+    step, tensors: parsed, gradNorm: num(gradNorm), clipScale: num(clipScale), spectralNorms: (spectralNorms as (number | null)[]).map(num),
+    ...(nonFinite !== undefined ? { nonFinite } : {}),
+    ...(saturation ? { gateSaturation: saturation } : {}),
+  };
+}
+
+/** Typed arrays may arrive as themselves, or (through some structured-clone paths) as an ArrayBuffer. */
+function asInt32(v: unknown): Int32Array | null {
+  if (v instanceof Int32Array) return v;
+  if (v instanceof ArrayBuffer && v.byteLength % 4 === 0) return new Int32Array(v);
+  return null;
+}
+function asFloat32(v: unknown): Float32Array | null {
+  if (v instanceof Float32Array) return v;
+  if (v instanceof ArrayBuffer && v.byteLength % 4 === 0) return new Float32Array(v);
+  return null;
+}
+
+function parseTraceHeader(v: unknown): TraceHeader | null {
+  if (!isObj(v) || v.version !== TRACE_VERSION || !oneOf(v.cell, CELL_TYPES)) return null;
+  const { layers, hidden, vocab, steps, trainingStep, stream, position, carriedState, gruResetAfter, paramNames, meanLoss } = v;
+  if (!isInt(layers, 1, 4) || !isInt(hidden, 1, 4096) || !isInt(steps, 1, 4096)) return null;
+  if (!isInt(trainingStep, 0, Number.MAX_SAFE_INTEGER) || !isInt(stream, 0, 1 << 20) || !isInt(position, 0, Number.MAX_SAFE_INTEGER)) return null;
+  if (typeof carriedState !== 'boolean' || typeof gruResetAfter !== 'boolean' || !isNumberOrNonFinite(meanLoss)) return null;
+  if (!Array.isArray(vocab) || vocab.length > MAX_VOCAB || !vocab.every((c) => isStr(c, MAX_VOCAB_ENTRY) && c.length > 0)) return null;
+  if (!Array.isArray(paramNames) || paramNames.length > MAX_TENSORS || !paramNames.every((n) => isStr(n, 200))) return null;
+  return {
+    version: TRACE_VERSION, cell: v.cell, layers, hidden, vocab: vocab as string[], steps, trainingStep, stream, position,
+    carriedState, gruResetAfter, paramNames: paramNames as string[], meanLoss: num(meanLoss),
+  };
+}
+
+/** A trace message's parts as a Trace, or null when any part is malformed or the sizes disagree. */
+export function parseTrace(header: unknown, ids: unknown, data: unknown): Trace | null {
+  const h = parseTraceHeader(header);
+  const i = asInt32(ids);
+  const d = asFloat32(data);
+  if (!h || !i || !d) return null;
+  const trace: Trace = { header: h, ids: i, data: d };
+  return checkTrace(trace) === null ? trace : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two validators
+
+/** The webview's check of what the host sent. Returns the message as typed, or null to ignore it. */
+export function parseHostToWebview(v: unknown): HostToWebview | null {
+  if (!isObj(v)) return null;
+  switch (v.type) {
+    case 'session': {
+      const session = parseSession(v.session);
+      return session && { type: 'session', session };
+    }
+    case 'progress': {
+      const progress = parseProgress(v.progress);
+      return progress && { type: 'progress', progress };
+    }
+    case 'stats': {
+      const stats = parseStats(v.stats);
+      return stats && { type: 'stats', stats };
+    }
+    case 'trace': {
+      const trace = parseTrace(v.header, v.ids, v.data);
+      return trace && { type: 'trace', header: trace.header, ids: trace.ids, data: trace.data };
+    }
+    case 'cursor':
+      return isInt(v.t, 0, 4095) && oneOf(v.direction, ['forward', 'backward'] as const) ? { type: 'cursor', t: v.t, direction: v.direction } : null;
+    case 'sample':
+      return isStr(v.text, MAX_STRING) ? { type: 'sample', text: v.text } : null;
+    case 'selection':
+      return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
+    default:
+      return null;
+  }
+}
+
+/** The host's check of what a webview sent. Returns the message as typed, or null to ignore it. */
+export function parseWebviewToHost(v: unknown): WebviewToHost | null {
+  if (!isObj(v)) return null;
+  switch (v.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'action':
+      return oneOf(v.action, PANEL_ACTIONS) ? { type: 'action', action: v.action } : null;
+    case 'cursor':
+      return isInt(v.t, 0, 4095) && oneOf(v.direction, ['forward', 'backward'] as const) ? { type: 'cursor', t: v.t, direction: v.direction } : null;
+    case 'selectUnit':
+      return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selectUnit', layer: v.layer, unit: v.unit } : null;
+    default:
+      return null;
+  }
+}
+
+/** A trace as the message that carries it to a webview. */
+export function traceMessage(trace: Trace): HostToWebview {
+  return { type: 'trace', header: trace.header, ids: trace.ids, data: trace.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keep-the-latest buffer (host side)
+
+/** The order a reloaded webview is brought up to date in: context first, then data, then the cursor on it. */
+const REPLAY_ORDER: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'selection', 'cursor', 'sample'];
+
+/**
+ * The latest message of each type, so a webview that was hidden (and, with
+ * retainContextWhenHidden off, destroyed) or not yet ready receives the current state, once,
+ * instead of a backlog. Live updates never pile up: a newer message of a type replaces the older.
+ */
+export class LatestMessages {
+  private readonly latest = new Map<HostToWebviewType, HostToWebview>();
+
+  put(message: HostToWebview): void {
+    this.latest.set(message.type, message);
+  }
+
+  /** Everything held, in replay order. */
+  all(): HostToWebview[] {
+    return REPLAY_ORDER.flatMap((t) => {
+      const m = this.latest.get(t);
+      return m ? [m] : [];
+    });
+  }
+
+  clear(): void {
+    this.latest.clear();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The Gradient Flow view in headless Chromium, under the real CSP, fed recorded engine traces
+ * and stats messages.
+ */
+
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { startHarness, sessionFor, SCREENSHOTS, type Harness, type WebviewPage } from './harness';
+import { loadTrace } from '../fixtures/traces/traceFile';
+import { TraceData, layerHorizon } from '../../webview/shared/traceData';
+import { type PageElement } from './pageGlobals';
+
+describe('gradient flow webview (Chromium)', function () {
+  let h: Harness;
+  before(async () => { h = await startHarness(); });
+  after(async () => { await h?.close(); });
+
+  async function openWith(name: string): Promise<{ p: WebviewPage; d: TraceData }> {
+    const trace = loadTrace(name);
+    const p = await h.open('gradient', { width: 520, height: 900 });
+    await p.setTheme('light');
+    await p.send(sessionFor(trace));
+    for (let step = 1; step <= 40; step++) {
+      const gradNorm = step === 30 ? 12.5 : 2 / Math.sqrt(step);
+      await p.send({
+        type: 'stats',
+        stats: {
+          step, gradNorm, clipScale: step === 30 ? 5 / 12.5 : 1, spectralNorms: Array.from({ length: trace.header.layers }, (_, l) => 0.9 + 0.01 * step + 0.1 * l),
+          tensors: trace.header.paramNames.map((name, i) => ({ name, gradNorm: gradNorm / (i + 1), weightNorm: 3 + i, updateNorm: 0.002 * (i + 1) })),
+          ...(step === 35 ? { nonFinite: true } : {}),
+        },
+      });
+    }
+    await p.sendTrace(trace);
+    await p.settle();
+    return { p, d: new TraceData(trace) };
+  }
+
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    it(`${cell}: shows the trace's gradient norms and Jacobians, follows the cursor, no CSP violations`, async () => {
+      const { p, d } = await openWith(`${cell}-english`);
+      const cells = await p.page.locator('#norms-table td').evaluateAll((tds) => tds.map((node) => { const td = node as unknown as PageElement; return { kind: td.dataset.kind, layer: Number(td.dataset.layer), value: Number(td.dataset.value), t: Number(td.parentElement?.dataset.t) }; }));
+      const kinds = d.isLstm ? 3 : 2;
+      assert.equal(cells.length, d.T * d.L * kinds);
+      for (const c of cells) {
+        const expected = c.kind === 'dh' ? d.dhNorms[c.layer * d.T + c.t] : c.kind === 'dc' ? d.dcNorms[c.layer * d.T + c.t] : d.jacobian(c.layer, c.t);
+        assert.equal(c.value, expected, `${c.kind} at t=${c.t}`);
+      }
+      // The matrix row follows the cursor; its horizon is the trace's.
+      await p.send({ type: 'cursor', t: d.T - 1, direction: 'backward' });
+      await p.settle();
+      assert.equal(await p.page.getAttribute('#row-text', 'data-row'), String(d.T - 1));
+      assert.equal(Number(await p.page.getAttribute('#row-text', 'data-horizon')), d.horizon(0, d.T - 1));
+      assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖d\\(L_t/T\\)/dh_t‖ = ${escape(fmt4(d.itemized(0, d.T - 1, d.T - 1)))}`));
+      const diagnosis = await p.page.locator('#diagnosis li').allTextContents();
+      assert.ok(diagnosis.some((x) => x.includes(`horizon ${layerHorizon(d, 0)} steps (layer 0)`)), diagnosis.join('\n'));
+      assert.ok(diagnosis.some((x) => x.startsWith('exploding: gradient norm 12.5 at step 30, clipped to 5')), diagnosis.join('\n'));
+      assert.ok(diagnosis.some((x) => x.startsWith('non-finite gradient at step 35')), diagnosis.join('\n'));
+      // Clicking a matrix row chooses it and moves everyone's cursor there.
+      const box = (await p.page.locator('canvas.matrix').boundingBox())!;
+      const size = Math.min(box.width - 100, box.height - 20);
+      const row = Math.floor(d.T / 2);
+      await p.page.mouse.click(box.x + 40 + size * 0.1, box.y + 4 + (row + 0.5) * (size / d.T));
+      await p.settle();
+      assert.equal(await p.page.getAttribute('#row-text', 'data-row'), String(row));
+      const posted = (await p.posted()) as { type: string; t?: number }[];
+      assert.deepEqual(posted.filter((m) => m.type === 'cursor').at(-1), { type: 'cursor', t: row, direction: 'backward' });
+      for (const theme of ['light', 'dark'] as const) {
+        await p.setTheme(theme);
+        await p.page.screenshot({ path: join(SCREENSHOTS, `gradient-${cell}-${theme}.png`), fullPage: true });
+      }
+      assert.deepEqual(await p.cspViolations(), []);
+      assert.deepEqual(p.errors, []);
+      await p.page.context().close();
+    });
+  }
+
+  it('shows a shorter gradient horizon for the vanilla RNN than for the LSTM on the same text', async () => {
+    const horizons: Record<string, number> = {};
+    for (const cell of ['rnn', 'lstm'] as const) {
+      const { p, d } = await openWith(`${cell}-english`);
+      const line = (await p.page.locator('#diagnosis li').allTextContents()).find((x) => x.includes('(layer 0)'))!;
+      const m = /horizon (\d+) steps \(layer 0\)/.exec(line);
+      assert.ok(m, line);
+      horizons[cell] = Number(m[1]);
+      assert.equal(horizons[cell], layerHorizon(d, 0));
+      await p.page.context().close();
+    }
+    assert.ok(horizons.rnn < horizons.lstm, `rnn ${horizons.rnn} < lstm ${horizons.lstm}`);
+  });
+});
+
+function fmt4(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e4 || a < 1e-3) return x.toExponential(3).replace('e+', 'e');
+  return String(Number(x.toPrecision(4)));
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,160 @@
+/**
+ * Loads a BUILT webview (dist/webview/<bundle>.js and .css) in headless Chromium under the real
+ * CSP: the page HTML comes from the same buildWebviewHtml the extension uses, served from a local
+ * http server whose origin stands in for webview.cspSource. A stub acquireVsCodeApi records what
+ * the page posts and keeps its setState state; CSP violations and page errors are collected.
+ */
+
+import { createServer, type Server } from 'node:http';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, extname, normalize } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildWebviewHtml } from '../../src/extension/webviewHtml';
+import { type Trace } from '../../src/engine/traceLayout';
+import { type PageGlobals } from './pageGlobals';
+
+export const REPO = join(__dirname, '..', '..');
+export const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
+const DIST = join(REPO, 'dist', 'webview');
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let built = false;
+/** Builds the bundles once per run (the test is of what ships). */
+export function buildOnce(): void {
+  if (built) return;
+  try {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'pipe' });
+  } catch (e) {
+    // Another bundle may be mid-edit; the webview bundles may still have been written.
+    if (!existsSync(join(DIST, 'panel.js')) || !existsSync(join(DIST, 'gradient.js'))) throw new Error(`node esbuild.mjs failed: ${String((e as { stderr?: Buffer }).stderr ?? e)}`);
+  }
+  built = true;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
+
+export interface Harness {
+  readonly browser: Browser;
+  readonly origin: string;
+  close(): Promise<void>;
+  open(bundle: 'panel' | 'gradient', opts?: { width?: number; height?: number; reducedMotion?: boolean }): Promise<WebviewPage>;
+}
+
+export interface WebviewPage {
+  readonly page: Page;
+  /** Messages the page posted to the host. */
+  posted(): Promise<unknown[]>;
+  cspViolations(): Promise<string[]>;
+  readonly errors: string[];
+  send(message: unknown): Promise<void>;
+  sendTrace(trace: Trace): Promise<void>;
+  /** Waits until the page has drawn what is pending (two animation frames). */
+  settle(): Promise<void>;
+  setTheme(kind: 'light' | 'dark'): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  buildOnce();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
+    if (url.pathname.startsWith('/page/')) {
+      const bundle = url.pathname.slice('/page/'.length).replace(/\.html$/, '');
+      const origin = `http://${req.headers.host}`;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(buildWebviewHtml({ cspSource: origin, title: `test ${bundle}`, scriptUri: `${origin}/dist/${bundle}.js`, styleUris: [`${origin}/dist/${bundle}.css`] }));
+      return;
+    }
+    const file = normalize(join(DIST, url.pathname.replace(/^\/dist\//, '')));
+    if (!url.pathname.startsWith('/dist/') || !file.startsWith(DIST) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  async function open(bundle: 'panel' | 'gradient', opts: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<WebviewPage> {
+    const context = await browser.newContext({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 }, reducedMotion: opts.reducedMotion ? 'reduce' : 'no-preference' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // tsx compiles the functions below with esbuild's keepNames helper; give the page that helper.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript(() => {
+      const { window, document, sessionStorage } = globalThis as unknown as PageGlobals;
+      const w = window;
+      w.__posted = [];
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => (w.__csp as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+      const stored = sessionStorage.getItem('vscodeState');
+      let state: unknown = stored ? JSON.parse(stored) : undefined;
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
+        getState: () => state,
+        setState: (s: unknown) => { state = s; sessionStorage.setItem('vscodeState', JSON.stringify(s)); },
+      });
+    });
+    await page.goto(`${origin}/page/${bundle}.html`);
+    await page.waitForFunction(() => ((globalThis as unknown as { __posted: { type: string }[] }).__posted).some((m) => m.type === 'ready'));
+    const wp: WebviewPage = {
+      page,
+      errors,
+      posted: () => page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted.slice()),
+      cspViolations: () => page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp.slice()),
+      send: async (message) => { await page.evaluate((m) => (globalThis as unknown as PageGlobals).window.postMessage(m, '*'), message); },
+      sendTrace: async (trace) => {
+        const ids = Buffer.from(trace.ids.buffer, trace.ids.byteOffset, trace.ids.byteLength).toString('base64');
+        const data = Buffer.from(trace.data.buffer, trace.data.byteOffset, trace.data.byteLength).toString('base64');
+        await page.evaluate(({ header, ids, data }) => {
+          const bytes = (b64: string): ArrayBuffer => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer;
+          (globalThis as unknown as PageGlobals).window.postMessage({ type: 'trace', header, ids: new Int32Array(bytes(ids)), data: new Float32Array(bytes(data)) }, '*');
+        }, { header: trace.header, ids, data });
+      },
+      settle: async () => {
+        await page.evaluate(() => new Promise<void>((r) => { const g = globalThis as unknown as PageGlobals; g.requestAnimationFrame(() => g.requestAnimationFrame(() => r())); }));
+      },
+      setTheme: async (kind) => {
+        await page.evaluate((k) => {
+          const { document } = globalThis as unknown as PageGlobals;
+          const vars: Record<string, string> = k === 'dark'
+            ? { '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-panel-border': '#3c3c3c', '--vscode-focusBorder': '#0078d4', '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-orange': '#d18616', '--vscode-button-background': '#0e639c', '--vscode-button-foreground': '#ffffff' }
+            : { '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#1f1f1f', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#616161', '--vscode-panel-border': '#e5e5e5', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-orange': '#d18616', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff' };
+          for (const [n, v] of Object.entries(vars)) document.documentElement.style.setProperty(n, v);
+          document.body.classList.remove('vscode-light', 'vscode-dark');
+          document.body.classList.add(`vscode-${k}`);
+        }, kind);
+        await wp.settle();
+        await wp.settle();
+      },
+    };
+    return wp;
+  }
+
+  return {
+    browser,
+    origin,
+    open,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A session message matching a trace (what the host would send). */
+export function sessionFor(trace: Trace, fileName = 'english.txt'): unknown {
+  const h = trace.header;
+  return {
+    type: 'session',
+    session: {
+      fileName, cell: h.cell, hidden: h.hidden, layers: h.layers, vocabSize: h.vocab.length, paramCount: 12345,
+      settings: { cell: h.cell, hidden: h.hidden, layers: h.layers, seqLen: h.steps, batch: 4, optimizer: 'adam', lr: 0.002, clipNorm: 5, clipValue: 0, valFraction: 0.1, seed: 7, forgetBias: 1, gruResetAfter: h.gruResetAfter },
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** The webviews' arithmetic on traces, checked in plain Node against the recorded fixtures. */
+
+import { strict as assert } from 'node:assert';
+import { TraceData, gradientHorizon, layerHorizon, saturationFraction, traceSaturation } from '../../webview/shared/traceData';
+import { addStats, emptyStats } from '../../webview/gradient/statsHistory';
+import { diagnose } from '../../webview/gradient/diagnosis';
+import { loadTrace } from '../fixtures/traces/traceFile';
+import { traceSection } from '../../src/engine/traceLayout';
+
+describe('trace arithmetic of the webviews', () => {
+  it('gradientHorizon counts consecutive steps back at or above 1% of the k = t value', () => {
+    assert.equal(gradientHorizon([0.005, 0.02, 0.011, 1], 3), 2);
+    assert.equal(gradientHorizon([0.5, 0.009, 0.5, 1], 3), 1);
+    assert.equal(gradientHorizon([1, 1, 1, 0], 3), 0, 'a zero diagonal has no horizon');
+    assert.equal(gradientHorizon([1, 1, 1, 1], 3), 3);
+  });
+
+  it('reads sections at the layout offsets', () => {
+    const trace = loadTrace('lstm-english');
+    const d = new TraceData(trace);
+    const h = traceSection(trace, 'h');
+    assert.equal(d.h(0, 3)[5], h[3 * d.H + 5]);
+    assert.equal(d.hPrev(0, 0)[2], traceSection(trace, 'h0')[2]);
+    assert.equal(d.loss(7), traceSection(trace, 'loss')[7]);
+    const top = d.topK(4, 5);
+    assert.equal(top.length, 5);
+    for (let i = 1; i < 5; i++) assert.ok(top[i - 1].prob >= top[i].prob);
+    assert.equal(top[0].prob, Math.max(...d.probs(4)));
+    // The loss is -log p(target): the engine's numbers agree with each other.
+    const target = d.header.vocab.indexOf(d.targetChar(4));
+    assert.ok(Math.abs(d.loss(4) + Math.log(d.probs(4)[target])) < 1e-4);
+    let norm = 0;
+    for (const v of d.dh(0, 9)) norm += v * v;
+    assert.ok(Math.abs(d.dhNorms[9] - Math.sqrt(norm)) < 1e-6);
+  });
+
+  it('gate saturation is a fraction in [0, 1] per layer and gate', () => {
+    assert.equal(saturationFraction(Float32Array.of(0.05, 0.5, 0.95, 0.5), false), 0.5);
+    assert.equal(saturationFraction(Float32Array.of(-0.95, 0.5, 0.95, 0), true), 0.5);
+    const sat = traceSaturation(new TraceData(loadTrace('gru-english')));
+    assert.equal(sat.length, 1);
+    assert.equal(sat[0].length, 3);
+    for (const f of sat[0]) assert.ok(f >= 0 && f <= 1);
+  });
+
+  it('diagnoses clipping and non-finite steps with their numbers', () => {
+    const h = emptyStats();
+    addStats(h, { step: 1, gradNorm: 2, clipScale: 1, spectralNorms: [0.8], tensors: [] });
+    addStats(h, { step: 2, gradNorm: 1200, clipScale: 5 / 1200, spectralNorms: [1.3], tensors: [] });
+    addStats(h, { step: 3, gradNorm: NaN, clipScale: 1, spectralNorms: [1.3], tensors: [], nonFinite: true });
+    const lines = diagnose(null, h).map((x) => x.text);
+    assert.ok(lines.some((l) => l.startsWith('exploding: gradient norm 1200 at step 2, clipped to 5;')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('non-finite gradient at step 3')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('layer 0 1.3')), lines.join('\n'));
+  });
+
+  it('the recorded vanilla RNN keeps a shorter gradient horizon than the LSTM on the same text', () => {
+    const rnn = layerHorizon(new TraceData(loadTrace('rnn-english')), 0);
+    const lstm = layerHorizon(new TraceData(loadTrace('lstm-english')), 0);
+    assert.ok(rnn < lstm, `rnn ${rnn} < lstm ${lstm}`);
+    const d = new TraceData(loadTrace('rnn-english'));
+    const text = diagnose(d, emptyStats())[0].text;
+    assert.match(text, new RegExp(`horizon ${rnn} steps \\(layer 0\\)`));
+  });
+});

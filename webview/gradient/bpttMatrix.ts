@@ -1,0 +1,128 @@
+/**
+ * The itemized BPTT matrix (as in RNNbow): row t is the loss at step t, column k an earlier step,
+ * the colour ||d(L_t/T)/dh_k|| on a log scale. Hover shows the value; clicking (or the arrow keys)
+ * chooses a row, whose decay curve and horizon the view then shows.
+ */
+
+import { type TraceData } from '../shared/traceData';
+import { type Theme } from '../shared/theme';
+import { SequentialScale } from '../shared/colorScale';
+import { fitCanvas } from '../shared/lineChart';
+import { el } from '../shared/dom';
+import { fmt } from '../shared/format';
+
+export class BpttMatrix {
+  readonly canvas: HTMLCanvasElement;
+  private scale: SequentialScale;
+  private image: HTMLCanvasElement | null = null;
+  private data: TraceData | null = null;
+  private layer = 0;
+  private row = 0;
+  private logRange: [number, number] = [-6, 0];
+
+  constructor(private theme: Theme, private readonly onRow: (t: number) => void) {
+    this.scale = new SequentialScale(theme);
+    this.canvas = el('canvas', { className: 'matrix', attrs: { role: 'img', tabindex: '0', 'aria-label': 'Itemized BPTT matrix: rows are the loss at step t, columns the earlier step k; arrow keys choose a row' } });
+    this.canvas.addEventListener('mousemove', (e) => this.hover(e));
+    this.canvas.addEventListener('click', (e) => { const at = this.at(e); if (at) this.onRow(at.t); });
+    this.canvas.addEventListener('keydown', (e) => {
+      if (!this.data || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      this.onRow(Math.max(0, Math.min(this.data.T - 1, this.row + (e.key === 'ArrowDown' ? 1 : -1))));
+    });
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.scale = new SequentialScale(theme);
+    if (this.data) this.render(this.data, this.layer);
+  }
+
+  /** Renders layer l's matrix once at one pixel per entry. */
+  render(d: TraceData, l: number): void {
+    this.data = d;
+    this.layer = l;
+    let lo = Infinity, hi = -Infinity;
+    for (let t = 0; t < d.T; t++) for (let k = 0; k <= t; k++) {
+      const v = d.itemized(l, t, k);
+      if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
+    }
+    // Six decades at most below the largest entry: below that it is all "vanished".
+    this.logRange = Number.isFinite(hi) ? [Math.max(lo, hi - 6), hi] : [-6, 0];
+    const img = document.createElement('canvas');
+    img.width = d.T;
+    img.height = d.T;
+    const ctx = img.getContext('2d')!;
+    const data = ctx.createImageData(d.T, d.T);
+    for (let t = 0; t < d.T; t++) for (let k = 0; k < d.T; k++) {
+      const idx = (k <= t ? this.scale.indexLog(d.itemized(l, t, k), this.logRange[0], this.logRange[1]) : 0) * 4;
+      const o = (t * d.T + k) * 4;
+      data.data[o] = this.scale.lut[idx]; data.data[o + 1] = this.scale.lut[idx + 1]; data.data[o + 2] = this.scale.lut[idx + 2];
+      data.data[o + 3] = k <= t ? 255 : 0;
+    }
+    ctx.putImageData(data, 0, 0);
+    this.image = img;
+  }
+
+  draw(row: number, horizon: number): void {
+    this.row = row;
+    const d = this.data;
+    if (!d || !this.image) return;
+    const { w, h, ctx } = fitCanvas(this.canvas);
+    const size = Math.min(w - 100, h - 20);
+    const x0 = 40, y0 = 4, cell = size / d.T;
+    ctx.clearRect(0, 0, w, h);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.image, x0, y0, size, size);
+    ctx.strokeStyle = this.theme.border;
+    ctx.strokeRect(x0, y0, size, size);
+    // The chosen row and its horizon.
+    ctx.strokeStyle = this.theme.focus;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x0, y0 + row * cell, size, cell);
+    ctx.fillStyle = this.theme.focus;
+    ctx.fillRect(x0 + (row - horizon) * cell, y0 + row * cell + cell / 2 - 1, horizon * cell, 2);
+    ctx.fillStyle = this.theme.muted;
+    ctx.font = `10px ${this.theme.font}`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('t', x0 - 26, y0 + 8);
+    ctx.fillText('0', x0 - 4, y0 + cell / 2);
+    ctx.fillText(String(d.T - 1), x0 - 4, y0 + size - cell / 2);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText('k →', x0 + size / 2, y0 + size + 3);
+    // Colour key.
+    const kx = x0 + size + 8;
+    for (let i = 0; i < 64; i++) {
+      ctx.fillStyle = this.scale.css[Math.round(255 - (i / 63) * 254)];
+      ctx.fillRect(kx, y0 + (i / 64) * size, 10, size / 64 + 1);
+    }
+    ctx.fillStyle = this.theme.muted;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(`1e${this.logRange[1].toFixed(1)}`, kx + 12, y0);
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(`1e${this.logRange[0].toFixed(1)}`, kx + 12, y0 + size);
+  }
+
+  private at(e: MouseEvent): { t: number; k: number } | null {
+    const d = this.data;
+    if (!d) return null;
+    const r = this.canvas.getBoundingClientRect();
+    const size = Math.min(r.width - 100, r.height - 20);
+    const t = Math.floor(((e.clientY - r.top - 4) / size) * d.T);
+    const k = Math.floor(((e.clientX - r.left - 40) / size) * d.T);
+    return t >= 0 && t < d.T && k >= 0 && k < d.T ? { t, k } : null;
+  }
+
+  private hover(e: MouseEvent): void {
+    const at = this.at(e);
+    const d = this.data;
+    this.canvas.title = at && d
+      ? at.k <= at.t
+        ? `loss at t = ${at.t}, step k = ${at.k}: ||d(L_t/T)/dh_k|| = ${fmt(d.itemized(this.layer, at.t, at.k), 4)} (click to choose this row)`
+        : `k > t: the loss at t = ${at.t} cannot depend on a later step`
+      : '';
+  }
+}

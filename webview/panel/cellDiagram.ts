@@ -1,0 +1,272 @@
+/**
+ * One cell at one timestep, opened up as in the lecture slides: its gates and operators as a small
+ * computational graph. Value nodes show their vector as a strip (and, in the backward view, the
+ * gradient reaching them); operator nodes state their local derivative on hover.
+ *
+ * Values come straight from the trace. Gradients at gates are the engine's dL/dh_t and dL/dc_t
+ * pushed through this cell's own operators (a product or a sum of traced vectors), which is exact;
+ * where that would need a weight matrix the trace does not carry, the node says so instead.
+ */
+
+import { type TraceData } from '../shared/traceData';
+import { type Theme } from '../shared/theme';
+import { DivergingScale } from '../shared/colorScale';
+import { fitCanvas } from '../shared/lineChart';
+import { el } from '../shared/dom';
+import { fmt, visibleChar } from '../shared/format';
+
+type Vec = Float32Array | null;
+type Getter = (d: TraceData, l: number, t: number) => Vec;
+
+interface CellNode {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'value' | 'op';
+  /** Grid position: columns 0..6 left to right, rows 0..4.5 top to bottom. */
+  readonly col: number;
+  readonly row: number;
+  readonly title: string;
+  readonly value?: Getter;
+  readonly grad?: Getter;
+  /** Why no gradient is shown, when there is none. */
+  readonly noGrad?: string;
+}
+
+type CellGraph = { nodes: CellNode[]; edges: [string, string][] };
+
+const map = (a: Float32Array, f: (x: number, i: number) => number): Float32Array => {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i], i);
+  return out;
+};
+const mul = (a: Float32Array, b: Float32Array): Float32Array => map(a, (x, i) => x * b[i]);
+
+const SIGMA = 'σ: local derivative σ\'(a) = s(1 − s), at most 1/4, small when the gate saturates near 0 or 1';
+const TANH = 'tanh: local derivative tanh\'(a) = 1 − y², y = tanh(a); near ±1 the gradient vanishes';
+const TIMES = '×: multiply swaps its inputs: ∂(a⊙b)/∂a = b and ∂(a⊙b)/∂b = a';
+const PLUS = '+: add passes the gradient through unchanged to both inputs';
+
+const input = (d: TraceData, l: number, t: number): Vec => (l > 0 ? d.h(l - 1, t) : null);
+const inputNode = (col: number, row: number): CellNode => ({
+  id: 'x', label: 'input', kind: 'value', col, row, value: input,
+  title: 'The cell\'s input: the one-hot character x_t for layer 0, the layer below\'s h_t otherwise',
+});
+
+function lstmGraph(): CellGraph {
+  const gate = (g: number) => (d: TraceData, l: number, t: number): Vec => d.gate(l, t, g);
+  const nodes: CellNode[] = [
+    { id: 'c_prev', label: 'c_{t-1}', kind: 'value', col: 0, row: 0, title: 'The cell state carried in from the previous step; gradient shown: dL/dc_t ⊙ f, the part that flows back through the forget gate', value: (d, l, t) => d.cPrev(l, t),
+      grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 1)), },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: 'The hidden state from the previous step', value: (d, l, t) => d.hPrev(l, t), noGrad: 'needs W_hh' },
+    inputNode(1.4, 4.4),
+    { id: 'f', label: 'f forget σ', kind: 'value', col: 1, row: 3, title: 'f = σ(W_if x + b_if + W_hf h_{t-1} + b_hf), the forget gate. ' + SIGMA, value: gate(1),
+      grad: (d, l, t) => mul(d.dc(l, t), d.cPrev(l, t)) },
+    { id: 'i', label: 'i input σ', kind: 'value', col: 2.3, row: 3, title: 'i = σ(W_ii x + b_ii + W_hi h_{t-1} + b_hi), the input gate. ' + SIGMA, value: gate(0),
+      grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 2)) },
+    { id: 'g', label: 'g cand. tanh', kind: 'value', col: 3.6, row: 3, title: 'g = tanh(W_ig x + b_ig + W_hg h_{t-1} + b_hg), the candidate. ' + TANH, value: gate(2),
+      grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 0)) },
+    { id: 'o', label: 'o output σ', kind: 'value', col: 4.9, row: 3, title: 'o = σ(W_io x + b_io + W_ho h_{t-1} + b_ho), the output gate. ' + SIGMA, value: gate(3),
+      grad: (d, l, t) => mul(d.dh(l, t), map(d.c(l, t), Math.tanh)) },
+    { id: 'mul_f', label: '×', kind: 'op', col: 1.4, row: 0, title: 'f ⊙ c_{t-1}. ' + TIMES },
+    { id: 'mul_i', label: '×', kind: 'op', col: 2.95, row: 1.6, title: 'i ⊙ g. ' + TIMES },
+    { id: 'add', label: '+', kind: 'op', col: 3.4, row: 0, title: 'c_t = f ⊙ c_{t-1} + i ⊙ g. ' + PLUS + ': the uninterrupted path that lets LSTM gradients survive' },
+    { id: 'c', label: 'c_t cell', kind: 'value', col: 5, row: 0, title: 'c_t, the cell state', value: (d, l, t) => d.c(l, t), grad: (d, l, t) => d.dc(l, t) },
+    { id: 'tanh_c', label: 'tanh', kind: 'op', col: 5, row: 1.6, title: 'tanh(c_t). ' + TANH },
+    { id: 'mul_o', label: '×', kind: 'op', col: 5.9, row: 3, title: 'h_t = o ⊙ tanh(c_t). ' + TIMES },
+    { id: 'h', label: 'h_t hidden', kind: 'value', col: 6.6, row: 1.6, title: 'h_t, the hidden state (to the layer above, the decoder and step t+1)', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+  ];
+  const edges: [string, string][] = [
+    ['c_prev', 'mul_f'], ['f', 'mul_f'], ['mul_f', 'add'], ['i', 'mul_i'], ['g', 'mul_i'], ['mul_i', 'add'], ['add', 'c'],
+    ['c', 'tanh_c'], ['tanh_c', 'mul_o'], ['o', 'mul_o'], ['mul_o', 'h'],
+    ...(['f', 'i', 'g', 'o'] as const).flatMap((g) => [['h_prev', g], ['x', g]] as [string, string][]),
+  ];
+  return { nodes, edges };
+}
+
+function gruGraph(resetAfter: boolean): CellGraph {
+  const gate = (g: number) => (d: TraceData, l: number, t: number): Vec => d.gate(l, t, g);
+  const nTitle = resetAfter
+    ? 'n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t-1} + b_hn)), the candidate (reset after, PyTorch). '
+    : 'n = tanh(W_in x + b_in + W_hn (r ⊙ h_{t-1}) + b_hn), the candidate (Cho et al. 2014). ';
+  const nodes: CellNode[] = [
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: 'The hidden state from the previous step; gradient shown: dL/dh_t ⊙ z, the part through the copy path (the gate paths need the weights)', value: (d, l, t) => d.hPrev(l, t),
+      grad: (d, l, t) => mul(d.dh(l, t), d.gate(l, t, 1)) },
+    inputNode(0, 4.4),
+    { id: 'r', label: 'r reset σ', kind: 'value', col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), noGrad: 'needs W_hn' },
+    { id: 'z', label: 'z update σ', kind: 'value', col: 2.5, row: 3, title: 'z = σ(W_iz x + b_iz + W_hz h_{t-1} + b_hz), the update gate. ' + SIGMA, value: gate(1),
+      grad: (d, l, t) => { const h = d.hPrev(l, t), n = d.gate(l, t, 2); return map(d.dh(l, t), (g, i) => g * (h[i] - n[i])); } },
+    { id: 'n', label: 'n cand. tanh', kind: 'value', col: 4, row: 3, title: nTitle + TANH, value: gate(2),
+      grad: (d, l, t) => { const z = d.gate(l, t, 1); return map(d.dh(l, t), (g, i) => g * (1 - z[i])); } },
+    { id: 'one_minus', label: '1−', kind: 'op', col: 3.1, row: 1.6, title: '1 − z: passes the gradient through with its sign flipped' },
+    { id: 'mul_n', label: '×', kind: 'op', col: 4.4, row: 1.6, title: '(1 − z) ⊙ n. ' + TIMES },
+    { id: 'mul_z', label: '×', kind: 'op', col: 2.5, row: 0, title: 'z ⊙ h_{t-1}: the path that copies the old state. ' + TIMES },
+    { id: 'add', label: '+', kind: 'op', col: 5, row: 0, title: 'h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}: the interpolation. ' + PLUS },
+    { id: 'h', label: 'h_t hidden', kind: 'value', col: 6.4, row: 0, title: 'h_t, the hidden state', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+  ];
+  const edges: [string, string][] = [
+    ['h_prev', 'mul_z'], ['z', 'mul_z'], ['z', 'one_minus'], ['one_minus', 'mul_n'], ['n', 'mul_n'], ['mul_n', 'add'], ['mul_z', 'add'], ['add', 'h'],
+    ['h_prev', 'r'], ['h_prev', 'z'], ['h_prev', 'n'], ['r', 'n'], ['x', 'r'], ['x', 'z'], ['x', 'n'],
+  ];
+  return { nodes, edges };
+}
+
+function rnnGraph(): CellGraph {
+  const nodes: CellNode[] = [
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0.4, title: 'The hidden state from the previous step', value: (d, l, t) => d.hPrev(l, t), noGrad: 'needs W_hh' },
+    inputNode(0, 3.4),
+    { id: 'a', label: 'a affine', kind: 'value', col: 2.4, row: 1.9, title: 'a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, the affine map (a + passes gradient to both terms)', value: (d, l, t) => d.gate(l, t, 0),
+      grad: (d, l, t) => { const h = d.h(l, t); return map(d.dh(l, t), (g, i) => g * (1 - h[i] * h[i])); } },
+    { id: 'tanh', label: 'tanh', kind: 'op', col: 4.2, row: 1.9, title: 'h_t = tanh(a). ' + TANH },
+    { id: 'h', label: 'h_t hidden', kind: 'value', col: 5.8, row: 1.9, title: 'h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), the hidden state', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+  ];
+  return { nodes, edges: [['h_prev', 'a'], ['x', 'a'], ['a', 'tanh'], ['tanh', 'h']] };
+}
+
+export class CellDiagram {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly caption: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private graph: CellGraph | null = null;
+  private graphKey = '';
+  private scale: DivergingScale;
+  private boxes = new Map<string, { x: number; y: number; w: number; h: number }>();
+
+  constructor(private theme: Theme) {
+    this.scale = new DivergingScale(theme);
+    this.canvas = el('canvas', { className: 'cell-canvas', attrs: { role: 'img', 'aria-label': 'The selected cell as a computational graph' } });
+    this.caption = el('p', { className: 'caption', attrs: { id: 'cell-caption' } });
+    this.list = el('ul', { className: 'cell-nodes', attrs: { 'aria-label': 'Cell nodes' } });
+    this.element = el('div', { className: 'cell' }, [this.caption, this.canvas, this.list]);
+    this.canvas.addEventListener('mousemove', (e) => {
+      const r = this.canvas.getBoundingClientRect();
+      const x = e.clientX - r.left, y = e.clientY - r.top;
+      const hit = this.graph?.nodes.find((n) => { const b = this.boxes.get(n.id); return b && x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h; });
+      this.canvas.title = hit ? hit.title : '';
+    });
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.scale = new DivergingScale(theme);
+  }
+
+  draw(d: TraceData, l: number, t: number, backward: boolean): void {
+    const key = `${d.cell}:${d.header.gruResetAfter}`;
+    if (key !== this.graphKey) {
+      this.graphKey = key;
+      this.graph = d.cell === 'lstm' ? lstmGraph() : d.cell === 'gru' ? gruGraph(d.header.gruResetAfter) : rnnGraph();
+      this.list.replaceChildren();
+    }
+    const g = this.graph!;
+    this.caption.textContent = `${d.cell.toUpperCase()} cell, layer ${l}, t = ${t}: input ${visibleChar(d.inputChar(t))}` +
+      (backward ? ' (backward: gradients of the window loss shown under the values)' : ' (forward: values)');
+    this.drawCanvas(d, g, l, t, backward);
+    this.fillList(d, g, l, t, backward);
+  }
+
+  private fillList(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
+    const items: HTMLElement[] = [];
+    for (const n of g.nodes) {
+      let text = n.kind === 'op' ? `${n.label} ${n.title.slice(0, n.title.indexOf('. ') > 0 ? n.title.indexOf('. ') : undefined)}` : `${n.label.replace(/_\{(.*?)\}/g, '_$1')}`;
+      if (n.kind === 'value') {
+        const v = n.id === 'x' && l === 0 ? null : n.value?.(d, l, t) ?? null;
+        if (n.id === 'x' && l === 0) text += `: one-hot ${visibleChar(d.inputChar(t))}`;
+        else if (v) text += `: ‖·‖ = ${fmt(norm(v))}, mean ${fmt(mean(v))}`;
+        if (backward) {
+          const gv = n.grad?.(d, l, t) ?? null;
+          text += gv ? `; ∂L/∂ ‖·‖ = ${fmt(norm(gv))}` : n.noGrad ? `; gradient ${n.noGrad}, not in the trace` : '';
+        }
+      }
+      const li = el('li', { text, title: n.title, attrs: { 'data-node': n.id, 'data-kind': n.kind, tabindex: '0' } });
+      items.push(li);
+    }
+    this.list.replaceChildren(...items);
+  }
+
+  private drawCanvas(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
+    const { w, h, ctx } = fitCanvas(this.canvas);
+    const th = this.theme;
+    ctx.clearRect(0, 0, w, h);
+    const nodeW = Math.min(120, w / 8.2), nodeH = backward ? 40 : 30;
+    const px = (col: number): number => 10 + nodeW / 2 + (col / 6.6) * (w - nodeW - 20);
+    const py = (row: number): number => 10 + nodeH / 2 + (row / 4.4) * (h - nodeH - 20);
+    this.boxes.clear();
+    for (const n of g.nodes) {
+      const cx = px(n.col), cy = py(n.row);
+      const bw = n.kind === 'op' ? 28 : nodeW, bh = n.kind === 'op' ? 28 : nodeH;
+      this.boxes.set(n.id, { x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh });
+    }
+    // Edges first, ending at the box's border with an arrowhead.
+    ctx.strokeStyle = th.muted;
+    ctx.fillStyle = th.muted;
+    ctx.lineWidth = 1;
+    for (const [a, b] of g.edges) {
+      const A = this.boxes.get(a), B = this.boxes.get(b);
+      if (!A || !B) continue;
+      const ax = A.x + A.w / 2, ay = A.y + A.h / 2, bx = B.x + B.w / 2, by = B.y + B.h / 2;
+      const [ex, ey] = clipToBox(ax, ay, bx, by, B);
+      ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(ex, ey); ctx.stroke();
+      const ang = Math.atan2(ey - ay, ex - ax);
+      ctx.beginPath(); ctx.moveTo(ex, ey);
+      ctx.lineTo(ex - 7 * Math.cos(ang - 0.4), ey - 7 * Math.sin(ang - 0.4));
+      ctx.lineTo(ex - 7 * Math.cos(ang + 0.4), ey - 7 * Math.sin(ang + 0.4));
+      ctx.closePath(); ctx.fill();
+    }
+    ctx.font = `11px ${th.font}`;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    for (const n of g.nodes) {
+      const b = this.boxes.get(n.id)!;
+      ctx.fillStyle = th.background;
+      ctx.strokeStyle = n.kind === 'op' ? th.purple : th.border;
+      if (n.kind === 'op') {
+        ctx.beginPath(); ctx.arc(b.x + b.w / 2, b.y + b.h / 2, b.w / 2, 0, Math.PI * 2); ctx.fill(); ctx.stroke();
+        ctx.fillStyle = th.foreground;
+        ctx.font = `${n.label.length > 2 ? 9 : 12}px ${th.font}`;
+        ctx.fillText(n.label, b.x + b.w / 2, b.y + b.h / 2);
+        ctx.font = `11px ${th.font}`;
+        continue;
+      }
+      ctx.fillRect(b.x, b.y, b.w, b.h);
+      ctx.strokeRect(b.x, b.y, b.w, b.h);
+      ctx.fillStyle = th.foreground;
+      ctx.textAlign = 'left';
+      ctx.fillText(n.label, b.x + 3, b.y + 8);
+      ctx.textAlign = 'center';
+      if (n.id === 'x' && l === 0) {
+        ctx.fillText(visibleChar(d.inputChar(t)), b.x + b.w - 12, b.y + 8);
+      } else {
+        const v = n.value?.(d, l, t);
+        if (v) this.strip(ctx, v, b.x + 3, b.y + 16, b.w - 6, 10, n.id === 'a' || n.id === 'c' || n.id === 'c_prev' ? maxAbs(v) : 1);
+      }
+      if (backward) {
+        const gv = n.grad?.(d, l, t);
+        if (gv) this.strip(ctx, gv, b.x + 3, b.y + 28, b.w - 6, 8, maxAbs(gv));
+        else if (n.noGrad) { ctx.fillStyle = th.muted; ctx.font = `9px ${th.font}`; ctx.fillText(n.noGrad, b.x + b.w / 2, b.y + 32); ctx.font = `11px ${th.font}`; }
+      }
+    }
+  }
+
+  /** A vector as a row of coloured cells on the diverging scale, ±range at the ends. */
+  private strip(ctx: CanvasRenderingContext2D, v: Float32Array, x: number, y: number, w: number, h: number, range: number): void {
+    const n = v.length;
+    const cw = w / n;
+    for (let i = 0; i < n; i++) {
+      ctx.fillStyle = this.scale.css[this.scale.index(v[i], range)];
+      ctx.fillRect(x + i * cw, y, Math.max(cw, 1), h);
+    }
+  }
+}
+
+function clipToBox(ax: number, ay: number, bx: number, by: number, B: { x: number; y: number; w: number; h: number }): [number, number] {
+  const dx = bx - ax, dy = by - ay;
+  const sx = dx !== 0 ? (B.w / 2) / Math.abs(dx) : Infinity;
+  const sy = dy !== 0 ? (B.h / 2) / Math.abs(dy) : Infinity;
+  const s = Math.min(sx, sy, 1);
+  return [bx - dx * s, by - dy * s];
+}
+
+function norm(v: Float32Array): number { let s = 0; for (const x of v) s += x * x; return Math.sqrt(s); }
+function mean(v: Float32Array): number { let s = 0; for (const x of v) s += x; return v.length ? s / v.length : 0; }
+function maxAbs(v: Float32Array): number { let m = 0; for (const x of v) m = Math.max(m, Math.abs(x)); return m || 1; }

@@ -1,0 +1,254 @@
+/**
+ * The training panel's page: receives validated messages from the host, keeps the latest of
+ * each, and redraws the parts that changed once per animation frame. The timestep cursor is the
+ * page's own state (restored after a reload) and is reported to the host so the Gradient Flow
+ * view and the editor follow it.
+ */
+
+import './panel.css';
+import { parseHostToWebview, type HostToWebview, type CursorDirection, type SessionInfo } from '../../src/protocol/webview';
+import { postToHost, loadState, saveState } from '../shared/vscodeApi';
+import { el, section, select, reducedMotion } from '../shared/dom';
+import { readTheme, watchTheme, type Theme } from '../shared/theme';
+import { FrameScheduler } from '../shared/frameScheduler';
+import { TraceData, traceSaturation } from '../shared/traceData';
+import { fmt, spokenChar } from '../shared/format';
+import { Header } from './header';
+import { UnrolledGraph, type GraphView } from './unrolledGraph';
+import { CellDiagram } from './cellDiagram';
+import { Heatmap, type HeatSort, type HeatSelection } from './heatmap';
+import { PredictionStrip } from './predictionStrip';
+import { TrainingCharts, emptyHistory, type TrainingHistory } from './trainingCharts';
+
+interface PanelState {
+  cursor: number;
+  direction: CursorDirection;
+  layer: number;
+  selection: HeatSelection | null;
+  heatSource: string;
+  heatSort: HeatSort;
+  history: TrainingHistory;
+}
+
+const saved = loadState<PanelState>() ?? {};
+let theme: Theme = readTheme();
+let data: TraceData | null = null;
+let session: SessionInfo | null = null;
+const view: GraphView = { cursor: saved.cursor ?? 0, direction: saved.direction ?? 'forward', layer: saved.layer ?? 0 };
+const history: TrainingHistory = { ...emptyHistory(), ...(saved.history ?? {}) };
+
+const scheduler = new FrameScheduler((ms, parts) => {
+  if (parts.includes('cursor')) document.body.dataset.cursorRedrawMs = ms.toFixed(2);
+});
+
+// ----- layout
+
+const header = new Header((action) => postToHost({ type: 'action', action }), {
+  move: (t) => moveCursor(t, view.direction, true),
+  setDirection: (d) => moveCursor(view.cursor, d, true),
+}, () => view.cursor);
+
+const graphBox = el('div', { className: 'graph', attrs: { id: 'graph', role: 'img', 'aria-describedby': 'graph-text' } });
+const graphText = el('p', { className: 'caption', attrs: { id: 'graph-text' } });
+const graph = new UnrolledGraph(graphBox, theme, view, (ref) => {
+  if (ref.kind === 'h0') return;
+  if (ref.kind === 'h') view.layer = ref.l;
+  moveCursor(ref.t, view.direction, true);
+});
+const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', 'aria-label': 'Fit the whole window in view' } });
+fitButton.addEventListener('click', () => graph.fit());
+const zoomButton = el('button', { text: 'Zoom to cursor', attrs: { type: 'button', 'aria-label': 'Show about 16 timesteps around the cursor' } });
+zoomButton.addEventListener('click', () => graph.showColumns(16));
+
+const cell = new CellDiagram(theme);
+const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': 'Layer of the opened cell' } });
+layerSelect.addEventListener('change', () => { view.layer = Number(layerSelect.value); persist(); scheduleCursor(); });
+
+const heatmap = new Heatmap(theme, saved.heatSource ?? 'h', saved.heatSort ?? 'index', saved.selection ?? null, (s) => {
+  postToHost({ type: 'selectUnit', layer: s.layer, unit: s.unit });
+  persist();
+});
+const heatSourceBox = el('span');
+const heatSort = select('sort units', [['index', 'by index'], ['mean', 'by mean'], ['variance', 'by variance over time'], ['gradient', 'by |dL/dh|']], heatmap.sort, (v) => {
+  heatmap.sort = v as HeatSort; heatmap.refresh(); persist();
+});
+
+const predictions = new PredictionStrip((t) => moveCursor(t, view.direction, true));
+const charts = new TrainingCharts(theme, history, () => { persist(); scheduler.schedule('charts', () => charts.draw()); });
+
+const app = document.getElementById('app')!;
+app.replaceChildren(
+  header.element,
+  section('graph-section', 'Unrolled computation graph', [el('div', { className: 'row controls' }, [fitButton, zoomButton, el('span', { className: 'caption', text: 'Drag to pan, scroll to zoom, click a node to move the cursor there.' })]), graphBox, graphText]),
+  section('cell-section', 'Cell at the cursor', [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
+  section('heatmap-section', 'Activations: units × timesteps', [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
+  section('predictions-section', 'Predictions', [predictions.element]),
+  section('loss-section', 'Loss', [charts.lossElement]),
+  section('samples-section', 'Latest samples', [charts.samplesElement]),
+  section('saturation-section', 'Gate saturation over training', [charts.saturationElement]),
+);
+app.setAttribute('aria-busy', 'false');
+
+// ----- state
+
+/** Saved at most once per frame (progress messages can arrive many times a second). */
+function persist(): void {
+  scheduler.schedule('persist', persistNow);
+}
+
+function persistNow(): void {
+  const state: PanelState = {
+    cursor: view.cursor, direction: view.direction, layer: view.layer, selection: heatmap.selection,
+    heatSource: heatmap.source, heatSort: heatmap.sort, history,
+  };
+  saveState(state);
+}
+
+function spoken(d: TraceData, t: number, direction: CursorDirection): string {
+  const best = d.topK(t, 1)[0];
+  const base = `Timestep ${t} of ${d.T - 1}, ${direction}: input ${spokenChar(d.inputChar(t))}, target ${spokenChar(d.targetChar(t))}, ` +
+    `predicted ${spokenChar(best.char)} with probability ${fmt(best.prob, 2)}, loss ${fmt(d.loss(t), 3)} nats.`;
+  if (direction === 'forward') return base;
+  const norms = Array.from({ length: d.L }, (_, l) => `layer ${l} ${fmt(d.dhNorms[l * d.T + t])}`).join(', ');
+  return `${base} Gradient norm ||dL/dh_t||: ${norms}.`;
+}
+
+/** Moves the cursor (clamped to the window); `fromUser` reports it to the host. */
+function moveCursor(t: number, direction: CursorDirection, fromUser: boolean): void {
+  const T = data?.T ?? 1;
+  const clamped = Math.max(0, Math.min(T - 1, Math.round(t)));
+  const changed = clamped !== view.cursor || direction !== view.direction;
+  view.cursor = clamped;
+  view.direction = direction;
+  if (fromUser && changed) postToHost({ type: 'cursor', t: clamped, direction });
+  persist();
+  scheduleCursor();
+}
+
+function scheduleCursor(): void {
+  scheduler.schedule('cursor', drawCursor);
+}
+
+/** Everything that depends on the cursor: one synchronous pass (timed as the cursor redraw). */
+function drawCursor(): void {
+  const d = data;
+  if (!d) return;
+  if (view.layer >= d.L) view.layer = 0;
+  layerSelect.value = String(view.layer);
+  graph.redraw();
+  graph.focusCursor(!reducedMotion());
+  cell.draw(d, view.layer, view.cursor, view.direction === 'backward');
+  heatmap.draw(view.cursor);
+  predictions.setCursor(view.cursor, !reducedMotion());
+  header.setCursor(view.cursor, d.T, view.direction, spoken(d, view.cursor, view.direction));
+}
+
+function setHeatSources(d: TraceData): void {
+  const options: [string, string][] = [['h', 'h_t hidden state']];
+  if (d.isLstm) options.push(['c', 'c_t cell state']);
+  d.gateNames.forEach((g, i) => options.push([`gate:${i}`, d.cell === 'rnn' ? 'a, the pre-activation' : `gate ${g}`]));
+  heatSourceBox.replaceChildren(select('show', options, heatmap.source, (v) => { heatmap.source = v; heatmap.refresh(); persist(); }));
+}
+
+// ----- messages
+
+/** The window shape the page's structures were last built for. */
+let builtShape = '';
+
+/**
+ * A new trace becomes current at once (so cursor moves clamp to it), but its rendering waits for
+ * the next frame: traces arriving faster than they can be drawn replace each other, latest wins.
+ */
+function onTrace(d: TraceData): void {
+  data = d;
+  if (view.cursor >= d.T) view.cursor = d.T - 1;
+  scheduler.schedule('trace', () => { if (data === d) renderTrace(d); });
+}
+
+function renderTrace(d: TraceData): void {
+  const shape = `${d.T}:${d.L}:${d.cell}`;
+  const shapeChanged = shape !== builtShape;
+  builtShape = shape;
+  if (shapeChanged) {
+    layerSelect.replaceChildren(...Array.from({ length: d.L }, (_, l) => el('option', { text: String(l), attrs: { value: String(l) } })));
+    setHeatSources(d);
+  }
+  graph.setTrace(d);
+  heatmap.setTrace(d);
+  predictions.setTrace(d);
+  graphText.textContent = `${d.cell.toUpperCase()} unrolled over ${d.T} timesteps and ${d.L} layer${d.L > 1 ? 's' : ''} ` +
+    `(trace of training step ${d.header.trainingStep}, text position ${d.header.position}, mean loss ${fmt(d.header.meanLoss, 4)} nats). ` +
+    (d.header.carriedState ? 'The window starts from state carried over a truncation boundary: the state crosses it, the gradient does not.' : 'The window starts from zeros.');
+  charts.addSaturation(d.header.trainingStep, d.gateNames, traceSaturation(d));
+  scheduler.schedule('charts', () => charts.draw());
+  scheduleCursor();
+}
+
+function handle(m: HostToWebview): void {
+  switch (m.type) {
+    case 'session':
+      session = m.session;
+      header.setSession(m.session);
+      break;
+    case 'progress':
+      header.setProgress(m.progress);
+      charts.addProgress(m.progress);
+      scheduler.schedule('charts', () => charts.draw());
+      break;
+    case 'stats':
+      if (m.stats.gateSaturation && session) {
+        const names = session.cell === 'lstm' ? ['i', 'f', 'g', 'o'] : session.cell === 'gru' ? ['r', 'z', 'n'] : ['a'];
+        charts.addSaturation(m.stats.step, names, m.stats.gateSaturation);
+        scheduler.schedule('charts', () => charts.draw());
+      }
+      break;
+    case 'trace':
+      onTrace(new TraceData({ header: m.header, ids: m.ids, data: m.data }));
+      break;
+    case 'cursor':
+      moveCursor(m.t, m.direction, false);
+      break;
+    case 'sample':
+      charts.addSample(m.text);
+      break;
+    case 'selection':
+      // Before the first trace, keep it: setTrace drops it if it does not fit the window.
+      if (!data) heatmap.selection = { layer: m.layer, unit: m.unit };
+      else if (m.layer < data.L && m.unit < data.H) heatmap.select({ layer: m.layer, unit: m.unit }, false);
+      break;
+  }
+  persist();
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m = parseHostToWebview(e.data);
+  if (m) handle(m);
+});
+
+watchTheme((t) => {
+  theme = t;
+  graph.setTheme(t);
+  cell.setTheme(t);
+  heatmap.setTheme(t);
+  charts.setTheme(t);
+  scheduler.schedule('charts', () => charts.draw());
+  scheduleCursor();
+});
+
+// Keyboard: arrows move the cursor when focus is not in a form control (VS Code keeps its own bindings outside the webview).
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'CANVAS')) return;
+  if (e.key === 'ArrowRight' || e.key === '.') { moveCursor(view.cursor + 1, view.direction, true); e.preventDefault(); }
+  else if (e.key === 'ArrowLeft' || e.key === ',') { moveCursor(view.cursor - 1, view.direction, true); e.preventDefault(); }
+  else if (e.key === 'Home') { moveCursor(0, view.direction, true); e.preventDefault(); }
+  else if (e.key === 'End') { moveCursor(Number.MAX_SAFE_INTEGER, view.direction, true); e.preventDefault(); }
+});
+
+new ResizeObserver(() => {
+  scheduler.schedule('charts', () => charts.draw());
+  scheduleCursor();
+}).observe(document.body);
+
+scheduler.schedule('charts', () => charts.draw());
+postToHost({ type: 'ready' });

@@ -1,0 +1,135 @@
+/**
+ * What happens over training: the loss curves (train and validation; smoothing; log scale), the
+ * latest generated samples, and gate saturation per gate and layer. The histories are the
+ * session's own numbers as they arrive, kept (capped) in the webview state so a reload keeps them.
+ */
+
+import { type ProgressInfo } from '../../src/protocol/webview';
+import { type Theme } from '../shared/theme';
+import { drawLineChart, smooth, type Series } from '../shared/lineChart';
+import { el, checkbox } from '../shared/dom';
+import { fmt, visibleText } from '../shared/format';
+
+export interface TrainingHistory {
+  steps: number[];
+  loss: number[];
+  valSteps: number[];
+  valLoss: number[];
+  samples: string[];
+  /** Saturation series: label -> [step, fraction] pairs. */
+  saturation: Record<string, [number, number][]>;
+  smoothing: number;
+  logScale: boolean;
+}
+
+export const MAX_POINTS = 2000;
+export const MAX_SAMPLES = 5;
+
+export function emptyHistory(): TrainingHistory {
+  return { steps: [], loss: [], valSteps: [], valLoss: [], samples: [], saturation: {}, smoothing: 0.6, logScale: false };
+}
+
+/** Keeps a history under MAX_POINTS by dropping every other old point (the curve's shape survives). */
+function thin<T>(xs: T[], ys: T[]): void {
+  if (xs.length <= MAX_POINTS) return;
+  const keepX: T[] = [], keepY: T[] = [];
+  for (let i = 0; i < xs.length; i++) if (i % 2 === 0 || i >= xs.length - MAX_POINTS / 4) { keepX.push(xs[i]); keepY.push(ys[i]); }
+  xs.splice(0, xs.length, ...keepX);
+  ys.splice(0, ys.length, ...keepY);
+}
+
+export class TrainingCharts {
+  readonly lossElement: HTMLElement;
+  readonly samplesElement: HTMLElement;
+  readonly saturationElement: HTMLElement;
+  private readonly lossCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Loss curves' } });
+  private readonly lossText = el('p', { className: 'caption', attrs: { id: 'loss-text' } });
+  private readonly satCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gate saturation over training' } });
+  private readonly satText = el('p', { className: 'caption', attrs: { id: 'saturation-text' } });
+  private readonly samplesList = el('div', { className: 'samples', attrs: { id: 'samples' } });
+
+  constructor(private theme: Theme, readonly history: TrainingHistory, private readonly onChange: () => void) {
+    const slider = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' } });
+    slider.value = String(history.smoothing);
+    slider.addEventListener('input', () => { history.smoothing = Number(slider.value); this.onChange(); });
+    this.lossElement = el('div', {}, [
+      el('div', { className: 'row controls' }, [
+        el('label', { className: 'control' }, [document.createTextNode('smoothing '), slider]),
+        checkbox('log scale', history.logScale, (v) => { history.logScale = v; this.onChange(); }),
+      ]),
+      this.lossCanvas, this.lossText,
+    ]);
+    this.samplesElement = this.samplesList;
+    this.saturationElement = el('div', {}, [this.satCanvas, this.satText]);
+    this.renderSamples();
+  }
+
+  setTheme(theme: Theme): void { this.theme = theme; }
+
+  addProgress(p: ProgressInfo): void {
+    const h = this.history;
+    if (h.steps.length > 0 && p.step < h.steps[h.steps.length - 1]) {
+      // A new run (or a restart from an earlier checkpoint): start the curves afresh.
+      h.steps.length = 0; h.loss.length = 0; h.valSteps.length = 0; h.valLoss.length = 0; h.saturation = {};
+    }
+    if (h.steps.length === 0 || p.step > h.steps[h.steps.length - 1]) {
+      h.steps.push(p.step);
+      h.loss.push(p.loss);
+      thin(h.steps, h.loss);
+      if (p.valLoss !== null && (h.valSteps.length === 0 || h.valSteps[h.valSteps.length - 1] < p.step)) {
+        h.valSteps.push(p.step);
+        h.valLoss.push(p.valLoss);
+        thin(h.valSteps, h.valLoss);
+      }
+    }
+  }
+
+  addSample(text: string): void {
+    this.history.samples.unshift(text);
+    this.history.samples.length = Math.min(this.history.samples.length, MAX_SAMPLES);
+    this.renderSamples();
+  }
+
+  /** One point per gate and layer at a training step (from a stats message or computed from a trace). */
+  addSaturation(step: number, gateNames: readonly string[], perLayer: readonly (readonly number[])[]): void {
+    perLayer.forEach((row, l) => row.forEach((f, g) => {
+      const key = `${gateNames[g] ?? g} L${l}`;
+      const s = (this.history.saturation[key] ??= []);
+      if (s.length > 0 && s[s.length - 1][0] >= step) { if (s[s.length - 1][0] === step) s[s.length - 1][1] = f; return; }
+      s.push([step, f]);
+      if (s.length > MAX_POINTS) s.splice(0, s.length - MAX_POINTS);
+    }));
+  }
+
+  draw(): void {
+    const h = this.history;
+    const th = this.theme;
+    const series: Series[] = [
+      { label: `train (smoothed ${h.smoothing.toFixed(2)})`, color: th.blue, x: h.steps, y: smooth(h.loss, h.smoothing) },
+      { label: 'validation', color: th.orange, x: h.valSteps, y: h.valLoss, dots: h.valSteps.length < 60 },
+    ];
+    if (h.smoothing > 0) series.unshift({ label: 'train (raw)', color: th.grid, x: h.steps, y: h.loss });
+    drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: 'step', emptyText: 'No training steps yet', xIntegerTicks: true });
+    const last = h.loss.length ? h.loss[h.loss.length - 1] : NaN;
+    const lastVal = h.valLoss.length ? h.valLoss[h.valLoss.length - 1] : NaN;
+    this.lossText.textContent = h.steps.length
+      ? `Step ${h.steps[h.steps.length - 1]}: train loss ${fmt(last, 4)} nats${h.valLoss.length ? `, validation ${fmt(lastVal, 4)} nats` : ''} (${h.steps.length} points).`
+      : 'No training steps yet.';
+    const palette = [th.blue, th.red, th.green, th.orange, th.purple, th.yellow];
+    const keys = Object.keys(h.saturation);
+    const sat: Series[] = keys.map((k, i) => ({
+      label: k, color: palette[i % palette.length], dash: Number(k.slice(k.lastIndexOf('L') + 1)) > 0 ? [4, 3] : undefined,
+      x: h.saturation[k].map((p) => p[0]), y: h.saturation[k].map((p) => p[1]), dots: h.saturation[k].length < 40,
+    }));
+    drawLineChart(this.satCanvas, th, sat, { xLabel: 'step', emptyText: 'Gate saturation appears with the first trace', xIntegerTicks: true });
+    this.satText.textContent = keys.length
+      ? 'Fraction saturated (sigmoid gates below 0.1 or above 0.9; tanh-valued g, n and the RNN\'s tanh(a) beyond ±0.9): ' +
+        keys.map((k) => `${k} ${fmt(h.saturation[k][h.saturation[k].length - 1][1], 2)}`).join(', ')
+      : '';
+  }
+
+  private renderSamples(): void {
+    const items = this.history.samples.map((s, i) => el('pre', { className: 'sample', text: visibleText(s), attrs: { 'aria-label': i === 0 ? 'Latest sample' : `Sample ${i + 1}` } }));
+    this.samplesList.replaceChildren(...(items.length ? items : [el('p', { className: 'caption', text: 'No samples yet.' })]));
+  }
+}
