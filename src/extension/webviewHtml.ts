@@ -54,7 +54,11 @@ function escapeAttribute(s: string): string {
 export function buildWebviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('webview nonce must be at least 16 base64 characters');
-  if (/[\s;,'"]/.test(o.cspSource)) throw new Error('webview cspSource must be a single source expression');
+  // VS Code may give several space-separated source expressions (e.g. 'self' plus its CDN);
+  // anything that could end the directive or the attribute is refused.
+  if (/[;,"\r\n]/.test(o.cspSource) || /'unsafe-|'nonce-|'strict-dynamic'/.test(o.cspSource)) {
+    throw new Error('webview cspSource must be source expressions only');
+  }
   const links = o.styleUris.map((u) => `  <link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

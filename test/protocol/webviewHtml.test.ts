@@ -35,6 +35,10 @@ describe('webviewHtml', () => {
 
   it('refuses a cspSource that could smuggle in another directive, and escapes attributes', () => {
     assert.throws(() => buildWebviewHtml({ ...opts, cspSource: "x; script-src 'unsafe-inline'" }));
+    assert.throws(() => buildWebviewHtml({ ...opts, cspSource: "'self' 'unsafe-inline'" }));
+    // What VS Code really passes: several source expressions separated by spaces.
+    const html = buildWebviewHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" });
+    assert.match(html, /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
     assert.throws(() => buildWebviewHtml({ ...opts, nonce: 'short' }));
     assert.equal(escapeHtml('"><script>'), '&quot;&gt;&lt;script&gt;');
   });

@@ -1,0 +1,41 @@
+/**
+ * Run Gradient Check: the engine compares BPTT's gradients with float64 finite differences on a
+ * small random model. It runs in a worker of its own, so it never waits behind (or slows) a
+ * training session, and the host stays responsive.
+ */
+
+import { type CellType } from '../engine/config';
+import { PendingRequests, RequestFailedError, type WorkerToHost } from '../protocol/worker';
+import { WorkerClient, type WorkerFactory } from './workerClient';
+
+/** Float64 finite differences agree with exact gradients to about 1e-8; anything above this is a bug. */
+export const GRADCHECK_TOLERANCE = 1e-5;
+const GRADCHECK_TIMEOUT_MS = 60_000;
+
+export interface GradientCheckResult {
+  readonly tensor: string;
+  readonly maxRelError: number;
+}
+
+export async function runGradientCheck(
+  factory: WorkerFactory,
+  options: { cell: CellType; layers: number; hidden: number; gruResetAfter?: boolean },
+): Promise<GradientCheckResult[]> {
+  const requests = new PendingRequests<WorkerToHost>();
+  const client = new WorkerClient(factory, {
+    message: (m) => {
+      if (m.type === 'gradcheck') requests.settle(m.replyTo, m);
+      else if (m.type === 'error' && m.replyTo !== undefined) requests.fail(m.replyTo, new RequestFailedError(m.message));
+    },
+    died: (reason) => requests.failAll(new RequestFailedError(reason)),
+  });
+  try {
+    const { id, reply } = requests.open(GRADCHECK_TIMEOUT_MS);
+    client.send({ type: 'gradcheck', requestId: id, ...options });
+    const answer = await reply;
+    if (answer.type !== 'gradcheck') throw new RequestFailedError('The worker answered the gradient check with something else.');
+    return answer.results.map((r) => ({ tensor: r.tensor, maxRelError: r.maxRelError }));
+  } finally {
+    await client.terminate();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The host's end of the training worker: spawns dist/worker.js lazily, validates everything it
+ * says, and reports its death (exception, out of memory, exit) as one event. Tests substitute a
+ * fake through `WorkerFactory`.
+ */
+
+import { Worker } from 'node:worker_threads';
+import { transferablesOf, validateWorkerToHost, type HostToWorker, type WorkerToHost } from '../protocol/worker';
+
+/** The part of node's Worker the host uses. */
+export interface WorkerHandle {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+export type WorkerFactory = () => WorkerHandle;
+
+/** Heap for the training thread: room for big models, but an explicit ceiling so a runaway run fails cleanly (ERR_WORKER_OUT_OF_MEMORY) instead of taking the host down. */
+export const WORKER_HEAP_MB = 2048;
+
+export function nodeWorkerFactory(scriptPath: string): WorkerFactory {
+  return () => new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+}
+
+export interface WorkerClientEvents {
+  message(message: WorkerToHost): void;
+  /** The worker is gone without being asked to go: `reason` is a sentence for the user. */
+  died(reason: string): void;
+}
+
+export class WorkerClient {
+  private readonly worker: WorkerHandle;
+  private ended = false;
+
+  constructor(factory: WorkerFactory, private readonly events: WorkerClientEvents) {
+    this.worker = factory();
+    this.worker.on('message', (raw) => {
+      if (this.ended) return;
+      const message = validateWorkerToHost(raw);
+      if (message) this.events.message(message);
+    });
+    this.worker.on('error', (error) => {
+      const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.end(oom
+        ? `The training worker ran out of memory (limit ${WORKER_HEAP_MB} MB); try a smaller hiddenSize, layers, batchSize or seqLength.`
+        : `The training worker crashed: ${error.message.split('\n')[0]}`);
+    });
+    this.worker.on('exit', (code) => this.end(`The training worker exited unexpectedly (code ${code}).`));
+  }
+
+  get isAlive(): boolean {
+    return !this.ended;
+  }
+
+  /** Sends a message, moving its typed arrays to the worker. */
+  send(message: HostToWorker): void {
+    if (this.ended) return;
+    this.worker.postMessage(message, transferablesOf(message));
+  }
+
+  /** Ends the worker on purpose (no `died` event). */
+  async terminate(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      await this.worker.terminate();
+    } catch {
+      // Already gone: nothing left to end.
+    }
+  }
+
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.events.died(reason);
+    void this.worker.terminate().catch(() => undefined);
+  }
+}

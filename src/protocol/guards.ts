@@ -1,0 +1,49 @@
+/**
+ * Small runtime checks for messages that cross a thread or process boundary. A message is only
+ * as trustworthy as its sender's code, and a malformed one must be ignored rather than crash the
+ * receiver, so every field is checked before a typed value is handed on.
+ *
+ * Pure code: imports neither `vscode` nor Node built-ins, so host, worker and tests share it.
+ */
+
+/** Longest free-text string a message may carry (training text excluded: it has its own cap). */
+export const MAX_MESSAGE_STRING = 10_000;
+
+export type Record_ = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Record_ {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+export function isNumberIn(value: unknown, min: number, max: number): value is number {
+  return isFiniteNumber(value) && value >= min && value <= max;
+}
+
+export function isCappedString(value: unknown, maxLength = MAX_MESSAGE_STRING): value is string {
+  return typeof value === 'string' && value.length <= maxLength;
+}
+
+export function isOneOf<T extends string>(value: unknown, options: readonly T[]): value is T {
+  return typeof value === 'string' && (options as readonly string[]).includes(value);
+}
+
+/** A number or null (e.g. a validation loss that does not exist when nothing is held out). */
+export function isFiniteOrNull(value: unknown): value is number | null {
+  return value === null || isFiniteNumber(value);
+}
+
+export function isFiniteArray(value: unknown, maxLength: number): value is number[] {
+  return Array.isArray(value) && value.length <= maxLength && value.every(isFiniteNumber);
+}
+
+export function isOptional<T>(value: unknown, check: (v: unknown) => v is T): value is T | undefined {
+  return value === undefined || check(value);
+}

@@ -1,0 +1,348 @@
+/**
+ * The channel between the extension host and the training worker: one discriminated union per
+ * direction (the `type` tag), a runtime validator per direction, and a tiny request/reply helper.
+ *
+ * Bulk data never travels as JSON: trace arrays and checkpoint bytes are exact-size typed arrays
+ * moved with postMessage's transfer list, so the sender's copy is detached rather than duplicated.
+ *
+ * Requests that expect one answer carry a `requestId`; the answer carries the same number as
+ * `replyTo` (an `error` with that `replyTo` rejects the request instead).
+ */
+
+import { CELL_TYPES, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/config';
+import { checkTrace, type TraceHeader, type Trace } from '../engine/traceLayout';
+import {
+  isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
+} from './guards';
+
+/** Longest training text the worker accepts, in UTF-16 units (the host caps files far below this). */
+export const MAX_TEXT_LENGTH = 512 * 1024 * 1024 / 2;
+/** Longest generated sample. */
+export const MAX_SAMPLE_LENGTH = 100_000;
+export const MAX_STEPS_LIMIT = 1e9;
+
+// ---------------------------------------------------------------------------------------------
+// Host -> worker
+
+export interface StartMessage {
+  readonly type: 'start';
+  /** The snapshot of the file taken when training started; later edits to the file do not reach it. */
+  readonly text: string;
+  readonly settings: TrainSettings;
+  readonly fileName: string;
+  /** Stop advancing (pause) once this many optimizer steps have been taken; 0 = no limit. */
+  readonly maxSteps: number;
+  /** Post a trace window every this many steps (0 = only on request). */
+  readonly traceEvery: number;
+  /** Start from these weights with a fresh optimizer (safetensors bytes). */
+  readonly init?: Uint8Array;
+  /** Continue exactly from this checkpoint (safetensors bytes with resume state). */
+  readonly resume?: Uint8Array;
+  /** Build the model but wait for `resume`/`step` (e.g. a loaded model to inspect first). */
+  readonly startPaused?: boolean;
+}
+
+export interface SampleRequest {
+  readonly type: 'sample';
+  readonly requestId: number;
+  readonly length: number;
+  readonly temperature: number;
+  readonly topK?: number;
+  readonly prime?: string;
+  readonly seed: number;
+}
+
+export interface GradcheckRequest {
+  readonly type: 'gradcheck';
+  readonly requestId: number;
+  readonly cell: CellType;
+  readonly layers: number;
+  readonly hidden: number;
+  readonly gruResetAfter?: boolean;
+}
+
+export type HostToWorker =
+  | StartMessage
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  /** Exactly one optimizer step while paused, followed by a fresh trace. */
+  | { readonly type: 'step'; readonly requestId: number }
+  | { readonly type: 'requestTrace'; readonly stream?: number }
+  | SampleRequest
+  | { readonly type: 'save'; readonly requestId: number }
+  /** Ends training: the worker answers with a final `checkpoint` (when it has a model) and `stopped`. */
+  | { readonly type: 'stop' }
+  | GradcheckRequest;
+
+export type HostToWorkerType = HostToWorker['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Worker -> host
+
+export type TrainingState = 'training' | 'paused';
+
+export interface TensorStatsMessage {
+  readonly name: string;
+  readonly gradNorm: number;
+  readonly weightNorm: number;
+  readonly updateNorm: number;
+}
+
+export interface StartedMessage {
+  readonly type: 'started';
+  readonly config: ModelConfig;
+  readonly settings: TrainSettings;
+  readonly paramCount: number;
+  readonly trainLength: number;
+  readonly valLength: number;
+  /** Steps already taken (non-zero when resumed). */
+  readonly step: number;
+  readonly state: TrainingState;
+  /** Something the user should know about how the session started (e.g. a resume that fell back to fresh optimizer state). */
+  readonly notice?: string;
+}
+
+export interface ProgressMessage {
+  readonly type: 'progress';
+  readonly step: number;
+  readonly loss: number;
+  readonly valLoss: number | null;
+  readonly charsPerSec: number;
+  readonly state: TrainingState;
+}
+
+export interface StatsMessage {
+  readonly type: 'stats';
+  readonly step: number;
+  readonly gradNorm: number;
+  readonly clipScale: number;
+  readonly valueClipped: number;
+  readonly tensors: readonly TensorStatsMessage[];
+  readonly spectralNorms: readonly number[];
+}
+
+export interface TraceMessage {
+  readonly type: 'trace';
+  readonly header: TraceHeader;
+  readonly ids: Int32Array;
+  readonly data: Float32Array;
+}
+
+export type CheckpointReason = 'request' | 'autosave' | 'final';
+
+export type ErrorKind = 'input' | 'internal';
+
+export type StopReason = 'requested' | 'nonFinite' | 'error';
+
+export type WorkerToHost =
+  | { readonly type: 'ready' }
+  | StartedMessage
+  /** The training loop switched between running and paused (`maxSteps`: the step limit was reached). */
+  | { readonly type: 'state'; readonly state: TrainingState; readonly step: number; readonly reason: 'request' | 'maxSteps' }
+  | ProgressMessage
+  | StatsMessage
+  | TraceMessage
+  | { readonly type: 'stepped'; readonly replyTo: number; readonly step: number; readonly loss: number }
+  | { readonly type: 'sample'; readonly replyTo: number; readonly text: string }
+  | { readonly type: 'checkpoint'; readonly replyTo?: number; readonly reason: CheckpointReason; readonly step: number; readonly bytes: Uint8Array }
+  | { readonly type: 'gradcheck'; readonly replyTo: number; readonly results: readonly { tensor: string; maxRelError: number }[] }
+  | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number }
+  /** Training produced a non-finite number: `tensor` is the first one (parameterSpecs order) or 'loss'. */
+  | { readonly type: 'nonFinite'; readonly step: number; readonly tensor: string }
+  | { readonly type: 'stopped'; readonly reason: StopReason; readonly step: number };
+
+export type WorkerToHostType = WorkerToHost['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Validation. Each returns the typed message, or null for anything malformed or unknown.
+
+const isRequestId = (v: unknown): v is number => isIntegerIn(v, 0, Number.MAX_SAFE_INTEGER);
+const isStep = (v: unknown): v is number => isIntegerIn(v, 0, Number.MAX_SAFE_INTEGER);
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+
+function isSettings(v: unknown): v is TrainSettings {
+  return isRecord(v) && validateSettings(v as unknown as TrainSettings).length === 0;
+}
+
+export function validateHostToWorker(message: unknown): HostToWorker | null {
+  if (!isRecord(message)) return null;
+  const m = message;
+  switch (m.type) {
+    case 'start':
+      return typeof m.text === 'string' && m.text.length <= MAX_TEXT_LENGTH && isSettings(m.settings)
+        && isCappedString(m.fileName, 4096) && isIntegerIn(m.maxSteps, 0, MAX_STEPS_LIMIT)
+        && isIntegerIn(m.traceEvery, 0, MAX_STEPS_LIMIT) && isOptional(m.init, isBytes)
+        && isOptional(m.resume, isBytes) && isOptional(m.startPaused, isBool)
+        ? (m as unknown as StartMessage) : null;
+    case 'pause':
+    case 'resume':
+    case 'stop':
+      return { type: m.type };
+    case 'step':
+    case 'save':
+      return isRequestId(m.requestId) ? { type: m.type, requestId: m.requestId } : null;
+    case 'requestTrace':
+      return isOptional(m.stream, (v): v is number => isIntegerIn(v, 0, 4096)) ? { type: 'requestTrace', stream: m.stream } : null;
+    case 'sample':
+      return isRequestId(m.requestId) && isIntegerIn(m.length, 1, MAX_SAMPLE_LENGTH) && isNumberIn(m.temperature, 0, 100)
+        && isOptional(m.topK, (v): v is number => isIntegerIn(v, 1, 1e6)) && isOptional(m.prime, (v): v is string => isCappedString(v))
+        && isIntegerIn(m.seed, 0, 2 ** 32 - 1)
+        ? (m as unknown as SampleRequest) : null;
+    case 'gradcheck':
+      return isRequestId(m.requestId) && isOneOf(m.cell, CELL_TYPES) && isIntegerIn(m.layers, 1, 4) && isIntegerIn(m.hidden, 1, 64)
+        && isOptional(m.gruResetAfter, isBool)
+        ? (m as unknown as GradcheckRequest) : null;
+    default:
+      return null;
+  }
+}
+
+function isModelConfig(v: unknown): v is ModelConfig {
+  return isRecord(v) && isOneOf(v.cell, CELL_TYPES) && isIntegerIn(v.hidden, 1, 4096) && isIntegerIn(v.layers, 1, 4)
+    && Array.isArray(v.vocab) && v.vocab.length >= 2 && v.vocab.length <= 1_200_000
+    && v.vocab.every((c) => typeof c === 'string' && c.length >= 1 && c.length <= 2) && isBool(v.gruResetAfter);
+}
+
+function isTensorStats(v: unknown): v is TensorStatsMessage {
+  return isRecord(v) && isCappedString(v.name, 200) && isFiniteNumber(v.gradNorm) && isFiniteNumber(v.weightNorm) && isFiniteNumber(v.updateNorm);
+}
+
+const isTrainingState = (v: unknown): v is TrainingState => isOneOf(v, ['training', 'paused'] as const);
+
+export function validateWorkerToHost(message: unknown): WorkerToHost | null {
+  if (!isRecord(message)) return null;
+  const m = message;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'started':
+      return isModelConfig(m.config) && isSettings(m.settings) && isStep(m.paramCount) && isStep(m.trainLength)
+        && isStep(m.valLength) && isStep(m.step) && isTrainingState(m.state) && isOptional(m.notice, (v): v is string => isCappedString(v))
+        ? (m as unknown as WorkerToHost) : null;
+    case 'state':
+      return isTrainingState(m.state) && isStep(m.step) && isOneOf(m.reason, ['request', 'maxSteps'] as const)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'progress':
+      return isStep(m.step) && isFiniteNumber(m.loss) && isFiniteOrNull(m.valLoss) && isNumberIn(m.charsPerSec, 0, 1e12)
+        && isTrainingState(m.state)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'stats':
+      return isStep(m.step) && isFiniteNumber(m.gradNorm) && isFiniteNumber(m.clipScale) && isFiniteNumber(m.valueClipped)
+        && Array.isArray(m.tensors) && m.tensors.length <= 100 && m.tensors.every(isTensorStats)
+        && isFiniteArray(m.spectralNorms, 4)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'trace': {
+      const trace = { header: m.header, ids: m.ids, data: m.data } as Trace;
+      try {
+        return checkTrace(trace) === null ? { type: 'trace', ...trace } : null;
+      } catch {
+        return null;
+      }
+    }
+    case 'stepped':
+      return isRequestId(m.replyTo) && isStep(m.step) && isFiniteNumber(m.loss) ? (m as unknown as WorkerToHost) : null;
+    case 'sample':
+      return isRequestId(m.replyTo) && isCappedString(m.text, MAX_SAMPLE_LENGTH * 2 + 20_000) ? (m as unknown as WorkerToHost) : null;
+    case 'checkpoint':
+      return isOptional(m.replyTo, isRequestId) && isOneOf(m.reason, ['request', 'autosave', 'final'] as const) && isStep(m.step) && isBytes(m.bytes)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'gradcheck':
+      return isRequestId(m.replyTo) && Array.isArray(m.results) && m.results.length <= 100
+        && m.results.every((r) => isRecord(r) && isCappedString(r.tensor, 200) && typeof r.maxRelError === 'number')
+        ? (m as unknown as WorkerToHost) : null;
+    case 'error':
+      return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'nonFinite':
+      return isStep(m.step) && isCappedString(m.tensor, 200) ? (m as unknown as WorkerToHost) : null;
+    case 'stopped':
+      return isOneOf(m.reason, ['requested', 'nonFinite', 'error'] as const) && isStep(m.step) ? (m as unknown as WorkerToHost) : null;
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request/reply
+
+/** Distributive Omit, so each member of a union keeps its own fields. */
+export type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+
+export class RequestFailedError extends Error {}
+
+/**
+ * Matches replies to requests by id. The owner sends `{...request, requestId}` and routes every
+ * incoming message with a `replyTo` to `settle`; pending requests fail when the channel closes.
+ */
+export class PendingRequests<Reply> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> }>();
+
+  /** Starts a request: returns its id (to put in the message) and the promise of its reply. */
+  open(timeoutMs = 0): { id: number; reply: Promise<Reply> } {
+    const id = this.nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => {
+      const entry: { resolve: (r: Reply) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> } = { resolve, reject };
+      if (timeoutMs > 0) {
+        entry.timer = setTimeout(() => this.fail(id, new RequestFailedError(`No answer from the training worker within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+      }
+      this.pending.set(id, entry);
+    });
+    return { id, reply };
+  }
+
+  /** Resolves the request `replyTo` (returns false if no such request is waiting). */
+  settle(replyTo: number, reply: Reply): boolean {
+    const entry = this.pending.get(replyTo);
+    if (!entry) return false;
+    this.pending.delete(replyTo);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.resolve(reply);
+    return true;
+  }
+
+  fail(replyTo: number, error: Error): boolean {
+    const entry = this.pending.get(replyTo);
+    if (!entry) return false;
+    this.pending.delete(replyTo);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.reject(error);
+    return true;
+  }
+
+  failAll(error: Error): void {
+    for (const id of [...this.pending.keys()]) this.fail(id, error);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+}
+
+/**
+ * The bytes in a buffer of their own, so transferring it moves exactly them (a Node Buffer or a
+ * subarray may share a larger buffer, e.g. Node's allocation pool, which must not be detached).
+ */
+export function exactBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer)
+    ? bytes : new Uint8Array(bytes);
+}
+
+/** The typed arrays of a message that should be moved rather than copied (each must own its buffer: see exactBytes). */
+export function transferablesOf(message: WorkerToHost | HostToWorker): ArrayBuffer[] {
+  switch (message.type) {
+    case 'trace':
+      return [message.ids.buffer as ArrayBuffer, message.data.buffer as ArrayBuffer];
+    case 'checkpoint':
+      return [message.bytes.buffer as ArrayBuffer];
+    case 'start': {
+      const list: ArrayBuffer[] = [];
+      if (message.init) list.push(message.init.buffer as ArrayBuffer);
+      if (message.resume) list.push(message.resume.buffer as ArrayBuffer);
+      return list;
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * The training thread's behaviour, independent of how messages arrive: a Trainer driven in short
+ * time slices so that pause, step and stop messages are handled between slices (the thread never
+ * blocks its own message queue for long), progress throttled to about ten reports a second, trace
+ * windows posted with their buffers transferred, and every failure turned into a message.
+ *
+ * The engine is passed in (see WorkerEngine) so the loop can be tested in-process with a fake
+ * trainer; `trainingWorker.ts` wires the real engine and the worker_threads port.
+ */
+
+import { type CellType, type ModelConfig, type TrainSettings } from '../engine/config';
+import { type CheckpointData } from '../engine/checkpointData';
+import { type Trace } from '../engine/traceLayout';
+import {
+  exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type WorkerToHost,
+} from '../protocol/worker';
+
+/** What the loop needs from a trainer (the engine's Trainer satisfies it). */
+export interface TrainerLike {
+  readonly config: ModelConfig;
+  readonly settings: TrainSettings;
+  readonly model: { readonly paramCount: number };
+  readonly step: number;
+  readonly trainLength: number;
+  readonly valLength: number;
+  trainStep(): {
+    step: number; loss: number; gradNorm: number; clipScale: number; valueClipped: number;
+    tensors: { name: string; gradNorm: number; weightNorm: number; updateNorm: number }[];
+    nonFinite: string | null;
+  };
+  validationLoss(): number | null;
+  trace(stream?: number): Trace;
+  sample(opts: { length: number; temperature: number; topK?: number; prime?: string; seed: number }): string;
+  toCheckpoint(): CheckpointData;
+  spectralNorms(): number[];
+}
+
+/** The engine functions the loop calls. */
+export interface WorkerEngine {
+  createTrainer(text: string, settings: TrainSettings, init?: CheckpointData): TrainerLike;
+  resumeTrainer(text: string, checkpoint: CheckpointData): TrainerLike;
+  decodeCheckpoint(bytes: Uint8Array): CheckpointData;
+  encodeCheckpoint(data: CheckpointData): Uint8Array;
+  gradientCheck(opts: { cell: CellType; layers: number; hidden: number; gruResetAfter?: boolean }): { tensor: string; maxRelError: number }[];
+  /** True for the engine's user-facing errors (InputError). */
+  isInputError(error: unknown): boolean;
+}
+
+export type Post = (message: WorkerToHost, transfer: ArrayBuffer[]) => void;
+
+export interface LoopTiming {
+  now(): number;
+  /** Runs the next slice after pending messages have had their turn. */
+  schedule(run: () => void): void;
+}
+
+/** Train this long before letting messages through. */
+export const SLICE_MS = 40;
+/** At most this many progress (and stats) reports a second. */
+export const PROGRESS_INTERVAL_MS = 100;
+/** Validation may take at most this share of the training time. */
+const VALIDATION_BUDGET = 0.05;
+const SPECTRAL_INTERVAL_MS = 1000;
+
+type LoopState = 'idle' | TrainingState | 'stopped';
+
+export class TrainingLoop {
+  private state: LoopState = 'idle';
+  private trainer: TrainerLike | null = null;
+  private maxSteps = 0;
+  private traceEvery = 0;
+  private scheduled = false;
+
+  private lastLoss = NaN;
+  private lastStats: ReturnType<TrainerLike['trainStep']> | null = null;
+  private valLoss: number | null = null;
+  private nextValidationAt = 0;
+  private spectral: number[] = [];
+  private nextSpectralAt = 0;
+  private lastReportAt = 0;
+  private charsSinceReport = 0;
+  private charsPerSec = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly engine: WorkerEngine,
+    private readonly timing: LoopTiming,
+  ) {}
+
+  get currentState(): LoopState {
+    return this.state;
+  }
+
+  /** Entry point for every (already validated) message from the host. */
+  handle(message: HostToWorker): void {
+    const replyTo = 'requestId' in message ? message.requestId : undefined;
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      this.postError(error, replyTo);
+    }
+  }
+
+  private dispatch(message: HostToWorker): void {
+    switch (message.type) {
+      case 'start': return this.start(message);
+      case 'pause': return this.pause('request');
+      case 'resume': return this.resume();
+      case 'step': return this.stepOnce(message.requestId);
+      case 'requestTrace': return this.postTrace(message.stream);
+      case 'sample': {
+        const { length, temperature, topK, prime, seed } = message;
+        const text = this.requireTrainer().sample({ length, temperature, topK, prime, seed });
+        return this.post({ type: 'sample', replyTo: message.requestId, text }, []);
+      }
+      case 'save': return this.postCheckpoint('request', message.requestId);
+      case 'stop': return this.stop('requested');
+      case 'gradcheck': {
+        const { cell, layers, hidden, gruResetAfter } = message;
+        const results = this.engine.gradientCheck({ cell, layers, hidden, gruResetAfter });
+        return this.post({ type: 'gradcheck', replyTo: message.requestId, results }, []);
+      }
+    }
+  }
+
+  private start(message: StartMessage): void {
+    if (this.state !== 'idle') throw new Error('this worker already has a training session');
+    this.maxSteps = message.maxSteps;
+    this.traceEvery = message.traceEvery;
+    let notice: string | undefined;
+    if (message.resume) {
+      const checkpoint = this.engine.decodeCheckpoint(message.resume);
+      try {
+        this.trainer = this.engine.resumeTrainer(message.text, checkpoint);
+      } catch (error) {
+        // A checkpoint made on another text can still seed this one: same weights, fresh optimizer.
+        if (!this.engine.isInputError(error)) throw error;
+        this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, checkpoint);
+        notice = `Started from the model's weights with a fresh optimizer (${errorText(error)})`;
+      }
+    } else if (message.init) {
+      const checkpoint = this.engine.decodeCheckpoint(message.init);
+      this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, checkpoint);
+    } else {
+      this.trainer = this.engine.createTrainer(message.text, message.settings);
+    }
+    const t = this.trainer;
+    this.state = message.startPaused ? 'paused' : 'training';
+    this.lastReportAt = this.timing.now();
+    this.post({
+      type: 'started', config: t.config, settings: t.settings, paramCount: t.model.paramCount,
+      trainLength: t.trainLength, valLength: t.valLength, step: t.step, state: this.state, ...(notice ? { notice } : {}),
+    }, []);
+    this.postTrace();
+    if (this.state === 'training') this.scheduleSlice();
+    else this.report(true);
+  }
+
+  private pause(reason: 'request' | 'maxSteps'): void {
+    if (this.state !== 'training') return;
+    this.state = 'paused';
+    const step = this.requireTrainer().step;
+    this.post({ type: 'state', state: 'paused', step, reason }, []);
+    this.report(true);
+    this.postTrace();
+  }
+
+  private resume(): void {
+    if (this.state !== 'paused') return;
+    // Resuming past the step limit means "keep going": the limit has done its job.
+    if (this.maxSteps > 0 && this.requireTrainer().step >= this.maxSteps) this.maxSteps = 0;
+    this.state = 'training';
+    this.lastReportAt = this.timing.now();
+    this.charsSinceReport = 0;
+    this.post({ type: 'state', state: 'training', step: this.requireTrainer().step, reason: 'request' }, []);
+    this.scheduleSlice();
+  }
+
+  private stepOnce(requestId: number): void {
+    if (this.state !== 'paused') throw new UserFacing(this.state === 'training' ? 'Pause training before stepping one step at a time.' : 'There is no paused training session to step.');
+    const stats = this.requireTrainer().trainStep();
+    if (stats.nonFinite !== null) {
+      this.onNonFinite(stats.step, stats.nonFinite);
+      return;
+    }
+    this.record(stats, 0);
+    this.post({ type: 'stepped', replyTo: requestId, step: stats.step, loss: stats.loss }, []);
+    this.report(true);
+    this.postTrace();
+  }
+
+  /** One time slice of training, then give the message queue a turn. */
+  private readonly slice = (): void => {
+    this.scheduled = false;
+    if (this.state !== 'training' || !this.trainer) return;
+    const trainer = this.trainer;
+    const charsPerStep = trainer.settings.batch * trainer.settings.seqLen;
+    const start = this.timing.now();
+    try {
+      do {
+        const stats = trainer.trainStep();
+        if (stats.nonFinite !== null) {
+          this.onNonFinite(stats.step, stats.nonFinite);
+          return;
+        }
+        this.record(stats, charsPerStep);
+        if (this.maxSteps > 0 && stats.step >= this.maxSteps) {
+          this.pause('maxSteps'); // posts the trace of the paused weights itself
+          return;
+        }
+        if (this.traceEvery > 0 && stats.step % this.traceEvery === 0) this.postTrace();
+      } while (this.timing.now() - start < SLICE_MS);
+      this.report(false);
+    } catch (error) {
+      this.postError(error);
+      this.stop('error');
+      return;
+    }
+    this.scheduleSlice();
+  };
+
+  private scheduleSlice(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.timing.schedule(this.slice);
+  }
+
+  private record(stats: ReturnType<TrainerLike['trainStep']>, chars: number): void {
+    this.lastStats = stats;
+    this.lastLoss = stats.loss;
+    this.charsSinceReport += chars;
+  }
+
+  /** Posts progress and stats, at most every PROGRESS_INTERVAL_MS unless forced. */
+  private report(force: boolean): void {
+    const trainer = this.trainer;
+    if (!trainer || this.state === 'idle' || this.state === 'stopped') return;
+    const now = this.timing.now();
+    const elapsed = now - this.lastReportAt;
+    if (!force && elapsed < PROGRESS_INTERVAL_MS) return;
+    if (this.state === 'training' && elapsed > 0) this.charsPerSec = (this.charsSinceReport * 1000) / elapsed;
+    if (this.state === 'paused') this.charsPerSec = 0;
+    this.lastReportAt = now;
+    this.charsSinceReport = 0;
+    this.updateValidation(force, now);
+    if (now >= this.nextSpectralAt || force) {
+      this.spectral = trainer.spectralNorms().filter(Number.isFinite);
+      this.nextSpectralAt = now + SPECTRAL_INTERVAL_MS;
+    }
+    const loss = Number.isFinite(this.lastLoss) ? this.lastLoss : 0;
+    this.post({ type: 'progress', step: trainer.step, loss, valLoss: this.valLoss, charsPerSec: this.charsPerSec, state: this.state }, []);
+    const s = this.lastStats;
+    if (s) {
+      this.post({
+        type: 'stats', step: s.step, gradNorm: s.gradNorm, clipScale: s.clipScale, valueClipped: s.valueClipped,
+        tensors: s.tensors.filter((t) => Number.isFinite(t.gradNorm) && Number.isFinite(t.weightNorm) && Number.isFinite(t.updateNorm)),
+        spectralNorms: this.spectral,
+      }, []);
+    }
+  }
+
+  /** The validation pass costs a forward pass over the held-out text: keep it within a small share of the time. */
+  private updateValidation(force: boolean, now: number): void {
+    const trainer = this.trainer;
+    if (!trainer || trainer.valLength === 0) return;
+    if (!force && now < this.nextValidationAt) return;
+    const t0 = this.timing.now();
+    const v = trainer.validationLoss();
+    this.valLoss = v !== null && Number.isFinite(v) ? v : null;
+    const took = this.timing.now() - t0;
+    this.nextValidationAt = this.timing.now() + Math.max(1000, took / VALIDATION_BUDGET);
+  }
+
+  private postTrace(stream?: number): void {
+    const trace = this.requireTrainer().trace(stream);
+    // The trace owns its buffers (traceLayout contract), so they can be moved, not copied.
+    this.post({ type: 'trace', header: trace.header, ids: trace.ids, data: trace.data }, [trace.ids.buffer as ArrayBuffer, trace.data.buffer as ArrayBuffer]);
+  }
+
+  private postCheckpoint(reason: CheckpointReason, replyTo?: number): void {
+    const trainer = this.requireTrainer();
+    const bytes = exactBytes(this.engine.encodeCheckpoint(trainer.toCheckpoint()));
+    this.post({ type: 'checkpoint', reason, step: trainer.step, bytes, ...(replyTo !== undefined ? { replyTo } : {}) }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** The step's update was not applied (engine contract), so the weights are still the last good ones. */
+  private onNonFinite(step: number, tensor: string): void {
+    this.post({ type: 'nonFinite', step, tensor }, []);
+    this.stop('nonFinite');
+  }
+
+  /** Ends the session: the last good weights go to the host first, so nothing is lost. */
+  private stop(reason: 'requested' | 'nonFinite' | 'error'): void {
+    if (this.state === 'stopped') return;
+    const trainer = this.trainer;
+    this.state = 'stopped';
+    if (trainer && reason !== 'error') {
+      try {
+        this.postCheckpoint('final');
+      } catch (error) {
+        this.postError(error);
+      }
+    }
+    this.post({ type: 'stopped', reason, step: trainer ? trainer.step : 0 }, []);
+    this.trainer = null;
+  }
+
+  private requireTrainer(): TrainerLike {
+    if (!this.trainer) throw new UserFacing('There is no training session in this worker.');
+    return this.trainer;
+  }
+
+  private postError(error: unknown, replyTo?: number): void {
+    const input = error instanceof UserFacing || this.engine.isInputError(error);
+    const message = input ? errorText(error) : `Internal error in the training worker: ${errorText(error)}`;
+    this.post({ type: 'error', message: message.slice(0, 2000), kind: input ? 'input' : 'internal', ...(replyTo !== undefined ? { replyTo } : {}) }, []);
+  }
+}
+
+/** An error whose message is meant for the user as is. */
+class UserFacing extends Error {}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0];
+}
+
+/** The architecture fields of the settings, taken from a checkpoint so they agree with its weights. */
+function configSettings(config: ModelConfig): Pick<TrainSettings, 'cell' | 'hidden' | 'layers' | 'gruResetAfter'> {
+  return { cell: config.cell, hidden: config.hidden, layers: config.layers, gruResetAfter: config.gruResetAfter };
+}

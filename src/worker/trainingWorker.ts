@@ -1,0 +1,43 @@
+/**
+ * The training thread (bundled on its own as dist/worker.js). It only wires things together:
+ * messages from the host are validated and handed to the TrainingLoop, whose messages go back
+ * with their typed arrays transferred. Anything unexpected becomes an `error` message rather
+ * than an uncaught exception that would kill the thread without a word.
+ */
+
+import { parentPort } from 'node:worker_threads';
+import { Trainer } from '../engine/trainer';
+import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
+import { gradientCheck } from '../engine/gradcheck';
+import { InputError } from '../engine/errors';
+import { transferablesOf, validateHostToWorker, type WorkerToHost } from '../protocol/worker';
+import { TrainingLoop, type WorkerEngine } from './trainingLoop';
+
+const engine: WorkerEngine = {
+  createTrainer: (text, settings, init) => Trainer.create(text, settings, init),
+  resumeTrainer: (text, checkpoint) => Trainer.resume(text, checkpoint),
+  decodeCheckpoint,
+  encodeCheckpoint,
+  gradientCheck,
+  isInputError: (error) => error instanceof InputError,
+};
+
+const port = parentPort;
+if (!port) throw new Error('trainingWorker must run as a worker thread');
+
+const post = (message: WorkerToHost, transfer: ArrayBuffer[]): void => port.postMessage(message, transfer);
+const loop = new TrainingLoop(post, engine, {
+  now: () => performance.now(),
+  schedule: (run) => setImmediate(run),
+});
+
+port.on('message', (raw: unknown) => {
+  const message = validateHostToWorker(raw);
+  if (message) loop.handle(message);
+});
+
+process.on('uncaughtException', (error) => {
+  post({ type: 'error', kind: 'internal', message: `Internal error in the training worker: ${error.message.split('\n')[0]}` }, []);
+});
+
+post({ type: 'ready' }, transferablesOf({ type: 'ready' }));

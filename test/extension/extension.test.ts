@@ -1,0 +1,471 @@
+import { strict as assert } from 'node:assert';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as vscodeTypes from 'vscode';
+import { encodeCheckpoint } from '../../src/engine/checkpoint';
+import { Model } from '../../src/engine/model';
+import { activate } from '../../src/extension/extension';
+import { COMMAND_IDS } from '../../src/extension/commands';
+import { type RnnLensController } from '../../src/extension/controller';
+import { TrainingPanel } from '../../src/extension/trainingPanel';
+import { fake, FakeTextDocument, Uri, type FakeWebviewPanel } from './fakeVscode';
+import { FakeWorker, settle, type FakeWorkerOptions } from './fakeWorker';
+
+const TEXT = 'the cat sat on the mat. '.repeat(200);
+
+interface Harness {
+  dir: string;
+  controller: RnnLensController;
+  subscriptions: { dispose(): unknown }[];
+  file: Uri;
+  memento: Map<string, unknown>;
+}
+
+let harness: Harness;
+let workerOptions: FakeWorkerOptions = {};
+
+async function setUp(options: { storage?: boolean; text?: string; autosaveIntervalMs?: number } = {}): Promise<Harness> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'rnn-lens-ext-'));
+  const file = Uri.file(path.join(dir, 'corpus.txt'));
+  await fsp.writeFile(file.fsPath, options.text ?? TEXT);
+  const memento = new Map<string, unknown>();
+  const subscriptions: { dispose(): unknown }[] = [];
+  const context = {
+    subscriptions,
+    extensionUri: Uri.file('/ext'),
+    storageUri: options.storage === false ? undefined : Uri.file(path.join(dir, 'storage')),
+    globalState: {
+      get: (key: string, fallback?: unknown) => (memento.has(key) ? memento.get(key) : fallback),
+      update: async (key: string, value: unknown) => { memento.set(key, value); },
+      keys: () => [...memento.keys()],
+    },
+  } as unknown as vscodeTypes.ExtensionContext;
+  const controller = activate(context, { workerFactory: () => new FakeWorker(workerOptions), skipResumeOffer: true, autosaveIntervalMs: options.autosaveIntervalMs });
+  return { dir, controller, subscriptions, file, memento };
+}
+
+async function tearDown(h: Harness): Promise<void> {
+  await h.controller.autosave.flush();
+  TrainingPanel.current?.dispose();
+  for (const d of h.subscriptions.splice(0)) d.dispose();
+  await fsp.rm(h.dir, { recursive: true, force: true });
+}
+
+const run = (command: string, ...args: unknown[]): Promise<unknown> => fake.commands.get(command)!(...args) as Promise<unknown>;
+const errors = (): string[] => fake.messages.filter((m) => m.level === 'error').map((m) => m.text);
+const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
+const posted = (type: string): Record<string, unknown>[] => panel().webview.posted.filter((m) => (m as { type: string }).type === type) as Record<string, unknown>[];
+
+/** Right-click -> Train Character Model, choosing the first cell offered. */
+async function train(h: Harness, uri: Uri = h.file): Promise<void> {
+  fake.quickPickAnswers.push((items: { cell: string }[]) => items[0]);
+  await run('rnnLens.train', uri);
+  await settle();
+}
+
+describe('extension: activation, commands and the session UI (fake vscode)', () => {
+  beforeEach(async () => {
+    fake.reset();
+    FakeWorker.instances.length = 0;
+    workerOptions = {};
+    harness = await setUp();
+  });
+  afterEach(async () => tearDown(harness));
+
+  it('activation registers every command, the gradient view, the panel serializer and sets the context keys', () => {
+    assert.deepEqual([...fake.commands.keys()].sort(), [...COMMAND_IDS].sort());
+    assert.ok(fake.viewProviders.has('rnnLens.gradientFlow'));
+    assert.ok(fake.serializers.has('rnnLens.trainingPanel'));
+    assert.equal(fake.context.get('rnnLens.hasSession'), false);
+    assert.equal(FakeWorker.instances.length, 0, 'the worker is created lazily');
+  });
+
+  it('disposal releases every command, provider, status item, decoration type and the worker', async () => {
+    await train(harness);
+    const worker = FakeWorker.last;
+    for (const d of harness.subscriptions.splice(0)) d.dispose();
+    assert.equal(fake.commands.size, 0);
+    assert.equal(fake.viewProviders.size, 0);
+    assert.equal(fake.serializers.size, 0);
+    assert.ok(fake.statusItems.every((s) => s.disposed));
+    assert.ok(fake.decorationTypes.every((d) => d.disposed));
+    assert.ok(fake.logs.every((l) => l.disposed));
+    assert.ok(worker.terminated);
+  });
+
+  it('Train Character Model: quick pick, snapshot to the worker, panel, status bar, progress, context keys', async () => {
+    let offered: string[] = [];
+    fake.quickPickAnswers.push((items: { cell: string }[]) => {
+      offered = items.map((i) => i.cell);
+      return items.find((i) => i.cell === 'gru');
+    });
+    await run('rnnLens.train', harness.file);
+    await settle();
+    assert.deepEqual(offered, ['lstm', 'rnn', 'gru'], 'the default cell first');
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.text === TEXT && start.settings.cell === 'gru' && start.fileName === 'corpus.txt');
+    assert.equal(harness.memento.get('rnnLens.lastCell'), 'gru', 'the choice is remembered');
+    assert.equal(fake.context.get('rnnLens.hasSession'), true);
+    assert.equal(fake.context.get('rnnLens.isTraining'), true);
+    assert.equal(fake.context.get('rnnLens.hasTrace'), true);
+    assert.equal(panel().viewType, 'rnnLens.trainingPanel');
+    assert.ok(fake.progress.some((p) => p.cancellable && /corpus\.txt/.test(p.title ?? '')));
+
+    FakeWorker.last.progress(2.5);
+    assert.match(fake.statusItems[0].text, /^\$\(sync~spin\) GRU step 10 loss 2\.500$/);
+    assert.equal(fake.statusItems[0].command, 'rnnLens.showPanel');
+
+    // The panel says ready and receives the current state; live messages follow.
+    panel().webview.receive.fire({ type: 'ready' });
+    assert.ok(posted('session').length >= 1 && posted('trace').length >= 1 && posted('progress').length >= 1);
+    FakeWorker.last.progress(2.0);
+    assert.equal((posted('progress').at(-1)!.progress as { loss: number }).loss, 2.0);
+
+    // The second time, the remembered cell is offered first.
+    fake.quickPickAnswers.push((items: { cell: string }[]) => {
+      offered = items.map((i) => i.cell);
+      return undefined;
+    });
+    fake.messageAnswers.push('Stop and Start New');
+    await run('rnnLens.train', harness.file);
+    assert.equal(offered[0], 'gru');
+  });
+
+  it('starting another session asks first, and keeps the current one when declined', async () => {
+    await train(harness);
+    fake.messageAnswers.push(undefined);
+    await run('rnnLens.train', harness.file);
+    assert.match(fake.messages.at(-1)!.text, /Stop that session and start a new one/);
+    assert.equal(FakeWorker.instances.length, 1);
+    assert.equal(harness.controller.session?.state, 'training');
+  });
+
+  it('uses the editor\'s current text, unsaved edits included', async () => {
+    const doc = new FakeTextDocument(harness.file, `${TEXT}unsaved!`);
+    doc.isDirty = true;
+    fake.openEditor(doc);
+    fake.quickPickAnswers.push((items: { cell: string }[]) => items[0]);
+    await run('rnnLens.train');
+    await settle();
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.text.endsWith('unsaved!'));
+  });
+
+  it('pause, one step, the timestep cursor with the editor highlight, resume and stop', async () => {
+    const editor = fake.openEditor(new FakeTextDocument(harness.file, TEXT));
+    await train(harness);
+    panel().webview.receive.fire({ type: 'ready' });
+    await run('rnnLens.pause');
+    await settle();
+    assert.equal(fake.context.get('rnnLens.isPaused'), true);
+    assert.match(fake.statusItems[0].text, /^\$\(debug-pause\)/);
+
+    const before = FakeWorker.last.step;
+    await run('rnnLens.trainOneStep');
+    await settle();
+    assert.equal(FakeWorker.last.step, before + 1);
+    assert.equal(FakeWorker.last.received.filter((m) => m.type === 'step').length, 1);
+
+    await run('rnnLens.firstTimestep');
+    await run('rnnLens.nextTimestep');
+    await run('rnnLens.nextTimestep');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 2, direction: 'forward' });
+    // x_2 of a window at position 0 is the third character of the file.
+    const highlights = [...editor.decorations.values()].filter((r) => r.length === 1);
+    assert.equal(highlights.length, 1);
+    const range = highlights[0][0] as { start: { character: number }; end: { character: number } };
+    assert.deepEqual([range.start.character, range.end.character], [2, 3]);
+
+    await run('rnnLens.toggleBackward');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 2, direction: 'backward' });
+    await run('rnnLens.nextTimestep');
+    assert.equal(harness.controller.cursor.t, 1, 'backward: next goes towards t = 0');
+    await run('rnnLens.lastTimestep');
+    assert.equal(harness.controller.cursor.t, 0);
+    fake.inputBoxAnswers.push('5');
+    await run('rnnLens.goToTimestep');
+    assert.equal(harness.controller.cursor.t, 5);
+    fake.inputBoxAnswers.push('99');
+    await run('rnnLens.goToTimestep');
+    assert.match(fake.inputValidation.at(-1)!, /from 0 to 7/);
+    assert.equal(harness.controller.cursor.t, 5);
+    await run('rnnLens.previousTimestep');
+    assert.equal(harness.controller.cursor.t, 6);
+
+    // The panel can move the cursor too; the host owns it and tells both views.
+    panel().webview.receive.fire({ type: 'cursor', t: 3, direction: 'forward' });
+    assert.equal(harness.controller.cursor.t, 3);
+
+    await run('rnnLens.resume');
+    await settle();
+    assert.equal(fake.context.get('rnnLens.isTraining'), true);
+    await run('rnnLens.stop');
+    assert.equal(harness.controller.session?.state, 'stopped');
+    assert.equal(fake.context.get('rnnLens.hasSession'), false);
+    assert.match(fake.statusItems[0].text, /^\$\(check\)/);
+    assert.ok(fake.progress.every((p) => p.done), 'the progress notification closes');
+  });
+
+  it('the panel buttons drive the session', async () => {
+    await train(harness);
+    panel().webview.receive.fire({ type: 'action', action: 'pause' });
+    await settle();
+    assert.equal(harness.controller.session?.state, 'paused');
+    panel().webview.receive.fire({ type: 'action', action: 'step' });
+    await settle();
+    assert.equal(FakeWorker.last.received.filter((m) => m.type === 'step').length, 1);
+    panel().webview.receive.fire({ type: 'action', action: 'play' });
+    await settle();
+    assert.equal(harness.controller.session?.state, 'training');
+    panel().webview.receive.fire({ type: 'action', action: 'stop' });
+    await settle();
+    assert.equal(harness.controller.session?.state, 'stopped');
+  });
+
+  it('Cancel on the progress notification stops training', async () => {
+    await train(harness);
+    fake.progress[0].cancel();
+    await settle();
+    assert.equal(harness.controller.session?.state, 'stopped');
+  });
+
+  it('Train One Step while training says to pause first', async () => {
+    await train(harness);
+    await run('rnnLens.trainOneStep');
+    assert.match(errors().at(-1)!, /Pause training first/);
+  });
+
+  it('Sample Text asks length, temperature and prime and opens an untitled document', async () => {
+    await train(harness);
+    fake.inputBoxAnswers.push('5', '0.5', 'ab ');
+    await run('rnnLens.sampleText');
+    const sample = FakeWorker.last.received.find((m) => m.type === 'sample');
+    assert.ok(sample && sample.type === 'sample' && sample.length === 5 && sample.temperature === 0.5 && sample.prime === 'ab ');
+    const doc = fake.shownDocuments.at(-1)!;
+    assert.equal(doc.uri.scheme, 'untitled');
+    assert.equal(doc.getText(), 'ab abc a');
+  });
+
+  it('Sample Text refuses a prime with characters the model has never seen', async () => {
+    await train(harness);
+    fake.inputBoxAnswers.push('5', '1', 'zebra');
+    await run('rnnLens.sampleText');
+    assert.match(fake.inputValidation.at(-1)!, /never seen "z"/);
+    assert.equal(FakeWorker.last.received.filter((m) => m.type === 'sample').length, 0);
+  });
+
+  it('Save Model As writes atomically (no temporary file left) and autosave keeps the final checkpoint', async () => {
+    await train(harness);
+    const target = Uri.file(path.join(harness.dir, 'out', 'model.safetensors'));
+    await fsp.mkdir(path.dirname(target.fsPath));
+    fake.saveDialogAnswers.push(target);
+    await run('rnnLens.saveModel');
+    assert.deepEqual([...await fsp.readFile(target.fsPath)], [1, 2, 3, FakeWorker.last.step & 255]);
+    assert.deepEqual(await fsp.readdir(path.dirname(target.fsPath)), ['model.safetensors']);
+
+    await run('rnnLens.stop');
+    const storage = path.join(harness.dir, 'storage');
+    assert.deepEqual((await fsp.readdir(storage)).sort(), ['autosave.json', 'autosave.safetensors']);
+    assert.deepEqual([...await fsp.readFile(path.join(storage, 'autosave.safetensors'))], [9, 9, 9]);
+    const record = JSON.parse(await fsp.readFile(path.join(storage, 'autosave.json'), 'utf8'));
+    assert.equal(record.fileName, 'corpus.txt');
+  });
+
+  it('autosaves periodically while training, atomically into workspace storage', async () => {
+    await tearDown(harness);
+    fake.reset();
+    harness = await setUp({ autosaveIntervalMs: 5 });
+    await train(harness);
+    FakeWorker.last.progress();
+    const storage = path.join(harness.dir, 'storage');
+    for (let i = 0; i < 200 && !(await fsp.readdir(storage).catch(() => [] as string[])).includes('autosave.json'); i++) await new Promise((r) => setTimeout(r, 5));
+    await harness.controller.autosave.flush();
+    assert.deepEqual((await fsp.readdir(storage)).sort(), ['autosave.json', 'autosave.safetensors'], 'no temporary files left behind');
+    assert.deepEqual([...await fsp.readFile(path.join(storage, 'autosave.safetensors'))], [1, 2, 3, FakeWorker.last.step & 255], 'a periodic save, not the final one');
+    assert.ok(FakeWorker.last.received.some((m) => m.type === 'save'));
+  });
+
+  it('after a reload, offers to resume the autosaved session and resumes from its bytes', async () => {
+    await train(harness);
+    await run('rnnLens.stop');
+    fake.messageAnswers.push('Resume');
+    await harness.controller.offerResume();
+    await settle();
+    assert.match(fake.messages.find((m) => /resume training/.test(m.text))!.text, /corpus\.txt from step/);
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.resume && [...start.resume].join() === '9,9,9');
+  });
+
+  it('Load Model: a corrupt file gets a clear message; a real one starts a paused session on a chosen text', async () => {
+    const corrupt = Uri.file(path.join(harness.dir, 'broken.safetensors'));
+    await fsp.writeFile(corrupt.fsPath, Buffer.from('definitely not safetensors'));
+    await run('rnnLens.loadModel', corrupt);
+    assert.match(errors().at(-1)!, /broken\.safetensors is not a usable RNN Lens model: /);
+    assert.equal(FakeWorker.instances.length, 0);
+
+    const vocab = [...new Set(TEXT)].sort();
+    const model = Model.init({ cell: 'gru', hidden: 4, layers: 1, vocab, gruResetAfter: true }, 1, 1);
+    const good = Uri.file(path.join(harness.dir, 'good.safetensors'));
+    await fsp.writeFile(good.fsPath, encodeCheckpoint({ config: model.config, weights: model.weights() }));
+    fake.quickPickAnswers.push((items: { label: string }[]) => items.find((i) => i.label === 'Choose a file...'));
+    fake.openDialogAnswers.push([harness.file]);
+    await run('rnnLens.loadModel', good);
+    await settle();
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.init && start.startPaused && start.settings.cell === 'gru' && start.settings.hidden === 4);
+    assert.equal(harness.controller.session?.state, 'paused');
+  });
+
+  it('Color Text by Neuron decorates the trace window with hovers; Clear removes them', async () => {
+    const editor = fake.openEditor(new FakeTextDocument(harness.file, TEXT));
+    await train(harness);
+    fake.inputBoxAnswers.push('1');
+    await run('rnnLens.colorTextByNeuron');
+    assert.equal(editor.decoratedCount(), 8, 'one decoration per step of the window');
+    const options = [...editor.decorations.values()].flat() as { hoverMessage?: { value: string } }[];
+    assert.ok(options.every((o) => /predictions/.test(o.hoverMessage?.value ?? '') && /loss/.test(o.hoverMessage!.value)));
+    assert.equal(fake.context.get('rnnLens.neuronColorsShown'), true);
+    fake.inputBoxAnswers.push('7');
+    await run('rnnLens.colorTextByNeuron');
+    assert.match(fake.inputValidation.at(-1)!, /within the model/);
+    await run('rnnLens.clearNeuronColors');
+    assert.equal(editor.decoratedCount(), 0);
+    assert.equal(fake.context.get('rnnLens.neuronColorsShown'), false);
+  });
+
+  it('an edit to the file during training keeps the snapshot and turns the highlight off', async () => {
+    const doc = new FakeTextDocument(harness.file, TEXT);
+    const editor = fake.openEditor(doc);
+    await train(harness);
+    await run('rnnLens.pause');
+    await settle();
+    doc.edit(`X${TEXT}`);
+    await run('rnnLens.nextTimestep');
+    assert.equal(editor.decoratedCount(), 0);
+    assert.equal(harness.controller.session?.state, 'paused');
+    assert.match(fake.log(), /no longer matches the text training started with/);
+    await fsp.rm(harness.file.fsPath);
+    await run('rnnLens.trainOneStep');
+    assert.equal(harness.controller.session?.state, 'paused', 'deleting the file does not disturb training');
+  });
+
+  it('Run Gradient Check runs in a worker of its own and reports in the log and a message', async () => {
+    await run('rnnLens.runGradientCheck');
+    assert.equal(FakeWorker.instances.length, 1);
+    assert.ok(FakeWorker.last.terminated);
+    assert.match(fake.messages.at(-1)!.text, /gradient check over 2 tensors: max relative error 1\.00e-9, passed/);
+    assert.match(fake.log(), /rnn\.weight_hh_l0: max relative error 1\.00e-9/);
+  });
+
+  it('a worker crash shows one clear message and resets the session keys', async () => {
+    await train(harness);
+    FakeWorker.last.crash(new Error('kaboom'));
+    await settle();
+    assert.deepEqual(errors(), ['RNN Lens: The training worker crashed: kaboom']);
+    assert.equal(fake.context.get('rnnLens.hasSession'), false);
+    assert.match(fake.statusItems[0].text, /^\$\(error\)/);
+  });
+
+  it('a non-finite loss shows the step and the tensor', async () => {
+    await train(harness);
+    FakeWorker.last.emit({ type: 'nonFinite', step: 7, tensor: 'loss' });
+    FakeWorker.last.emit({ type: 'stopped', reason: 'nonFinite', step: 6 });
+    await settle();
+    assert.match(errors().at(-1)!, /stopped at step 7: the loss became non-finite/);
+  });
+
+  it('every command without a session answers with a message or does nothing, never an unhandled error', async () => {
+    for (const id of COMMAND_IDS) await run(id);
+    await settle();
+    for (const text of errors()) {
+      assert.ok(!/something went wrong/.test(text), `${text} should be a user-facing message`);
+      assert.ok(!/\n/.test(text), 'one line');
+    }
+    assert.ok(errors().some((e) => /Open a text file/.test(e)), 'train without an editor says what to do');
+    assert.ok(errors().some((e) => /No training session is running/.test(e)));
+    assert.ok(errors().some((e) => /no trace window yet/.test(e)));
+  });
+
+  it('commands ignore arguments of the wrong kind', async () => {
+    await run('rnnLens.train', { not: 'a uri' });
+    assert.match(errors().at(-1)!, /Open a text file/);
+    await run('rnnLens.goToTimestep', 'seven');
+    assert.match(errors().at(-1)!, /no trace window yet/);
+  });
+});
+
+describe('extension: bad input to Train Character Model', () => {
+  beforeEach(async () => {
+    fake.reset();
+    FakeWorker.instances.length = 0;
+    workerOptions = {};
+    harness = await setUp();
+  });
+  afterEach(async () => tearDown(harness));
+
+  const cases: [string, string | Uint8Array, RegExp][] = [
+    ['empty.txt', '', /empty\.txt: The file is empty/],
+    ['binary.bin', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01]), /binary\.bin: The file looks binary \(NUL byte at offset 4\)/],
+    ['latin1.txt', new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0x61]), /latin1\.txt: The file is not valid UTF-8 \(bad byte .* at offset \d\); save it as UTF-8/],
+    ['same.txt', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', /same\.txt: .*fewer than 2 distinct characters/],
+    ['short.txt', 'hello world', /short\.txt: The text is too short: 11 characters/],
+  ];
+  for (const [name, content, expected] of cases) {
+    it(`refuses ${name} with a clear message`, async () => {
+      const uri = Uri.file(path.join(harness.dir, name));
+      await fsp.writeFile(uri.fsPath, content);
+      await train(harness, uri);
+      assert.match(errors().at(-1)!, expected);
+      assert.equal(FakeWorker.instances.length, 0, 'no worker was started');
+    });
+  }
+
+  it('refuses a folder', async () => {
+    await train(harness, Uri.file(harness.dir));
+    assert.match(errors().at(-1)!, /is a folder; right-click a text file/);
+  });
+
+  it('refuses a file that is gone', async () => {
+    await train(harness, Uri.file(path.join(harness.dir, 'missing.txt')));
+    assert.match(errors().at(-1)!, /missing\.txt cannot be read/);
+  });
+
+  it('trains on the first part of a file over rnnLens.maxFileSizeMB and says so', async () => {
+    fake.config.set('rnnLens.maxFileSizeMB', 1);
+    const big = Uri.file(path.join(harness.dir, 'big.txt'));
+    // 3-byte characters, so the 1 MB cut falls inside one and must back up to a boundary.
+    await fsp.writeFile(big.fsPath, 'ab한글 '.repeat(150_000));
+    await train(harness, big);
+    assert.match(fake.messages.find((m) => m.level === 'warning')!.text, /big\.txt is 1\.[0-9] MB; training on its first 1\.0 MB/);
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start');
+    assert.ok(Buffer.byteLength(start.text) <= 1024 * 1024);
+    assert.ok(!start.text.includes('\ufffd'), 'no character was cut in half');
+  });
+
+  it('clamps out-of-range settings and logs what it changed', async () => {
+    fake.config.set('rnnLens.hiddenSize', 100000);
+    fake.config.set('rnnLens.optimizer', 'lbfgs');
+    await train(harness);
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.settings.hidden === 1024 && start.settings.optimizer === 'adam');
+    assert.match(fake.log(), /rnnLens\.hiddenSize: 100000 is outside 1\.\.1024/);
+  });
+
+  it('a session the worker refuses shows the worker\'s message', async () => {
+    workerOptions = { startError: 'The text has characters outside the model\'s vocabulary: "é".' };
+    await train(harness);
+    assert.match(errors().at(-1)!, /outside the model's vocabulary/);
+    assert.equal(fake.context.get('rnnLens.hasSession'), false);
+  });
+
+  it('works without workspace storage (no folder open): training runs, autosave is off', async () => {
+    await tearDown(harness);
+    fake.reset();
+    harness = await setUp({ storage: false });
+    await train(harness);
+    assert.equal(harness.controller.session?.state, 'training');
+    assert.match(fake.log(), /Autosave is off/);
+  });
+});

@@ -1,0 +1,218 @@
+import { strict as assert } from 'node:assert';
+import { MessageChannel } from 'node:worker_threads';
+import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/config';
+import { InputError } from '../../src/engine/errors';
+import { type WorkerToHost } from '../../src/protocol/worker';
+import { TrainingLoop, PROGRESS_INTERVAL_MS, type TrainerLike, type WorkerEngine } from '../../src/worker/trainingLoop';
+import { fakeTrace } from '../extension/fakeWorker';
+
+/** A trainer whose loss halves each step, on a clock the test controls: each step takes `msPerStep`. */
+class FakeTrainer implements TrainerLike {
+  readonly config = { cell: 'rnn' as const, hidden: 3, layers: 1, vocab: [' ', 'a', 'b', 'c'], gruResetAfter: true };
+  readonly model = { paramCount: 40 };
+  readonly trainLength = 900;
+  readonly valLength = 100;
+  step = 0;
+  nonFiniteAt = -1;
+  throwAt = -1;
+  constructor(readonly settings: TrainSettings, private readonly clock: { t: number }, private readonly msPerStep: number) {}
+  trainStep() {
+    this.clock.t += this.msPerStep;
+    const next = this.step + 1;
+    if (next === this.throwAt) throw new Error('index out of range\n    at kernel (kernels.ts:1)');
+    if (next === this.nonFiniteAt) return { step: this.step, loss: NaN, gradNorm: NaN, clipScale: 1, valueClipped: 0, tensors: [], nonFinite: 'rnn.weight_hh_l0' };
+    this.step = next;
+    return { step: next, loss: 4 / 2 ** next, gradNorm: 1, clipScale: 1, valueClipped: 0, tensors: [{ name: 'decoder.bias', gradNorm: 1, weightNorm: 2, updateNorm: 0.01 }], nonFinite: null };
+  }
+  validationLoss() { return 1.5; }
+  trace() { return fakeTrace(4, this.step); }
+  sample(opts: { length: number; prime?: string }) {
+    if (opts.prime?.includes('z')) throw new InputError('The prime has a character the model does not know: "z".');
+    return 'ab'.repeat(opts.length).slice(0, opts.length);
+  }
+  toCheckpoint() { return { config: this.config, weights: new Map<string, Float32Array>() }; }
+  spectralNorms() { return [0.9]; }
+}
+
+function setUp(msPerStep = 1) {
+  const clock = { t: 0 };
+  const sent: { message: WorkerToHost; transfer: ArrayBuffer[] }[] = [];
+  const queue: (() => void)[] = [];
+  let trainer: FakeTrainer | undefined;
+  const engine: WorkerEngine = {
+    createTrainer: (_text, settings) => (trainer = new FakeTrainer(settings, clock, msPerStep)),
+    resumeTrainer: () => { throw new InputError('checkpoint was made on another text'); },
+    decodeCheckpoint: (bytes) => {
+      if (bytes[0] !== 1) throw new InputError('not an RNN Lens checkpoint');
+      return { config: { cell: 'gru', hidden: 5, layers: 2, vocab: ['a', 'b'], gruResetAfter: false }, weights: new Map() };
+    },
+    encodeCheckpoint: () => new Uint8Array([1, 2, 3]),
+    gradientCheck: () => [{ tensor: 'decoder.bias', maxRelError: 1e-10 }],
+    isInputError: (e) => e instanceof InputError,
+  };
+  const loop = new TrainingLoop((message, transfer) => sent.push({ message, transfer }), engine, {
+    now: () => clock.t,
+    schedule: (run) => { queue.push(run); },
+  });
+  /** Runs scheduled slices (each slice is what happens between two message deliveries). */
+  const slices = (n: number): void => {
+    for (let i = 0; i < n && queue.length > 0; i++) queue.shift()!();
+  };
+  const of = <T extends WorkerToHost['type']>(type: T) => sent.filter((s) => s.message.type === type).map((s) => s.message as Extract<WorkerToHost, { type: T }>);
+  return { loop, sent, of, slices, queue, clock, trainer: () => trainer! };
+}
+
+const settings: TrainSettings = { ...DEFAULT_SETTINGS, batch: 2, seqLen: 4 };
+const start = { type: 'start' as const, text: 'abc abc', settings, fileName: 'x.txt', maxSteps: 0, traceEvery: 0 };
+
+describe('worker: training loop (in process, fake trainer and clock)', () => {
+  it('trains in time slices, yielding between them, with progress throttled to about 10 per second', () => {
+    const w = setUp(1);
+    w.loop.handle(start);
+    assert.equal(w.of('started').length, 1);
+    assert.equal(w.of('started')[0].paramCount, 40);
+    assert.equal(w.of('trace').length, 1, 'a first trace right away');
+    w.slices(50); // 50 slices x ~40 ms of 1 ms steps = ~2 s of training
+    const steps = w.trainer().step;
+    assert.ok(steps > 1000, `trained ${steps} steps`);
+    const progress = w.of('progress');
+    assert.ok(progress.length >= 10 && progress.length <= (w.clock.t / PROGRESS_INTERVAL_MS) + 1, `${progress.length} progress reports over ${w.clock.t} ms`);
+    assert.ok(progress.every((p) => p.state === 'training' && p.valLoss === 1.5));
+    assert.ok(progress.at(-1)!.charsPerSec > 0);
+    assert.equal(w.of('stats').length, progress.length, 'stats travel with progress');
+    assert.deepEqual(w.of('stats')[0].spectralNorms, [0.9]);
+  });
+
+  it('pause stops the loop between slices; step runs exactly one optimizer step; resume continues', () => {
+    const w = setUp(1);
+    w.loop.handle(start);
+    w.slices(2);
+    w.loop.handle({ type: 'pause' });
+    const paused = w.trainer().step;
+    w.slices(10);
+    assert.equal(w.trainer().step, paused, 'no training while paused');
+    assert.equal(w.of('state').at(-1)!.state, 'paused');
+    w.loop.handle({ type: 'step', requestId: 7 });
+    assert.equal(w.trainer().step, paused + 1);
+    const stepped = w.of('stepped')[0];
+    assert.deepEqual([stepped.replyTo, stepped.step], [7, paused + 1]);
+    assert.equal(w.of('trace').at(-1)!.header.trainingStep, paused + 1, 'a fresh trace after the step');
+    w.loop.handle({ type: 'resume' });
+    w.slices(1);
+    assert.ok(w.trainer().step > paused + 1);
+  });
+
+  it('refuses to step while training, as a reply to the request', () => {
+    const w = setUp();
+    w.loop.handle(start);
+    w.loop.handle({ type: 'step', requestId: 3 });
+    const error = w.of('error')[0];
+    assert.deepEqual([error.replyTo, error.kind], [3, 'input']);
+    assert.match(error.message, /Pause training/);
+  });
+
+  it('pauses at maxSteps, and resuming goes on past the limit', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, maxSteps: 25 });
+    w.slices(10);
+    assert.equal(w.trainer().step, 25);
+    assert.deepEqual(w.of('state').at(-1), { type: 'state', state: 'paused', step: 25, reason: 'maxSteps' });
+    w.loop.handle({ type: 'resume' });
+    w.slices(1);
+    assert.ok(w.trainer().step > 25);
+  });
+
+  it('posts a trace every traceEvery steps, with its buffers in the transfer list', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, traceEvery: 100 });
+    w.slices(10);
+    const traces = w.sent.filter((s) => s.message.type === 'trace');
+    assert.equal(traces.length, 1 + Math.floor(w.trainer().step / 100));
+    for (const t of traces) {
+      const m = t.message as Extract<WorkerToHost, { type: 'trace' }>;
+      assert.deepEqual(t.transfer, [m.ids.buffer, m.data.buffer]);
+    }
+  });
+
+  it('the transfer list really moves the trace: after posting, the sender\'s buffers are detached', () => {
+    const w = setUp();
+    const { port1, port2 } = new MessageChannel();
+    w.loop.handle(start);
+    const { message, transfer } = w.sent.find((s) => s.message.type === 'trace')!;
+    const trace = message as Extract<WorkerToHost, { type: 'trace' }>;
+    const length = trace.data.length;
+    port1.postMessage(message, transfer);
+    assert.equal(trace.data.byteLength, 0);
+    assert.equal(trace.ids.byteLength, 0);
+    assert.ok(length > 0);
+    port1.close();
+    port2.close();
+  });
+
+  it('a non-finite step stops training, names the step and the tensor, and sends the last good weights first', () => {
+    const w = setUp();
+    w.loop.handle(start);
+    w.trainer().nonFiniteAt = 30;
+    w.slices(10);
+    assert.deepEqual(w.of('nonFinite'), [{ type: 'nonFinite', step: 29, tensor: 'rnn.weight_hh_l0' }]);
+    const types = w.sent.map((s) => s.message.type);
+    assert.deepEqual(types.slice(-3), ['nonFinite', 'checkpoint', 'stopped']);
+    assert.equal(w.of('checkpoint')[0].reason, 'final');
+    assert.equal(w.of('stopped')[0].reason, 'nonFinite');
+    assert.equal(w.queue.length, 0, 'nothing more is scheduled');
+  });
+
+  it('an exception while training becomes one error line and a stop, not a dead thread', () => {
+    const w = setUp();
+    w.loop.handle(start);
+    w.trainer().throwAt = 12;
+    w.slices(5);
+    const error = w.of('error')[0];
+    assert.equal(error.kind, 'internal');
+    assert.equal(error.message, 'Internal error in the training worker: index out of range');
+    assert.equal(w.of('stopped')[0].reason, 'error');
+  });
+
+  it('stop sends the final checkpoint (transferred) and stopped; later requests get clear errors', () => {
+    const w = setUp();
+    w.loop.handle(start);
+    w.slices(1);
+    w.loop.handle({ type: 'stop' });
+    const checkpoint = w.sent.find((s) => s.message.type === 'checkpoint')!;
+    assert.equal(checkpoint.transfer.length, 1);
+    assert.equal(w.of('stopped')[0].reason, 'requested');
+    w.loop.handle({ type: 'sample', requestId: 9, length: 5, temperature: 1, seed: 1 });
+    assert.match(w.of('error').at(-1)!.message, /no training session/);
+    assert.equal(w.of('error').at(-1)!.replyTo, 9);
+  });
+
+  it('answers sample, save and gradcheck requests; input errors keep their message', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, startPaused: true });
+    assert.equal(w.of('started')[0].state, 'paused');
+    assert.equal(w.of('progress').at(-1)!.state, 'paused');
+    w.loop.handle({ type: 'sample', requestId: 1, length: 5, temperature: 1, seed: 1 });
+    assert.deepEqual(w.of('sample')[0], { type: 'sample', replyTo: 1, text: 'ababa' });
+    w.loop.handle({ type: 'sample', requestId: 2, length: 5, temperature: 1, seed: 1, prime: 'z' });
+    assert.deepEqual(w.of('error')[0], { type: 'error', message: 'The prime has a character the model does not know: "z".', kind: 'input', replyTo: 2 });
+    w.loop.handle({ type: 'save', requestId: 3 });
+    assert.deepEqual([...w.of('checkpoint')[0].bytes], [1, 2, 3]);
+    w.loop.handle({ type: 'gradcheck', requestId: 4, cell: 'lstm', layers: 1, hidden: 3 });
+    assert.equal(w.of('gradcheck')[0].results[0].tensor, 'decoder.bias');
+  });
+
+  it('a resume on another text falls back to the model\'s weights with a fresh optimizer, and says so', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, resume: new Uint8Array([1]) });
+    const started = w.of('started')[0];
+    assert.match(started.notice!, /fresh optimizer .*another text/);
+    assert.deepEqual([started.settings.cell, started.settings.hidden, started.settings.layers], ['gru', 5, 2], 'the architecture comes from the checkpoint');
+  });
+
+  it('a corrupt checkpoint is an input error', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, init: new Uint8Array([0]) });
+    assert.deepEqual(w.of('error')[0], { type: 'error', message: 'not an RNN Lens checkpoint', kind: 'input' });
+    assert.equal(w.of('started').length, 0);
+  });
+});
