@@ -13,14 +13,54 @@ export interface ParsedArgs {
   readonly positionals: string[];
 }
 
+/** A value such as `-1` or `-0.5e-3`: a negative number, not a flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--forget-bias -1` means the value -1, but parseArgs reads any word starting with `-` as a flag.
+ * Glue a negative number to the string flag before it (`--forget-bias=-1`) so both spellings work.
+ */
+function attachNegativeValues(argv: readonly string[], flags: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && flags[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** parseArgs' own wording, shortened to what a user needs (its hints about `--` are noise here). */
+function usageMessage(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const message = String((e as Error).message);
+  const option = /'(-[^']*)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const flag = option.split(' ')[0];
+    if (/does not take an argument/.test(message)) return `${flag} takes no value`;
+    if (/argument missing|ambiguous/.test(message)) return `${flag} needs a value`;
+  }
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+}
+
 /** Parses argv strictly against the flags; `--help` is always accepted. */
 export function parseCommandArgs(argv: readonly string[], flags: FlagSpec, positionals: { min: number; max: number; names: string }): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...flags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachNegativeValues(argv, flags), options: { ...flags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    // parseArgs' messages are clear sentences, sometimes on several lines (with a hint); join them.
-    throw new UsageError(String((e as Error).message).split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
+    throw new UsageError(usageMessage(e));
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (!values.help) {

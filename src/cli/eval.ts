@@ -1,11 +1,15 @@
 /** `rnn-lens eval CKPT FILE`: how well a model predicts a text, in the usual units. */
 
+import { InputError } from '../engine/errors';
 import { evaluateText } from '../engine/evaluate';
 import { Model } from '../engine/model';
 import { parseCommandArgs } from './args';
 import { readCheckpointFile, readTextFile } from './files';
 import { EVAL_HELP } from './help';
 import { EXIT_OK, type CliIo } from './io';
+
+/** Texts with more predictions than this show a percentage on a terminal while they are read. */
+const SHOW_PROGRESS_FROM = 50_000;
 
 export async function runEval(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -18,8 +22,24 @@ export async function runEval(argv: string[], io: CliIo): Promise<number> {
   }
   const [ckptPath, textPath] = positionals;
   const model = Model.fromCheckpoint(readCheckpointFile(ckptPath, io.cwd));
-  const text = readTextFile(textPath, io.cwd);
-  const r = evaluateText(model, text, { skipUnknown: Boolean(values['skip-unknown']) });
+  const text = readTextFile(textPath, io.cwd, io.isTTY ? (line) => io.stderr(`${line}\n`) : undefined);
+  // Evaluation reads a few thousand characters a second: say how far it is on a long text.
+  let shown = -1;
+  const onProgress = io.isTTY && text.length > SHOW_PROGRESS_FROM
+    ? (done: number, total: number) => {
+      const percent = Math.floor((100 * done) / total);
+      if (percent === shown) return;
+      shown = percent;
+      io.stderr(`\revaluating ${textPath}: ${percent}%${done === total ? '\r\x1b[K' : ''}`);
+    }
+    : undefined;
+  let r;
+  try {
+    r = evaluateText(model, text, { skipUnknown: Boolean(values['skip-unknown']), onProgress });
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${textPath}: ${e.message}`);
+    throw e;
+  }
   if (values.json) {
     io.stdout(`${JSON.stringify({ loss: r.loss, bitsPerChar: r.bitsPerChar, perplexity: r.perplexity, chars: r.chars, skipped: r.skipped })}\n`);
   } else {

@@ -11,12 +11,21 @@ import { type CheckpointData } from '../engine/checkpointData';
 import { InputError } from '../engine/errors';
 import { decodeTextBytes } from '../engine/text';
 
-/** Texts past this size would take hours per epoch in a pure-TypeScript engine; refuse rather than stall. */
-export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+/**
+ * Training reads a few thousand characters a second, so one pass over 32 MB already takes hours,
+ * and a text in memory costs about ten times its size (string, ids, streams). Past this, refuse
+ * at once with advice, rather than spend a minute and gigabytes loading something unusable.
+ */
+export const MAX_TEXT_BYTES = 32 * 1024 * 1024;
 /** A checkpoint of the largest allowed model (4 layers, H 1024, large vocab, with Adam state) stays well under this. */
 export const MAX_CHECKPOINT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
-function readBytes(path: string, cwd: string, what: string, maxBytes: number): Uint8Array {
+/** Texts from this size take seconds to read and prepare: worth a word before the wait. */
+const ANNOUNCE_FROM_BYTES = 4 * 1024 * 1024;
+
+const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+
+function readBytes(path: string, cwd: string, what: string, maxBytes: number, advice: string, announce?: (line: string) => void): Uint8Array {
   const full = resolve(cwd, path);
   let size: number;
   try {
@@ -28,7 +37,8 @@ function readBytes(path: string, cwd: string, what: string, maxBytes: number): U
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read ${path}: ${describeFsError(e)}`);
   }
-  if (size > maxBytes) throw new InputError(`${path} is too large (${size} bytes; the limit is ${maxBytes})`);
+  if (size > maxBytes) throw new InputError(`${path} is too large (${megabytes(size)}; the limit for a ${what} is ${megabytes(maxBytes)})${advice}`);
+  if (announce && size >= ANNOUNCE_FROM_BYTES) announce(`reading ${path} (${megabytes(size)})...`);
   try {
     return readFileSync(full);
   } catch (e) {
@@ -36,9 +46,12 @@ function readBytes(path: string, cwd: string, what: string, maxBytes: number): U
   }
 }
 
-/** Reads a UTF-8 text file (refusing empty, binary and malformed files with the engine's messages). */
-export function readTextFile(path: string, cwd: string): string {
-  const bytes = readBytes(path, cwd, 'text file', MAX_TEXT_BYTES);
+/**
+ * Reads a UTF-8 text file (refusing empty, binary and malformed files with the engine's messages).
+ * `announce` hears a line before a large file is read, so a terminal is not silent meanwhile.
+ */
+export function readTextFile(path: string, cwd: string, announce?: (line: string) => void): string {
+  const bytes = readBytes(path, cwd, 'text file', MAX_TEXT_BYTES, `; use a part of it, e.g. head -n 100000 ${path} > part.txt`, announce);
   try {
     return decodeTextBytes(bytes);
   } catch (e) {
@@ -49,7 +62,7 @@ export function readTextFile(path: string, cwd: string): string {
 
 /** Reads and validates a checkpoint file. */
 export function readCheckpointFile(path: string, cwd: string): CheckpointData {
-  const bytes = readBytes(path, cwd, 'checkpoint (.safetensors)', MAX_CHECKPOINT_BYTES);
+  const bytes = readBytes(path, cwd, 'checkpoint (.safetensors)', MAX_CHECKPOINT_BYTES, '');
   try {
     return decodeCheckpoint(bytes);
   } catch (e) {

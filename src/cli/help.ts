@@ -1,6 +1,8 @@
 /** The --help texts, one per command, kept beside each other so they read as one manual. */
 
 import { DEFAULT_SETTINGS as D } from '../engine/config';
+import { MAX_VALIDATION_CHARS } from '../engine/evaluate';
+import { MAX_TEXT_BYTES } from './files';
 
 export const MAIN_HELP = `rnn-lens: train a character-level RNN, LSTM or GRU on a text file and inspect it.
 
@@ -24,7 +26,7 @@ Exit codes: 0 ok, 1 bad input or failed check, 2 bad command line, 130 interrupt
 
 export const TRAIN_HELP = `Usage: rnn-lens train FILE [options]
 
-Trains on FILE (UTF-8 text) and saves a checkpoint at the end, and on Ctrl-C
+Trains on FILE (UTF-8 text, at most ${MAX_TEXT_BYTES / (1024 * 1024)} MB) and saves a checkpoint at the end, and on Ctrl-C
 (the current step finishes, the checkpoint is saved, exit code 130).
 
 Model:
@@ -50,8 +52,10 @@ Checkpoints:
   --out CKPT                 where to save (default: FILE's name with .safetensors, in the current folder)
 Output:
   --sample-every N           print a short sample every N steps (default 200 on a terminal, else 0 = never)
-  --val-every N              compute the validation loss every N steps (default 100; always at the end)
+  --val-every N              compute the validation loss every N steps (default 100; always at the end),
+                             on at most the first ${MAX_VALIDATION_CHARS.toLocaleString('en-US')} held-out characters
   --json                     one JSON object per line on stdout: step events and a final summary
+                             (or an {"event":"error"} object if the run fails)
 `;
 
 export const SAMPLE_HELP = `Usage: rnn-lens sample CKPT [options]

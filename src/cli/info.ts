@@ -25,7 +25,7 @@ export async function runInfo(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** A JSON-friendly summary (weights themselves left out). */
-export function checkpointSummary(data: CheckpointData, bytes: number): Record<string, unknown> {
+function checkpointSummary(data: CheckpointData, bytes: number): Record<string, unknown> {
   const specs = parameterSpecs(data.config);
   const r = data.resume;
   return {
@@ -44,7 +44,7 @@ export function checkpointSummary(data: CheckpointData, bytes: number): Record<s
   };
 }
 
-export function describeCheckpoint(path: string, bytes: number, data: CheckpointData): string {
+function describeCheckpoint(path: string, bytes: number, data: CheckpointData): string {
   const c = data.config;
   const specs = parameterSpecs(c);
   const total = specs.reduce((a, s) => a + s.size, 0);
@@ -75,6 +75,7 @@ function showChar(ch: string): string {
   if (ch === ' ') return '␠';
   if (ch === '\n') return '\\n';
   if (ch === '\t') return '\\t';
+  if (ch === '\r') return '\\r';
   const described = describeChar(ch);
   return described.startsWith('U+') ? described : ch;
 }

@@ -44,22 +44,30 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { debu
     io.stderr(`rnn-lens: ${what}; commands are ${Object.keys(COMMANDS).join(', ')} (see rnn-lens --help)\n`);
     return EXIT_USAGE;
   }
+  // A program reading --json output sees every line as JSON, errors included: the error goes to
+  // stderr as usual and, as {"event":"error",...}, to stdout too.
+  const json = wantsJson(rest);
+  const fail = (exitCode: number, message: string): number => {
+    io.stderr(`rnn-lens ${first}: ${message}\n`);
+    if (json) io.stdout(`${JSON.stringify({ event: 'error', exitCode, message })}\n`);
+    return exitCode;
+  };
   try {
     return await command(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`rnn-lens ${first}: ${oneLine(e.message)} (see rnn-lens ${first} --help)\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof InputError) {
-      io.stderr(`rnn-lens ${first}: ${oneLine(e.message)}\n`);
-      return EXIT_INPUT;
-    }
+    if (e instanceof UsageError) return fail(EXIT_USAGE, `${oneLine(e.message)} (see rnn-lens ${first} --help)`);
+    if (e instanceof InputError) return fail(EXIT_INPUT, oneLine(e.message));
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr(`rnn-lens ${first}: internal error: ${oneLine(message)} (this is a bug; RNN_LENS_DEBUG=1 shows details)\n`);
+    const code = fail(EXIT_INPUT, `internal error: ${oneLine(message)} (this is a bug; RNN_LENS_DEBUG=1 shows details)`);
     if (options.debug && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
-    return EXIT_INPUT;
+    return code;
   }
+}
+
+/** True when the command line asks for JSON output (`--json` before any `--`). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
 }
 
 function oneLine(s: string): string {

@@ -9,7 +9,7 @@ import { SAMPLE_HELP } from './help';
 import { EXIT_OK, type CliIo } from './io';
 import { UsageError } from './usageError';
 
-export const SAMPLE_BOUNDS = {
+const SAMPLE_BOUNDS = {
   length: { min: 1, max: 1_000_000, integer: true },
   temperature: { min: 0, max: 100, integer: false },
   topK: { min: 1, max: 1_000_000, integer: true },

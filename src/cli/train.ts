@@ -9,7 +9,8 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { type CheckpointData } from '../engine/checkpointData';
 import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, validateSettings, type TrainSettings } from '../engine/config';
 import { InputError } from '../engine/errors';
-import { checkTrainable } from '../engine/text';
+import { heldOutLoss, MAX_VALIDATION_CHARS } from '../engine/evaluate';
+import { buildVocab, checkTrainable, describeChar, encodeText, sliceCodePoints } from '../engine/text';
 import { Trainer } from '../engine/trainer';
 import { booleanText, choiceFlag, numberFlag, parseCommandArgs, stringFlag, type ParsedArgs } from './args';
 import { readCheckpointFile, readTextFile, writeCheckpointFile } from './files';
@@ -18,7 +19,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, type CliIo } from './io';
 import { createReporter, type Budget, type TrainReporter } from './trainReport';
 import { UsageError } from './usageError';
 
-export const DEFAULT_STEPS = 1000;
+const DEFAULT_STEPS = 1000;
 const RUN_BOUNDS = {
   steps: { min: 1, max: 1e9, integer: true },
   seconds: { min: 0.001, max: 1e7, integer: false },
@@ -64,7 +65,7 @@ const SETTING_FLAGS: readonly [flag: string, key: keyof TrainSettings][] = [
 const ARCHITECTURE_FLAGS = new Set(['cell', 'hidden', 'layers', 'gru-reset-after']);
 
 /** The settings the flags ask for, on top of a base (defaults, or an --init checkpoint's architecture). */
-export function settingsFromFlags(values: ParsedArgs['values'], base: TrainSettings): TrainSettings {
+function settingsFromFlags(values: ParsedArgs['values'], base: TrainSettings): TrainSettings {
   const s: TrainSettings = { ...base };
   s.cell = choiceFlag(values, 'cell', CELL_TYPES) ?? s.cell;
   s.optimizer = choiceFlag(values, 'optimizer', OPTIMIZER_KINDS) ?? s.optimizer;
@@ -90,7 +91,28 @@ interface Plan {
   readonly budget: Budget;
   readonly sampleEvery: number;
   readonly valEvery: number;
+  /** The held-out ids the validation loss reads (at most MAX_VALIDATION_CHARS + 1 of them). */
+  readonly valIds: Int32Array;
   readonly header: string;
+}
+
+/** Runs a check on the training text, naming the file in its message. */
+function aboutText<T>(file: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The characters of the text that a checkpoint's vocabulary lacks, shown as in messages (up to five). */
+function missingFromVocab(text: string, vocab: readonly string[]): string | null {
+  const known = new Set(vocab);
+  const missing = buildVocab(text).filter((ch) => !known.has(ch));
+  if (missing.length === 0) return null;
+  const shown = missing.slice(0, 5).map(describeChar).join(', ');
+  return `${missing.length} character${missing.length === 1 ? '' : 's'} (${shown}${missing.length > 5 ? ', ...' : ''})`;
 }
 
 /** Everything decided before the first step: flags checked, files read, trainer built. */
@@ -116,26 +138,33 @@ function plan(values: ParsedArgs['values'], file: string, io: CliIo): Plan {
   const sampleEvery = numberFlag(values, 'sample-every', RUN_BOUNDS.sampleEvery) ?? (io.isTTY && !values.json ? 200 : 0);
   const valEvery = numberFlag(values, 'val-every', RUN_BOUNDS.valEvery) ?? 100;
 
-  const text = readTextFile(file, io.cwd);
+  const text = readTextFile(file, io.cwd, values.json ? undefined : (line) => io.stderr(`${line}\n`));
   let trainer: Trainer;
   let from = '';
   if (resumePath !== undefined) {
     const ckpt = readCheckpointFile(resumePath, io.cwd);
     if (!ckpt.resume) throw new InputError(`${resumePath} holds weights only, no training state to resume; use --init ${resumePath} to start a new run from its weights`);
+    const missing = missingFromVocab(text, ckpt.config.vocab);
+    if (missing) throw new InputError(`${resumePath} was trained on a different text: ${file} has ${missing} outside its vocabulary; resume with the original file`);
     settings = ckpt.resume.settings;
-    trainer = Trainer.resume(text, ckpt);
+    trainer = aboutText(file, () => Trainer.resume(text, ckpt));
     from = `, resuming ${resumePath} at step ${ckpt.resume.step}`;
   } else if (initPath !== undefined) {
     const ckpt: CheckpointData = readCheckpointFile(initPath, io.cwd);
     const c = ckpt.config;
     settings = settingsFromFlags(values, { ...base, cell: c.cell, hidden: c.hidden, layers: c.layers, gruResetAfter: c.gruResetAfter });
-    checkTrainable(text, settings);
+    const missing = missingFromVocab(text, c.vocab);
+    // The vocabulary is the input and output layer: a character it lacks cannot be read or predicted.
+    if (missing) throw new InputError(`${file} has ${missing} that the vocabulary of ${initPath} lacks; --init needs a checkpoint whose vocabulary covers the text (or train from scratch)`);
+    aboutText(file, () => checkTrainable(text, settings));
     trainer = Trainer.create(text, settings, ckpt);
     from = `, weights from ${initPath}`;
   } else {
-    checkTrainable(text, settings);
+    aboutText(file, () => checkTrainable(text, settings));
     trainer = Trainer.create(text, settings);
   }
+  const valStart = trainer.trainLength;
+  const valIds = encodeText(sliceCodePoints(text, valStart, valStart + MAX_VALIDATION_CHARS + 1), trainer.config.vocab);
 
   const out = stringFlag(values, 'out') ?? resumePath ?? `${basename(file, extname(file))}.safetensors`;
   if (out === '') throw new UsageError('--out must not be empty');
@@ -143,8 +172,8 @@ function plan(values: ParsedArgs['values'], file: string, io: CliIo): Plan {
   checkWritableFolder(out, io.cwd);
   const s = settings;
   const header = `training ${s.cell.toUpperCase()} (hidden ${s.hidden}, ${s.layers} layer${s.layers === 1 ? '' : 's'}) on ${file}${from}: ` +
-    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} steps` : `${budget.seconds} s`} -> ${out}`;
-  return { trainer, out, budget, sampleEvery, valEvery, header };
+    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} step${budget.steps === 1 ? '' : 's'}` : `${budget.seconds} s`} -> ${out}`;
+  return { trainer, out, budget, sampleEvery, valEvery, valIds, header };
 }
 
 /** Finds out before training, not after, that the checkpoint could not be saved. */
@@ -182,11 +211,16 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 async function trainLoop(p: Plan, io: CliIo, reporter: TrainReporter): Promise<number> {
   const { trainer, budget } = p;
   const charsPerStep = trainer.settings.batch * trainer.settings.seqLen;
+  // Reading a large text blocks the event loop; a Ctrl-C pressed meanwhile is heard here, before
+  // the first step, and then nothing is saved (an untrained model must not replace a checkpoint).
+  await new Promise((r) => setImmediate(r));
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const interrupted = () => io.interrupt?.aborted === true;
-  const finished = () => (budget.kind === 'steps' ? done >= budget.steps : elapsed() >= budget.seconds);
+  // A time budget still takes at least one step, so only Ctrl-C leaves a run with nothing to save.
+  const finished = () => (budget.kind === 'steps' ? done >= budget.steps : done > 0 && elapsed() >= budget.seconds);
   const sample = () => trainer.sample({ length: SAMPLE_LENGTH, temperature: 0.8, seed: trainer.step });
+  const validationLoss = () => heldOutLoss(trainer.model.net, p.valIds);
   let done = 0;
   let loss: number | null = null;
   let valLoss: number | null = null;
@@ -211,7 +245,7 @@ async function trainLoop(p: Plan, io: CliIo, reporter: TrainReporter): Promise<n
     loss = stats.loss;
     const valFresh = done % p.valEvery === 0 || finished() || interrupted();
     if (valFresh) {
-      valLoss = trainer.validationLoss();
+      valLoss = validationLoss();
       valAt = done;
     }
     const t = elapsed();
@@ -225,12 +259,12 @@ async function trainLoop(p: Plan, io: CliIo, reporter: TrainReporter): Promise<n
   }
   const seconds = elapsed();
   // Ctrl-C can arrive after the last step's report; the summary still gets a current validation loss.
-  if (done > 0 && valAt !== done) valLoss = trainer.validationLoss();
-  const checkpoint = trainer.toCheckpoint();
-  const bytes = writeCheckpointFile(p.out, io.cwd, checkpoint);
+  if (done > 0 && valAt !== done) valLoss = validationLoss();
+  const saved = done > 0 ? p.out : null;
+  const bytes = saved === null ? 0 : writeCheckpointFile(saved, io.cwd, trainer.toCheckpoint());
   if (p.sampleEvery > 0 && !interrupted() && done % p.sampleEvery !== 0) reporter.sample(trainer.step, sample());
   reporter.finish({
-    checkpoint: p.out,
+    checkpoint: saved,
     bytes,
     steps: done,
     totalSteps: trainer.step,

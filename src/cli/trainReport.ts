@@ -25,7 +25,8 @@ export interface StepReport {
 }
 
 export interface TrainSummary {
-  readonly checkpoint: string;
+  /** Where the checkpoint was saved; null when the run was interrupted before its first step. */
+  readonly checkpoint: string | null;
   readonly bytes: number;
   readonly steps: number;
   readonly totalSteps: number;
@@ -130,6 +131,7 @@ function barReporter(io: CliIo, stream: NodeJS.WritableStream, budget: Budget): 
 }
 
 function finishText(s: TrainSummary): string {
+  if (s.checkpoint === null) return 'interrupted before the first step; nothing saved\n';
   const how = s.interrupted ? 'interrupted after' : 'trained';
   return `${how} ${s.steps} step${s.steps === 1 ? '' : 's'} in ${s.seconds.toFixed(1)} s (${Math.round(s.charsPerSec)} chars/s); ` +
     `loss ${fmt(s.loss)}, validation ${fmt(s.valLoss)}\nsaved ${s.checkpoint} (step ${s.totalSteps}, ${s.bytes.toLocaleString('en-US')} bytes)\n`;

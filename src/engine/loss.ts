@@ -35,15 +35,3 @@ export function softmaxCrossEntropy(
   }
   return total;
 }
-
-/** Softmax of the rows only, for sampling and evaluation (no loss, no gradient). */
-export function softmaxRows(probs: FloatArray, rows: number, V: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) if (probs[o + v] > max) max = probs[o + v];
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(probs[o + v] - max);
-    for (let v = 0; v < V; v++) probs[o + v] = Math.exp(probs[o + v] - max) / sum;
-  }
-}

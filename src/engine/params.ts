@@ -4,7 +4,7 @@
  * model as one transfer. Each named tensor is a view at a fixed offset.
  */
 
-import { gateCount, parameterSpecs, type ModelConfig, type ParamSpec } from './config';
+import { parameterSpecs, type ModelConfig, type ParamSpec } from './config';
 import { type FloatArray } from './kernels';
 
 /** Where one layer's four tensors sit in the flat buffer. */
@@ -65,9 +65,4 @@ export function tensorViews<A extends FloatArray>(buffer: A, layout: ParamLayout
 /** A zeroed array of the same precision as `like`. */
 export function allocLike(like: FloatArray, length: number): FloatArray {
   return like instanceof Float64Array ? new Float64Array(length) : new Float32Array(length);
-}
-
-/** Fused gate rows per layer: G*H. */
-export function gateRows(config: ModelConfig): number {
-  return gateCount(config.cell) * config.hidden;
 }

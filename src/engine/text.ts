@@ -15,6 +15,8 @@ import { InputError } from './errors';
 export function decodeTextBytes(bytes: Uint8Array): string {
   let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   if (bytes.length - i === 0) throw new InputError('The file is empty: there is no text to train on.');
+  const utf16 = utf16ByteOrder(bytes);
+  if (utf16) throw new InputError(`The file is UTF-16 (${utf16} byte-order mark), not UTF-8; save it as UTF-8 and try again.`);
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new InputError(`The file looks binary (NUL byte at offset ${nul}); choose a plain text file.`);
   const units = new Uint16Array(bytes.length); // UTF-16 never needs more units than UTF-8 has bytes
@@ -59,6 +61,14 @@ export function decodeTextBytes(bytes: Uint8Array): string {
   return out;
 }
 
+/** 'little-endian' or 'big-endian' when the bytes start with a UTF-16 byte-order mark (which UTF-8 text never does). */
+function utf16ByteOrder(bytes: Uint8Array): string | null {
+  if (bytes.length < 2) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'little-endian';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'big-endian';
+  return null;
+}
+
 /** Calls fn with each code point of the text, in order. */
 function forEachCodePoint(text: string, fn: (cp: number) => void): void {
   for (let i = 0; i < text.length; i++) {
@@ -73,6 +83,17 @@ export function codePointLength(text: string): number {
   let n = 0;
   forEachCodePoint(text, () => { n++; });
   return n;
+}
+
+/** Characters [start, end) of the text, counted in code points (an emoji is one), like Array.from(text).slice(start, end).join(''). */
+export function sliceCodePoints(text: string, start: number, end: number): string {
+  let unit = 0;
+  let from = -1;
+  for (let cp = 0; unit < text.length && cp < end; cp++) {
+    if (cp === start) from = unit;
+    unit += text.codePointAt(unit)! > 0xffff ? 2 : 1;
+  }
+  return from < 0 ? '' : text.slice(from, unit);
 }
 
 /** The distinct code points of the text, each as a string, sorted by code point value. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '../../src/engine/config';
 import { InputError } from '../../src/engine/errors';
-import { buildVocab, checkTrainable, decodeTextBytes, encodeText } from '../../src/engine/text';
+import { buildVocab, checkTrainable, decodeTextBytes, encodeText, sliceCodePoints } from '../../src/engine/text';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -21,10 +21,20 @@ describe('text: bytes, vocabulary, ids', () => {
     assert.throws(() => decodeTextBytes(Uint8Array.of(0x61, 0xe2, 0x82)), /offset 1/); // truncated
     assert.throws(() => decodeTextBytes(Uint8Array.of(0xe2, 0x28, 0xa1)), /offset 1/); // bad continuation
   });
+  it('recognises UTF-16 text by its byte-order mark and asks for UTF-8 instead of calling it binary', () => {
+    assert.throws(() => decodeTextBytes(Uint8Array.of(0xff, 0xfe, 0x68, 0, 0x69, 0)), /UTF-16 \(little-endian byte-order mark\), not UTF-8; save it as UTF-8/);
+    assert.throws(() => decodeTextBytes(Uint8Array.of(0xfe, 0xff, 0, 0x68, 0, 0x69)), /UTF-16 \(big-endian/);
+  });
   it('treats an emoji and a Hangul syllable as one character each, sorted by code point', () => {
     const vocab = buildVocab('b😀a한a');
     assert.deepEqual(vocab, ['a', 'b', '한', '😀']);
     assert.deepEqual(Array.from(encodeText('😀한ab', vocab)), [3, 2, 0, 1]);
+  });
+  it('slices by code points, an emoji counting as one', () => {
+    const text = 'a😀b한c😀';
+    for (const [start, end] of [[0, 6], [1, 3], [2, 5], [5, 6], [5, 99], [6, 9], [0, 0], [3, 3]]) {
+      assert.equal(sliceCodePoints(text, start, end), Array.from(text).slice(start, end).join(''), `[${start}, ${end})`);
+    }
   });
   it('names unknown characters', () => {
     assert.throws(() => encodeText('abz\n', ['a', 'b']), (e: Error) => e instanceof InputError && /2 characters.*"z", U\+000A/.test(e.message));
