@@ -10,7 +10,7 @@
 import { type CheckpointData, type ResumeState } from './checkpointData';
 import { validateSettings, type ModelConfig, type TrainSettings } from './config';
 import { InputError } from './errors';
-import { streamLoss } from './evaluate';
+import { heldOutLoss } from './evaluate';
 import { Model } from './model';
 import { createOptimizerState, slotNames, type OptimizerState } from './optimizers';
 import { tensorViews } from './params';
@@ -140,11 +140,12 @@ export class Trainer {
     return { step: this.stepCount, loss, ...update };
   }
 
-  /** Mean loss (nats) on the held-out text, read as one stream from a zero state; null without one. */
+  /**
+   * Mean loss (nats) on the held-out text, read as one stream from a zero state; null without one.
+   * Capped at the first MAX_VALIDATION_CHARS characters so a large split never stalls training.
+   */
   validationLoss(): number | null {
-    if (this.valIds.length < 2) return null;
-    const { lossSum, count } = streamLoss(this.model.net, this.valIds);
-    return lossSum / count;
+    return heldOutLoss(this.model.net, this.valIds);
   }
 
   /** The window that stream `stream` will train on next, with the current weights and its carried state. */
