@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/config';
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
-import { type Trace } from '../engine/traceLayout';
 import { MAX_SAMPLE_LENGTH, type TraceMessage } from '../protocol/worker';
 import { type HostToWebview, type WebviewToHost, type TrainingState as WebviewTrainingState } from '../protocol/webview';
 import { Autosave } from './autosave';
@@ -19,7 +18,7 @@ import { runGradientCheck, GRADCHECK_TOLERANCE } from './gradientCheck';
 import { GradientFlowViewProvider } from './gradientFlowView';
 import { displayName, formatMB, readTrainingText } from './inputText';
 import { readModelFile, writeFileAtomically } from './modelFiles';
-import { NeuronColors, type NeuronSelection } from './neuronColors';
+import { MAX_COLORED_CHARS, NeuronColors, TOP_PREDICTIONS, type NeuronSelection } from './neuronColors';
 import { showTrainingProgress } from './progressNotification';
 import { readSettings, type ExtensionSettings } from './settings';
 import { SourceDocument } from './sourceDocument';
@@ -31,6 +30,8 @@ import { isUserFacing, messageOf, UserError } from './userError';
 import { type WorkerFactory } from './workerClient';
 
 const LAST_CELL_KEY = 'rnnLens.lastCell';
+/** While training, neuron colours follow the weights at most this often (a pass over the text costs the worker up to ~2 s). */
+export const NEURON_RECOLOR_INTERVAL_MS = 30_000;
 const CELL_LABELS: Record<CellType, { label: string; detail: string }> = {
   rnn: { label: 'RNN', detail: 'Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)' },
   lstm: { label: 'LSTM', detail: 'Long short-term memory: input, forget and output gates around a cell state c_t' },
@@ -66,6 +67,10 @@ export class RnnLensController implements vscode.Disposable {
   private wiredPanel: TrainingPanel | undefined;
   private selectedUnit: NeuronSelection = { layer: 0, unit: 0 };
   private warnedAboutEdits = false;
+  /** Neuron colours: a pass is in flight (at most one), another was asked for meanwhile, when the last one was asked for. */
+  private recolorInFlight = false;
+  private recolorPending = false;
+  private lastRecolorAt = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: ControllerContext, private readonly options: ControllerOptions) {
@@ -185,7 +190,12 @@ export class RnnLensController implements vscode.Disposable {
         const progress = session.latestProgress;
         const webviewState = toWebviewState(state);
         if (progress && webviewState) this.postToViews({ type: 'progress', progress: { ...progressInfo(progress), state: webviewState } });
-        if (state === 'stopped' || state === 'failed') this.autosave.detach();
+        if (state === 'stopped' || state === 'failed') {
+          this.autosave.detach();
+          this.clearNeuronColors();
+        } else {
+          this.maybeRecolor();
+        }
       }),
       session.onDidStart((info) => {
         this.postToViews({
@@ -196,6 +206,7 @@ export class RnnLensController implements vscode.Disposable {
       }),
       session.onProgress((p) => {
         this.updateStatus();
+        this.maybeRecolor();
         this.postToViews({ type: 'progress', progress: progressInfo(p) });
       }),
       session.onStats((s) => this.postToViews({
@@ -219,6 +230,7 @@ export class RnnLensController implements vscode.Disposable {
 
   private endSessionWiring(): void {
     this.neuronColors.clear();
+    this.recolorPending = false;
     this.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, false);
     this.contextKeys.set(CONTEXT_KEYS.hasTrace, false);
     this.highlight.clear();
@@ -339,13 +351,12 @@ export class RnnLensController implements vscode.Disposable {
     this.contextKeys.set(CONTEXT_KEYS.hasTrace, true);
     this.postToViews({ type: 'trace', header: message.header, ids: message.ids, data: message.data });
     this.refreshEditorDecorations();
+    this.maybeRecolor();
   }
 
   private refreshEditorDecorations(): void {
     this.refreshHighlight(false);
-    const trace = this.session?.latestTrace;
-    const selection = this.neuronColors.selection;
-    if (trace && selection && this.sourceDocument) this.neuronColors.show(this.sourceDocument, asTrace(trace), selection);
+    this.neuronColors.apply();
   }
 
   /** Highlights x_t, the input at the cursor, in the training file (only while training is paused: a running cursor would flicker). */
@@ -439,7 +450,7 @@ export class RnnLensController implements vscode.Disposable {
         if (info && (message.layer >= info.config.layers || message.unit >= info.config.hidden)) return;
         this.selectedUnit = { layer: message.layer, unit: message.unit };
         this.postToViews({ type: 'selection', layer: message.layer, unit: message.unit });
-        if (this.neuronColors.isShown) this.applyNeuronColors(this.selectedUnit, false);
+        if (this.neuronColors.isShown) this.recolor(this.selectedUnit, false);
         return;
       }
     }
@@ -520,15 +531,16 @@ export class RnnLensController implements vscode.Disposable {
 
   async colorTextByNeuron(arg?: unknown): Promise<void> {
     const session = this.session;
-    const trace = session?.latestTrace;
-    if (!session?.info || !trace || !this.sourceDocument) throw new UserError('Train a model first: neuron colours show a unit\'s activations over the current trace window.');
+    if (!session?.info || !session.machine.isLive || !this.sourceDocument) {
+      throw new UserError('Train a model first: neuron colours show a unit\'s activations over the training file with the current weights.');
+    }
     const { layers, hidden } = session.info.config;
     let selection = parseSelection(arg, layers, hidden);
     if (!selection) {
       const current = this.selectedUnit;
       const answer = await vscode.window.showInputBox({
         title: 'RNN Lens: Color Text by Neuron',
-        prompt: layers > 1 ? `Layer and unit as "layer:unit" (layers 0-${layers - 1}, units 0-${hidden - 1})` : `Hidden unit (0-${hidden - 1})`,
+        prompt: layers > 1 ? `Layer and unit as "layer:unit" (layers 0-${layers - 1}, units 0-${hidden - 1}; the panel's heatmap selects one too)` : `Hidden unit (0-${hidden - 1}; the panel's heatmap selects one too)`,
         value: layers > 1 ? `${current.layer}:${current.unit}` : String(current.unit),
         validateInput: (v) => (parseSelection(v, layers, hidden) ? undefined : `Enter ${layers > 1 ? 'layer:unit, e.g. 0:12' : 'a unit number'} within the model (${layers} layer(s) of ${hidden} units).`),
       });
@@ -538,14 +550,8 @@ export class RnnLensController implements vscode.Disposable {
     }
     this.selectedUnit = selection;
     this.postToViews({ type: 'selection', layer: selection.layer, unit: selection.unit });
-    await this.applyNeuronColors(selection, true);
-  }
-
-  private async applyNeuronColors(selection: NeuronSelection, openEditor: boolean): Promise<void> {
     const doc = this.sourceDocument;
-    const trace = this.session?.latestTrace;
-    if (!doc || !trace) return;
-    if (openEditor && doc.matchingEditors().length === 0) {
+    if (doc.matchingEditors().length === 0 && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.source.uri.toString())) {
       try {
         const document = await vscode.workspace.openTextDocument(doc.source.uri);
         await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
@@ -553,19 +559,77 @@ export class RnnLensController implements vscode.Disposable {
         throw new UserError(`${doc.source.fileName} cannot be opened any more, so there is nothing to colour.`);
       }
     }
-    const colored = this.neuronColors.show(doc, asTrace(trace), selection);
+    await this.recolor(selection, true);
+  }
+
+  /**
+   * Colours the text by `selection` with the worker's current weights. One pass at a time: a
+   * request made while one is in flight is remembered, and the latest selection is coloured next.
+   * `announce` (the command) reveals the text and says what happened; the automatic refreshes
+   * (new selection in the panel, new weights) only log.
+   */
+  private async recolor(selection: NeuronSelection, announce: boolean): Promise<void> {
+    const session = this.session;
+    const doc = this.sourceDocument;
+    if (!session?.info || !doc) return;
+    this.neuronColors.select(selection);
     this.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, true);
-    if (openEditor && colored === 0) {
-      void vscode.window.showWarningMessage(`RNN Lens: ${doc.source.fileName} has changed since training started, so its characters no longer line up with the model's; undo the edits or train again to see neuron colours.`);
-    } else if (openEditor) {
-      const editor = doc.matchingEditors()[0];
-      editor?.revealRange(doc.range(editor.document, trace.header.position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      this.log.info(`Coloured ${colored} characters by layer ${selection.layer} unit ${selection.unit}.`);
+    if (this.recolorInFlight) {
+      this.recolorPending = true;
+      return;
     }
+    this.recolorInFlight = true;
+    this.lastRecolorAt = Date.now();
+    try {
+      const result = await session.unitActivations({ ...selection, maxChars: MAX_COLORED_CHARS, topK: TOP_PREDICTIONS });
+      // Cleared, or another session, while the worker was busy: this answer is for nobody.
+      if (this.session !== session || this.sourceDocument !== doc || !this.neuronColors.isShown) return;
+      if (this.recolorPending) return; // a newer request follows in finally
+      const outcome = this.neuronColors.show(doc, result, session.info.config.vocab);
+      const unit = `layer ${result.layer} unit ${result.unit}`;
+      if (outcome.kind === 'stale') {
+        const note = `${doc.source.fileName} has changed since training started, so its characters no longer line up with the model's; nothing is coloured. Undo the edits or train again to see neuron colours.`;
+        this.log.warn(note);
+        if (announce) void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
+        return;
+      }
+      const partial = outcome.colored < outcome.total;
+      const note = `Coloured ${partial ? `the first ${outcome.colored.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')}` : `all ${outcome.colored.toLocaleString('en-US')}`} characters of ${doc.source.fileName} by ${unit} (weights of step ${result.step}).`;
+      this.log.info(note);
+      if (announce && partial) void vscode.window.showInformationMessage(`RNN Lens: ${note}${outcome.colored < MAX_COLORED_CHARS ? ' A bigger model reads fewer characters per pass.' : ''}`);
+      if (announce) {
+        const editor = doc.matchingEditors()[0];
+        editor?.revealRange(doc.range(editor.document, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    } catch (error) {
+      if (this.session !== session || !session.machine.isLive) return; // the session ended meanwhile: nothing to colour
+      if (announce) throw error;
+      this.log.warn(`Neuron colours were not refreshed: ${messageOf(error)}`);
+    } finally {
+      this.recolorInFlight = false;
+      if (this.recolorPending) {
+        this.recolorPending = false;
+        const next = this.neuronColors.selection;
+        if (next && this.session === session) void this.recolor(next, false).catch((error) => this.report(error));
+      }
+    }
+  }
+
+  /** New weights since the colours were computed: refresh once paused, or every NEURON_RECOLOR_INTERVAL_MS while training. */
+  private maybeRecolor(): void {
+    const selection = this.neuronColors.selection;
+    const session = this.session;
+    if (!selection || !session || this.recolorInFlight) return;
+    const shownStep = this.neuronColors.result?.step;
+    const step = Math.max(session.latestProgress?.step ?? -1, session.latestTrace?.header.trainingStep ?? -1);
+    if (shownStep === undefined || step < 0 || step === shownStep) return;
+    const due = session.state === 'paused' || (session.state === 'training' && Date.now() - this.lastRecolorAt >= NEURON_RECOLOR_INTERVAL_MS);
+    if (due) void this.recolor(selection, false);
   }
 
   clearNeuronColors(): void {
     this.neuronColors.clear();
+    this.recolorPending = false;
     this.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, false);
   }
 
@@ -621,10 +685,6 @@ function progressInfo(p: { step: number; loss: number; valLoss: number | null; c
 
 function toWebviewState(state: string): WebviewTrainingState | null {
   return state === 'training' || state === 'paused' || state === 'stopped' || state === 'failed' ? state : null;
-}
-
-function asTrace(message: TraceMessage): Trace {
-  return { header: message.header, ids: message.ids, data: message.data };
 }
 
 /** "12" (layer 0) or "1:12"; also accepts {layer, unit}. Null when outside the model. */

@@ -1,81 +1,117 @@
 /**
- * Color Text by Neuron: each character of the current trace window, in the training file, gets a
- * background from one hidden unit's activation h_t[unit] (blue for negative, red for positive,
- * stronger for larger |h|), and a hover with that activation, the model's top predictions for the
- * next character and the loss there. Karpathy's "visualizing and understanding RNNs" cells, live.
+ * Color Text by Neuron: every character of the training file (its first MAX_COLORED_CHARS) gets a
+ * background from one hidden unit's activation h_t[unit], read by a forward pass of the current
+ * weights over the text from a zero state (engine/activations.ts, run in the worker). Blue for
+ * negative, red for positive, stronger for larger |h|: Karpathy's "visualizing and understanding
+ * RNNs" cells (quote detectors, line-length counters), live, on your own file. A hover shows the
+ * activation, the model's top predictions for the next character and the loss there.
  *
- * Decorations are bounded: one decoration type per colour level (a fixed handful), and at most one
- * range per step of the window (T <= 1024), re-applied when a new window arrives.
+ * Cheap for the editor however long the text: LEVELS colour levels are LEVELS decoration types,
+ * each given ONE list of ranges, and consecutive characters of the same level share one range.
+ * The hover looks the character up in the stored arrays; nothing per character is kept as objects.
  */
 
 import * as vscode from 'vscode';
 import { describeChar } from '../engine/text';
-import { traceSection, type Trace } from '../engine/traceLayout';
+import { type UnitActivationsMessage } from '../protocol/worker';
 import { type SourceDocument } from './sourceDocument';
 
-/** Colour levels on each side of zero. */
-const LEVELS = 5;
-const TOP_PREDICTIONS = 5;
+/** Levels on each side of zero: 2 * HALF_LEVELS + 1 = 21 levels from h = -1 to h = 1. */
+export const HALF_LEVELS = 10;
+export const LEVELS = 2 * HALF_LEVELS + 1;
+/** How much of the training file is coloured (the worker may read fewer for a big model). */
+export const MAX_COLORED_CHARS = 200_000;
+export const TOP_PREDICTIONS = 5;
+/** Strongest background opacity (|h| = 1). */
+const MAX_ALPHA = 0.6;
 
 export interface NeuronSelection {
   readonly layer: number;
   readonly unit: number;
 }
 
-export interface ColoredChar {
-  /** Code point position in the snapshot. */
-  readonly position: number;
-  readonly activation: number;
-  /** Level from -LEVELS to LEVELS (0 = no colour). */
-  readonly level: number;
-  readonly hover: string;
+/** What the worker computed (the protocol's answer, minus the routing fields). */
+export type ActivationResult = Omit<UnitActivationsMessage, 'type' | 'replyTo'>;
+
+/** h in [-1, 1] (tanh range; an LSTM's h too) to a level in -HALF_LEVELS..HALF_LEVELS; non-finite -> 0. */
+export function activationLevel(h: number): number {
+  if (!Number.isFinite(h)) return 0;
+  return Math.round(Math.max(-1, Math.min(1, h)) * HALF_LEVELS) || 0; // || 0: no -0 level
 }
 
-/** What each character of the window gets: pure, so it is tested without an editor. */
-export function colorWindow(trace: Trace, selection: NeuronSelection): ColoredChar[] {
-  const { header } = trace;
-  const T = header.steps;
-  const H = header.hidden;
-  const V = header.vocab.length;
-  if (selection.layer < 0 || selection.layer >= header.layers || selection.unit < 0 || selection.unit >= H) return [];
-  const h = traceSection(trace, 'h');
-  const probs = traceSection(trace, 'probs');
-  const loss = traceSection(trace, 'loss');
-  const out: ColoredChar[] = [];
-  for (let t = 0; t < T; t++) {
-    const activation = h[(selection.layer * T + t) * H + selection.unit];
-    const clamped = Math.max(-1, Math.min(1, activation));
-    const level = Math.round(clamped * LEVELS);
-    const row = probs.subarray(t * V, (t + 1) * V);
-    const top = [...row.keys()].sort((a, b) => row[b] - row[a]).slice(0, TOP_PREDICTIONS);
-    const input = header.vocab[trace.ids[t]];
-    const target = header.vocab[trace.ids[T + t]];
-    const predictions = top.map((id) => `${describeChar(header.vocab[id])} ${(row[id] * 100).toFixed(1)}%`).join(', ');
-    const hover = [
-      `**RNN Lens** t = ${t}, input ${describeChar(input)}`,
-      `layer ${selection.layer} unit ${selection.unit}: h = ${activation.toFixed(4)}`,
-      `next character predictions: ${predictions}`,
-      `actual next ${describeChar(target)}, loss ${loss[t].toFixed(3)} nats`,
-    ].join('  \n');
-    out.push({ position: header.position + t, activation, level, hover });
+/**
+ * Runs of equal level over the first `count` activations, in UTF-16 offsets of `text` (the
+ * snapshot): runs[level + HALF_LEVELS] is a flat list [from0, to0, from1, to1, ...]. Level 0 runs
+ * are left out (uncoloured). One walk over the text, so emoji (two UTF-16 units) stay whole.
+ */
+export function levelRuns(text: string, h: ArrayLike<number>, count: number): number[][] {
+  const runs: number[][] = Array.from({ length: LEVELS }, () => []);
+  let offset = 0;
+  let runLevel = 0;
+  let runStart = 0;
+  for (let i = 0; i < count && offset < text.length; i++) {
+    const level = activationLevel(h[i]);
+    if (level !== runLevel) {
+      if (runLevel !== 0 && offset > runStart) runs[runLevel + HALF_LEVELS].push(runStart, offset);
+      runLevel = level;
+      runStart = offset;
+    }
+    offset += isSurrogatePair(text, offset) ? 2 : 1;
   }
-  return out;
+  if (runLevel !== 0 && offset > runStart) runs[runLevel + HALF_LEVELS].push(runStart, offset);
+  return runs;
 }
+
+/** The hover of character `index` (a code point index of the snapshot), in Markdown. */
+export function hoverMarkdown(result: ActivationResult, vocab: readonly string[], index: number): string {
+  const K = result.topK;
+  const name = (id: number): string => (id >= 0 && id < vocab.length ? describeChar(vocab[id]) : '?');
+  const predictions: string[] = [];
+  for (let k = 0; k < K; k++) {
+    const p = result.topProbs[index * K + k];
+    if (p > 0) predictions.push(`${name(result.topIds[index * K + k])} ${(p * 100).toFixed(1)}%`);
+  }
+  const h = result.h[index];
+  const lines = [
+    `**RNN Lens** layer ${result.layer} unit ${result.unit}, character ${index} (weights of step ${result.step})`,
+    `h = ${h.toFixed(4)}${result.c.length > index ? `, c = ${result.c[index].toFixed(4)}` : ''}`,
+    `next character predictions: ${predictions.join(', ')}`,
+  ];
+  const loss = result.loss[index];
+  lines.push(Number.isFinite(loss) ? `loss on the actual next character: ${loss.toFixed(3)} nats` : 'the last coloured character: no next character to predict');
+  return lines.join('  \n');
+}
+
+export type ShowOutcome =
+  /** Coloured `colored` characters (of `total` in the text) in `editors` editors. */
+  | { readonly kind: 'shown'; readonly colored: number; readonly total: number; readonly editors: number }
+  /** The file is open with text that differs from the snapshot: nothing coloured. */
+  | { readonly kind: 'stale' };
 
 export class NeuronColors implements vscode.Disposable {
-  /** types[LEVELS + level] for level in -LEVELS..LEVELS (index LEVELS, level 0, stays uncoloured). */
+  /** types[level + HALF_LEVELS]; the level-0 type is never given ranges. */
   private readonly types: vscode.TextEditorDecorationType[] = [];
   private shownIn: vscode.TextEditor[] = [];
   private selectionValue: NeuronSelection | null = null;
+  private shown: { document: SourceDocument; result: ActivationResult; vocab: readonly string[]; runs: number[][] } | null = null;
+  private hoverRegistration: vscode.Disposable | null = null;
 
   constructor() {
-    for (let level = -LEVELS; level <= LEVELS; level++) {
-      const alpha = (Math.abs(level) / LEVELS) * 0.55;
-      const rgb = level < 0 ? '40, 120, 255' : '255, 70, 40';
-      this.types.push(vscode.window.createTextEditorDecorationType({ backgroundColor: `rgba(${rgb}, ${alpha.toFixed(3)})` }));
+    for (let level = -HALF_LEVELS; level <= HALF_LEVELS; level++) {
+      const alpha = ((Math.abs(level) / HALF_LEVELS) * MAX_ALPHA).toFixed(3);
+      // A diverging scale: the same hue family on both themes, a little deeper on light ones so
+      // the pale end still shows against white.
+      const color = (negative: string, positive: string): { backgroundColor?: string } =>
+        (level === 0 ? {} : { backgroundColor: `rgba(${level < 0 ? negative : positive}, ${alpha})` });
+      this.types.push(vscode.window.createTextEditorDecorationType({
+        light: color('30, 100, 230', '225, 45, 30'),
+        dark: color('70, 140, 255', '255, 85, 60'),
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }));
     }
   }
 
+  /** The unit shown, or being computed (null when Color Text by Neuron is off). */
   get selection(): NeuronSelection | null {
     return this.selectionValue;
   }
@@ -84,26 +120,64 @@ export class NeuronColors implements vscode.Disposable {
     return this.selectionValue !== null;
   }
 
-  /** Colours the window of `trace` in the editors showing the snapshot; returns how many characters were coloured. */
-  show(document: SourceDocument, trace: Trace, selection: NeuronSelection): number {
-    this.clearDecorations();
+  /** The result on screen (null until the first one arrives). */
+  get result(): ActivationResult | null {
+    return this.shown?.result ?? null;
+  }
+
+  /** Turns the colours on for `selection`; the characters follow with show(). */
+  select(selection: NeuronSelection): void {
     this.selectionValue = selection;
-    const chars = colorWindow(trace, selection).filter((c) => c.position < document.index.codePointLength);
-    const editors = document.matchingEditors();
+  }
+
+  /** Colours the snapshot's characters in the editors showing it, or refuses when the file has changed. */
+  show(document: SourceDocument, result: ActivationResult, vocab: readonly string[]): ShowOutcome {
+    this.clearDecorations();
+    this.selectionValue = { layer: result.layer, unit: result.unit };
+    const count = Math.min(result.h.length, document.index.codePointLength);
+    this.shown = { document, result, vocab, runs: levelRuns(document.source.text, result.h, count) };
+    this.registerHover(document);
+    const editors = this.apply();
+    if (editors === 0 && this.isStale(document)) return { kind: 'stale' };
+    return { kind: 'shown', colored: count, total: result.totalChars, editors };
+  }
+
+  /** Re-applies what is shown (e.g. the file was opened in another editor); returns how many editors got it. */
+  apply(): number {
+    const shown = this.shown;
+    if (!shown) return 0;
+    this.clearDecorations();
+    const editors = shown.document.matchingEditors();
     for (const editor of editors) {
-      const byLevel: vscode.DecorationOptions[][] = this.types.map(() => []);
-      for (const c of chars) {
-        byLevel[c.level + LEVELS].push({ range: document.range(editor.document, c.position), hoverMessage: new vscode.MarkdownString(c.hover) });
-      }
-      this.types.forEach((type, i) => editor.setDecorations(type, byLevel[i]));
+      const doc = editor.document;
+      shown.runs.forEach((flat, i) => {
+        const ranges: vscode.Range[] = [];
+        for (let j = 0; j < flat.length; j += 2) ranges.push(new vscode.Range(doc.positionAt(flat[j]), doc.positionAt(flat[j + 1])));
+        editor.setDecorations(this.types[i], ranges);
+      });
     }
     this.shownIn = editors;
-    return editors.length > 0 ? chars.length : 0;
+    return editors.length;
+  }
+
+  /** The hover at `position`, when the colours are on and the document is the unedited snapshot. */
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const shown = this.shown;
+    if (!shown) return undefined;
+    const source = shown.document;
+    if (document.uri.toString() !== source.source.uri.toString()) return undefined;
+    if (!source.matchingEditors().some((e) => e.document === document)) return undefined;
+    const index = source.index.codePointAt(document.offsetAt(position));
+    if (index >= shown.result.h.length || index >= source.index.codePointLength) return undefined;
+    return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(shown.result, shown.vocab, index)), source.range(document, index));
   }
 
   clear(): void {
     this.clearDecorations();
     this.selectionValue = null;
+    this.shown = null;
+    this.hoverRegistration?.dispose();
+    this.hoverRegistration = null;
   }
 
   dispose(): void {
@@ -111,8 +185,29 @@ export class NeuronColors implements vscode.Disposable {
     for (const type of this.types) type.dispose();
   }
 
+  /** Open somewhere with other text than the snapshot (the positions would land on the wrong characters). */
+  private isStale(document: SourceDocument): boolean {
+    const uri = document.source.uri.toString();
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri && d.getText() !== document.source.text);
+  }
+
+  private registerHover(document: SourceDocument): void {
+    this.hoverRegistration?.dispose();
+    const uri = document.source.uri;
+    this.hoverRegistration = vscode.languages.registerHoverProvider({ scheme: uri.scheme }, {
+      provideHover: (doc, position) => this.provideHover(doc, position),
+    });
+  }
+
   private clearDecorations(): void {
     for (const editor of this.shownIn) for (const type of this.types) editor.setDecorations(type, []);
     this.shownIn = [];
   }
+}
+
+function isSurrogatePair(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
 }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { type TrainSettings } from '../engine/config';
 import {
   PendingRequests, RequestFailedError,
-  type ProgressMessage, type StartedMessage, type StatsMessage, type TraceMessage, type WorkerToHost,
+  type ProgressMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
 } from '../protocol/worker';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
@@ -163,6 +163,13 @@ export class TrainingSession implements vscode.Disposable {
     return reply.text;
   }
 
+  /** One unit's activation (and predictions, loss) at each of the first `maxChars` characters, with the current weights. */
+  async unitActivations(request: { layer: number; unit: number; maxChars: number; topK: number }): Promise<UnitActivationsMessage> {
+    const reply = await this.request((requestId) => ({ type: 'unitActivations', requestId, ...request }));
+    if (reply.type !== 'unitActivations') throw new RequestFailedError('The worker answered a neuron-colour request with something else.');
+    return reply;
+  }
+
   /** The current model and training state as checkpoint bytes, and the step they were taken at. */
   async save(): Promise<{ bytes: Uint8Array; step: number }> {
     const reply = await this.request((requestId) => ({ type: 'save', requestId }));
@@ -267,6 +274,7 @@ export class TrainingSession implements vscode.Disposable {
       case 'stepped':
       case 'sample':
       case 'gradcheck':
+      case 'unitActivations':
         return; // replies to requests that are no longer waiting
     }
   }

@@ -61,6 +61,19 @@ export interface GradcheckRequest {
   readonly gruResetAfter?: boolean;
 }
 
+/**
+ * Color Text by Neuron: one unit's activation at every character of the first `maxChars` code
+ * points of the training text, from a forward pass of the current weights (see engine/activations.ts).
+ */
+export interface UnitActivationsRequest {
+  readonly type: 'unitActivations';
+  readonly requestId: number;
+  readonly layer: number;
+  readonly unit: number;
+  readonly maxChars: number;
+  readonly topK: number;
+}
+
 export type HostToWorker =
   | StartMessage
   | { readonly type: 'pause' }
@@ -72,7 +85,8 @@ export type HostToWorker =
   | { readonly type: 'save'; readonly requestId: number }
   /** Ends training: the worker answers with a final `checkpoint` (when it has a model) and `stopped`. */
   | { readonly type: 'stop' }
-  | GradcheckRequest;
+  | GradcheckRequest
+  | UnitActivationsRequest;
 
 export type HostToWorkerType = HostToWorker['type'];
 
@@ -128,6 +142,25 @@ export interface TraceMessage {
   readonly data: Float32Array;
 }
 
+/** The answer to UnitActivationsRequest: n = h.length characters from the start of the text, arrays transferred. */
+export interface UnitActivationsMessage {
+  readonly type: 'unitActivations';
+  readonly replyTo: number;
+  /** Optimizer steps taken before the pass (the weights it shows). */
+  readonly step: number;
+  readonly layer: number;
+  readonly unit: number;
+  readonly topK: number;
+  /** Code points in the whole training text (n may be fewer: the request's or the worker's limit). */
+  readonly totalChars: number;
+  /** [n] h_t[unit]; [n] c_t[unit] for LSTM (empty otherwise); [n, topK] next-character ids and probabilities; [n] loss (NaN at the last character). */
+  readonly h: Float32Array;
+  readonly c: Float32Array;
+  readonly topIds: Int32Array;
+  readonly topProbs: Float32Array;
+  readonly loss: Float32Array;
+}
+
 export type CheckpointReason = 'request' | 'autosave' | 'final';
 
 export type ErrorKind = 'input' | 'internal';
@@ -146,6 +179,7 @@ export type WorkerToHost =
   | { readonly type: 'sample'; readonly replyTo: number; readonly text: string }
   | { readonly type: 'checkpoint'; readonly replyTo?: number; readonly reason: CheckpointReason; readonly step: number; readonly bytes: Uint8Array }
   | { readonly type: 'gradcheck'; readonly replyTo: number; readonly results: readonly { tensor: string; maxRelError: number }[] }
+  | UnitActivationsMessage
   | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number }
   /** Training produced a non-finite number: `tensor` is the first one (parameterSpecs order) or 'loss'. */
   | { readonly type: 'nonFinite'; readonly step: number; readonly tensor: string }
@@ -193,6 +227,10 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
       return isRequestId(m.requestId) && isOneOf(m.cell, CELL_TYPES) && isIntegerIn(m.layers, 1, 4) && isIntegerIn(m.hidden, 1, 64)
         && isOptional(m.gruResetAfter, isBool)
         ? (m as unknown as GradcheckRequest) : null;
+    case 'unitActivations':
+      return isRequestId(m.requestId) && isIntegerIn(m.layer, 0, 3) && isIntegerIn(m.unit, 0, 4095)
+        && isIntegerIn(m.maxChars, 0, MAX_TEXT_LENGTH) && isIntegerIn(m.topK, 1, 64)
+        ? (m as unknown as UnitActivationsRequest) : null;
     default:
       return null;
   }
@@ -206,6 +244,17 @@ function isModelConfig(v: unknown): v is ModelConfig {
 
 function isTensorStats(v: unknown): v is TensorStatsMessage {
   return isRecord(v) && isCappedString(v.name, 200) && isFiniteNumber(v.gradNorm) && isFiniteNumber(v.weightNorm) && isFiniteNumber(v.updateNorm);
+}
+
+/** Consistent lengths: n activations, n (or 0) cell states, n*topK predictions, n losses. */
+function isUnitActivations(m: Record<string, unknown>): boolean {
+  if (!(isRequestId(m.replyTo) && isStep(m.step) && isIntegerIn(m.layer, 0, 3) && isIntegerIn(m.unit, 0, 4095)
+    && isIntegerIn(m.topK, 1, 64) && isStep(m.totalChars))) return false;
+  const { h, c, topIds, topProbs, loss } = m;
+  if (!(h instanceof Float32Array && c instanceof Float32Array && topIds instanceof Int32Array && topProbs instanceof Float32Array && loss instanceof Float32Array)) return false;
+  const n = h.length;
+  const K = m.topK as number;
+  return (c.length === 0 || c.length === n) && topIds.length === n * K && topProbs.length === n * K && loss.length === n && n <= (m.totalChars as number);
 }
 
 const isTrainingState = (v: unknown): v is TrainingState => isOneOf(v, ['training', 'paused'] as const);
@@ -251,6 +300,8 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
       return isRequestId(m.replyTo) && Array.isArray(m.results) && m.results.length <= 100
         && m.results.every((r) => isRecord(r) && isCappedString(r.tensor, 200) && typeof r.maxRelError === 'number')
         ? (m as unknown as WorkerToHost) : null;
+    case 'unitActivations':
+      return isUnitActivations(m) ? (m as unknown as WorkerToHost) : null;
     case 'error':
       return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId)
         ? (m as unknown as WorkerToHost) : null;
@@ -336,6 +387,10 @@ export function transferablesOf(message: WorkerToHost | HostToWorker): ArrayBuff
       return [message.ids.buffer as ArrayBuffer, message.data.buffer as ArrayBuffer];
     case 'checkpoint':
       return [message.bytes.buffer as ArrayBuffer];
+    case 'unitActivations':
+      return 'h' in message
+        ? [message.h, message.c, message.topIds, message.topProbs, message.loss].map((a) => a.buffer as ArrayBuffer).filter((b, i, all) => all.indexOf(b) === i)
+        : [];
     case 'start': {
       const list: ArrayBuffer[] = [];
       if (message.init) list.push(message.init.buffer as ArrayBuffer);

@@ -10,9 +10,11 @@
 
 import { type CellType, type ModelConfig, type TrainSettings } from '../engine/config';
 import { type CheckpointData } from '../engine/checkpointData';
+import { streamLength } from '../engine/streams';
+import { type UnitActivations } from '../engine/activations';
 import { type Trace } from '../engine/traceLayout';
 import {
-  exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type WorkerToHost,
+  exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type UnitActivationsRequest, type WorkerToHost,
 } from '../protocol/worker';
 
 /** What the loop needs from a trainer (the engine's Trainer satisfies it). */
@@ -44,6 +46,11 @@ export interface WorkerEngine {
   gradientCheck(opts: { cell: CellType; layers: number; hidden: number; gruResetAfter?: boolean }): { tensor: string; maxRelError: number }[];
   /** True for the engine's user-facing errors (InputError). */
   isInputError(error: unknown): boolean;
+  /**
+   * One unit over the start of `text` (at most `maxChars` code points, fewer when the model is too
+   * big to read that many within the worker's time budget), with the trainer's current weights.
+   */
+  unitActivations(trainer: TrainerLike, text: string, request: { layer: number; unit: number; maxChars: number; topK: number }): UnitActivations & { totalChars: number };
 }
 
 export type Post = (message: WorkerToHost, transfer: ArrayBuffer[]) => void;
@@ -67,6 +74,8 @@ type LoopState = 'idle' | TrainingState | 'stopped';
 export class TrainingLoop {
   private state: LoopState = 'idle';
   private trainer: TrainerLike | null = null;
+  /** The snapshot being trained on (Color Text by Neuron reads it again). */
+  private text = '';
   private maxSteps = 0;
   private traceEvery = 0;
   private scheduled = false;
@@ -120,6 +129,7 @@ export class TrainingLoop {
         const results = this.engine.gradientCheck({ cell, layers, hidden, gruResetAfter });
         return this.post({ type: 'gradcheck', replyTo: message.requestId, results }, []);
       }
+      case 'unitActivations': return this.postUnitActivations(message);
     }
   }
 
@@ -127,6 +137,7 @@ export class TrainingLoop {
     if (this.state !== 'idle') throw new Error('this worker already has a training session');
     this.maxSteps = message.maxSteps;
     this.traceEvery = message.traceEvery;
+    this.text = message.text;
     let notice: string | undefined;
     if (message.resume) {
       const checkpoint = this.engine.decodeCheckpoint(message.resume);
@@ -272,9 +283,25 @@ export class TrainingLoop {
   }
 
   private postTrace(stream?: number): void {
-    const trace = this.requireTrainer().trace(stream);
+    const trainer = this.requireTrainer();
+    const trace = trainer.trace(stream);
+    // The engine's header.position counts from the start of the trace's stream; traceLayout
+    // promises the index into the training text, so add where that stream starts.
+    const streamStart = trace.header.stream * streamLength(trainer.trainLength, trainer.settings.batch);
+    const header = { ...trace.header, position: streamStart + trace.header.position };
     // The trace owns its buffers (traceLayout contract), so they can be moved, not copied.
-    this.post({ type: 'trace', header: trace.header, ids: trace.ids, data: trace.data }, [trace.ids.buffer as ArrayBuffer, trace.data.buffer as ArrayBuffer]);
+    this.post({ type: 'trace', header, ids: trace.ids, data: trace.data }, [trace.ids.buffer as ArrayBuffer, trace.data.buffer as ArrayBuffer]);
+  }
+
+  private postUnitActivations(request: UnitActivationsRequest): void {
+    const trainer = this.requireTrainer();
+    const { layer, unit, maxChars, topK } = request;
+    const a = this.engine.unitActivations(trainer, this.text, { layer, unit, maxChars, topK });
+    const arrays = [a.h, a.c, a.topIds, a.topProbs, a.loss];
+    this.post({
+      type: 'unitActivations', replyTo: request.requestId, step: trainer.step, layer, unit, topK: a.topK, totalChars: a.totalChars,
+      h: a.h, c: a.c, topIds: a.topIds, topProbs: a.topProbs, loss: a.loss,
+    }, arrays.map((x) => x.buffer as ArrayBuffer).filter((b, i, all) => all.indexOf(b) === i));
   }
 
   private postCheckpoint(reason: CheckpointReason, replyTo?: number): void {
@@ -303,6 +330,7 @@ export class TrainingLoop {
     }
     this.post({ type: 'stopped', reason, step: trainer ? trainer.step : 0 }, []);
     this.trainer = null;
+    this.text = '';
   }
 
   private requireTrainer(): TrainerLike {

@@ -9,6 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { Trainer } from '../engine/trainer';
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
 import { gradientCheck } from '../engine/gradcheck';
+import { affordableChars, codePointPrefix, unitActivations } from '../engine/activations';
+import { encodeText } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { transferablesOf, validateHostToWorker, type WorkerToHost } from '../protocol/worker';
 import { TrainingLoop, type WorkerEngine } from './trainingLoop';
@@ -20,6 +22,13 @@ const engine: WorkerEngine = {
   encodeCheckpoint,
   gradientCheck,
   isInputError: (error) => error instanceof InputError,
+  unitActivations: (trainer, text, { layer, unit, maxChars, topK }) => {
+    // The loop only ever holds the Trainers that createTrainer/resumeTrainer above made.
+    const t = trainer as Trainer;
+    const prefix = codePointPrefix(text, Math.min(maxChars, affordableChars(t.config)));
+    const ids = encodeText(prefix, t.config.vocab);
+    return { ...unitActivations(t.model.net, ids, layer, unit, { topK }), totalChars: t.trainLength + t.valLength };
+  },
 };
 
 const port = parentPort;

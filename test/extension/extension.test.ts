@@ -9,8 +9,9 @@ import { activate } from '../../src/extension/extension';
 import { COMMAND_IDS } from '../../src/extension/commands';
 import { type RnnLensController } from '../../src/extension/controller';
 import { TrainingPanel } from '../../src/extension/trainingPanel';
-import { fake, FakeTextDocument, Uri, type FakeWebviewPanel } from './fakeVscode';
-import { FakeWorker, settle, type FakeWorkerOptions } from './fakeWorker';
+import { fake, FakeTextDocument, Uri, type FakeTextEditor, type FakeWebviewPanel } from './fakeVscode';
+import { FakeWorker, fakeActivation, settle, type FakeWorkerOptions } from './fakeWorker';
+import { type HostToWorker } from '../../src/protocol/worker';
 
 const TEXT = 'the cat sat on the mat. '.repeat(200);
 
@@ -56,6 +57,13 @@ const run = (command: string, ...args: unknown[]): Promise<unknown> => fake.comm
 const errors = (): string[] => fake.messages.filter((m) => m.level === 'error').map((m) => m.text);
 const panel = (): FakeWebviewPanel => fake.panels[fake.panels.length - 1];
 const posted = (type: string): Record<string, unknown>[] => panel().webview.posted.filter((m) => (m as { type: string }).type === type) as Record<string, unknown>[];
+
+/** Ranges the neuron-colour decoration types (the ones with light and dark variants) hold in `editor`. */
+function neuronRanges(editor: FakeTextEditor): number {
+  let n = 0;
+  for (const [type, ranges] of editor.decorations) if (!type.disposed && type.options.light) n += ranges.length;
+  return n;
+}
 
 /** Right-click -> Train Character Model, choosing the first cell offered. */
 async function train(h: Harness, uri: Uri = h.file): Promise<void> {
@@ -317,21 +325,99 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(harness.controller.session?.state, 'paused');
   });
 
-  it('Color Text by Neuron decorates the trace window with hovers; Clear removes them', async () => {
-    const editor = fake.openEditor(new FakeTextDocument(harness.file, TEXT));
+  it('Color Text by Neuron colours every character of the file from the worker\'s pass, in 21 levels, with hovers; Clear removes them', async () => {
+    const doc = new FakeTextDocument(harness.file, TEXT);
+    const editor = fake.openEditor(doc);
     await train(harness);
     fake.inputBoxAnswers.push('1');
     await run('rnnLens.colorTextByNeuron');
-    assert.equal(editor.decoratedCount(), 8, 'one decoration per step of the window');
-    const options = [...editor.decorations.values()].flat() as { hoverMessage?: { value: string } }[];
-    assert.ok(options.every((o) => /predictions/.test(o.hoverMessage?.value ?? '') && /loss/.test(o.hoverMessage!.value)));
+    await settle();
+    const request = FakeWorker.last.received.find((m) => m.type === 'unitActivations');
+    assert.ok(request && request.type === 'unitActivations' && request.unit === 1 && request.layer === 0 && request.maxChars === 200_000 && request.topK === 5);
+    // One decoration type per level, 21 in all; each character gets the level of its activation.
+    const types = fake.decorationTypes.filter((t) => editor.decorations.has(t));
+    assert.equal(types.length, 21);
+    const levelOf = new Map(types.map((t, i) => [t, i - 10]));
+    const colouredLevel = new Array<number>(TEXT.length).fill(0);
+    let ranges = 0;
+    for (const [type, list] of editor.decorations) {
+      for (const r of list as unknown as { start: { character: number }; end: { character: number } }[]) {
+        ranges++;
+        for (let i = r.start.character; i < r.end.character; i++) colouredLevel[i] = levelOf.get(type)!;
+      }
+    }
+    const expected = [...TEXT].map((_, i) => Math.round(fakeActivation(1, FakeWorker.last.step, i) * 10) || 0);
+    assert.deepEqual(colouredLevel, expected, 'every character of the file, not just the trace window');
+    assert.ok(ranges < TEXT.length / 2, `neighbours of one level share a range (${ranges} ranges for ${TEXT.length} characters)`);
+    assert.ok(levelOf.size === 21 && new Set(expected).size > 10, 'a spread of levels, both signs');
     assert.equal(fake.context.get('rnnLens.neuronColorsShown'), true);
+    assert.match(fake.log(), /Coloured all 4,800 characters of corpus\.txt by layer 0 unit 1/);
+
+    // The hover reads the stored arrays for the character under the mouse.
+    assert.equal(fake.hoverProviders.length, 1);
+    const hover = await fake.hoverProviders[0].provider.provideHover(doc as never, { line: 0, character: 2000 } as never, undefined as never) as unknown as { contents: { value: string } };
+    assert.match(hover.contents.value, /layer 0 unit 1, character 2000/);
+    assert.match(hover.contents.value, new RegExp(`h = ${fakeActivation(1, FakeWorker.last.step, 2000).toFixed(4).replace('.', '\\.')}`));
+    assert.match(hover.contents.value, /predictions: ' ' 25\.0%, "a" 25\.0%/);
+    assert.match(hover.contents.value, /loss on the actual next character: 1\.386 nats/);
+    const other = new FakeTextDocument(Uri.file(path.join(harness.dir, 'other.txt')), TEXT);
+    assert.equal(fake.hoverProviders[0].provider.provideHover(other as never, { line: 0, character: 1 } as never, undefined as never), undefined, 'only the training file');
+
     fake.inputBoxAnswers.push('7');
     await run('rnnLens.colorTextByNeuron');
     assert.match(fake.inputValidation.at(-1)!, /within the model/);
     await run('rnnLens.clearNeuronColors');
     assert.equal(editor.decoratedCount(), 0);
+    assert.equal(fake.hoverProviders.length, 0);
     assert.equal(fake.context.get('rnnLens.neuronColorsShown'), false);
+  });
+
+  it('neuron colours follow the panel\'s unit selection and new weights (on pause, after a step), and go when the session ends', async () => {
+    const editor = fake.openEditor(new FakeTextDocument(harness.file, TEXT));
+    await train(harness);
+    const requests = () => FakeWorker.last.received.filter((m) => m.type === 'unitActivations') as Extract<HostToWorker, { type: 'unitActivations' }>[];
+    panel().webview.receive.fire({ type: 'selectUnit', layer: 0, unit: 2 });
+    await settle();
+    assert.equal(requests().length, 0, 'selecting a unit does not colour the text until asked');
+    await run('rnnLens.colorTextByNeuron', { layer: 0, unit: 0 });
+    await settle();
+    panel().webview.receive.fire({ type: 'selectUnit', layer: 0, unit: 2 });
+    await settle();
+    assert.deepEqual(requests().map((r) => r.unit), [0, 2], 'the heatmap selection recolours');
+    assert.match(fake.log(), /by layer 0 unit 2/);
+    await run('rnnLens.pause');
+    await settle();
+    assert.equal(requests().length, 3, 'pausing brings new weights');
+    await run('rnnLens.trainOneStep');
+    await settle();
+    assert.equal(requests().length, 4, 'so does a step');
+    assert.equal(harness.controller.neuronColors.result?.step, FakeWorker.last.step);
+    assert.ok(neuronRanges(editor) > 0);
+    await run('rnnLens.stop');
+    await settle();
+    assert.equal(neuronRanges(editor), 0, 'the session ended');
+    assert.equal(fake.context.get('rnnLens.neuronColorsShown'), false);
+    assert.equal(fake.hoverProviders.length, 0);
+  });
+
+  it('neuron colours say when the model read only the start of the file, and refuse a file edited since training started', async () => {
+    workerOptions = { activationChars: 1000 };
+    const doc = new FakeTextDocument(harness.file, TEXT);
+    const editor = fake.openEditor(doc);
+    await train(harness);
+    await run('rnnLens.colorTextByNeuron', '0');
+    await settle();
+    assert.match(fake.messages.at(-1)!.text, /Coloured the first 1,000 of 4,800 characters/);
+    const hover = fake.hoverProviders[0].provider;
+    assert.equal(hover.provideHover(doc as never, { line: 0, character: 1500 } as never, undefined as never), undefined, 'no hover past what was read');
+    assert.ok(hover.provideHover(doc as never, { line: 0, character: 999 } as never, undefined as never));
+
+    doc.edit(`X${TEXT}`);
+    assert.equal(hover.provideHover(doc as never, { line: 0, character: 10 } as never, undefined as never), undefined, 'no hover on an edited file');
+    await run('rnnLens.colorTextByNeuron', '1');
+    await settle();
+    assert.equal(editor.decoratedCount(), 0, 'nothing is coloured rather than misplaced');
+    assert.match(fake.messages.filter((m) => m.level === 'warning').at(-1)!.text, /corpus\.txt has changed since training started/);
   });
 
   it('an edit to the file during training keeps the snapshot and turns the highlight off', async () => {

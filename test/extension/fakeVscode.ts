@@ -104,6 +104,11 @@ export class MarkdownString {
   constructor(public value = '') {}
 }
 
+export class Hover {
+  constructor(readonly contents: MarkdownString, readonly range?: Range) {}
+}
+
+export enum DecorationRangeBehavior { OpenOpen = 0, ClosedClosed = 1, OpenClosed = 2, ClosedOpen = 3 }
 export enum StatusBarAlignment { Left = 1, Right = 2 }
 export enum ViewColumn { Active = -1, Beside = -2, One = 1, Two = 2, Three = 3 }
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
@@ -280,6 +285,8 @@ export const fake = {
   statusItems: [] as FakeStatusBarItem[],
   logs: [] as FakeLogChannel[],
   decorationTypes: [] as FakeDecorationType[],
+  /** Registered hover providers (removed when their registration is disposed). */
+  hoverProviders: [] as { selector: vscode.DocumentSelector; provider: vscode.HoverProvider }[],
   panels: [] as FakeWebviewPanel[],
   viewProviders: new Map<string, vscode.WebviewViewProvider>(),
   serializers: new Map<string, vscode.WebviewPanelSerializer>(),
@@ -304,6 +311,7 @@ export const fake = {
     this.statusItems.length = 0;
     this.logs.length = 0;
     this.decorationTypes.length = 0;
+    this.hoverProviders.length = 0;
     this.panels.length = 0;
     this.viewProviders.clear();
     this.serializers.clear();
@@ -533,8 +541,13 @@ export const workspace = {
 };
 
 export const languages = {
-  registerHoverProvider(): vscode.Disposable {
-    return new Disposable(() => undefined);
+  registerHoverProvider(selector: vscode.DocumentSelector, provider: vscode.HoverProvider): vscode.Disposable {
+    const entry = { selector, provider };
+    fake.hoverProviders.push(entry);
+    return new Disposable(() => {
+      const i = fake.hoverProviders.indexOf(entry);
+      if (i >= 0) fake.hoverProviders.splice(i, 1);
+    });
   },
 };
 

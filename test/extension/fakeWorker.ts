@@ -17,6 +17,13 @@ export interface FakeWorkerOptions {
   startError?: string;
   /** Trace window length. */
   steps?: number;
+  /** Read at most this many characters for neuron colours (as the real worker does for a big model). */
+  activationChars?: number;
+}
+
+/** The fake's unit activation at character i: a slow wave, so neighbours share colour levels and the sign flips. */
+export function fakeActivation(unit: number, step: number, i: number): number {
+  return Math.fround(Math.sin((i + unit * 7 + step) / 60));
 }
 
 export const FAKE_VOCAB = [' ', 'a', 'b', 'c'];
@@ -50,6 +57,7 @@ export class FakeWorker implements WorkerHandle {
   step = 0;
   private readonly listeners: Record<'message' | 'error' | 'exit', Listener[]> = { message: [], error: [], exit: [] };
   private state: 'idle' | 'training' | 'paused' | 'stopped' = 'idle';
+  private text = '';
 
   constructor(readonly options: FakeWorkerOptions = {}) {
     FakeWorker.instances.push(this);
@@ -108,6 +116,7 @@ export class FakeWorker implements WorkerHandle {
           return;
         }
         this.state = m.startPaused ? 'paused' : 'training';
+        this.text = m.text;
         this.emit({
           type: 'started', config: { cell: m.settings.cell, hidden: FAKE_HIDDEN, layers: 1, vocab: FAKE_VOCAB, gruResetAfter: true },
           settings: m.settings, paramCount: 100, trainLength: 900, valLength: 100, step: 0, state: this.state,
@@ -146,6 +155,23 @@ export class FakeWorker implements WorkerHandle {
         this.emit({ type: 'checkpoint', reason: 'final', step: this.step, bytes: new Uint8Array([9, 9, 9]) });
         this.emit({ type: 'stopped', reason: 'requested', step: this.step });
         return;
+      case 'unitActivations': {
+        const total = [...this.text].length;
+        const n = Math.min(m.maxChars, total, this.options.activationChars ?? Infinity);
+        const K = Math.min(m.topK, FAKE_VOCAB.length);
+        const topIds = new Int32Array(n * K);
+        const topProbs = new Float32Array(n * K);
+        for (let i = 0; i < n * K; i++) {
+          topIds[i] = i % K;
+          topProbs[i] = 1 / K;
+        }
+        this.emit({
+          type: 'unitActivations', replyTo: m.requestId, step: this.step, layer: m.layer, unit: m.unit, topK: K, totalChars: total,
+          h: Float32Array.from({ length: n }, (_, i) => fakeActivation(m.unit, this.step, i)), c: new Float32Array(0),
+          topIds, topProbs, loss: Float32Array.from({ length: n }, (_, i) => (i + 1 < total ? Math.log(FAKE_VOCAB.length) : NaN)),
+        });
+        return;
+      }
       case 'gradcheck':
         this.emit({ type: 'gradcheck', replyTo: m.requestId, results: [{ tensor: 'rnn.weight_hh_l0', maxRelError: 1e-9 }, { tensor: 'decoder.bias', maxRelError: 2e-10 }] });
         return;

@@ -2,12 +2,11 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_SETTINGS } from '../../src/engine/config';
 import { parseSelection } from '../../src/extension/controller';
 import { cutAtCharBoundary } from '../../src/extension/inputText';
-import { colorWindow } from '../../src/extension/neuronColors';
+import { activationLevel, hoverMarkdown, levelRuns, HALF_LEVELS, LEVELS, type ActivationResult } from '../../src/extension/neuronColors';
 import { readSettings } from '../../src/extension/settings';
 import { StatusBar } from '../../src/extension/statusBar';
 import { CodePointIndex } from '../../src/extension/textPositions';
 import { TimestepCursor } from '../../src/extension/timestepCursor';
-import { fakeTrace } from './fakeWorker';
 
 describe('extension: code points vs editor offsets', () => {
   const text = 'a😀b\n한글😀😀c';
@@ -104,15 +103,32 @@ describe('extension: small pieces', () => {
     assert.deepEqual([...cutAtCharBoundary(bytes, 2)], [0x61, 0x62]);
   });
 
-  it('colours each step of the window by the unit\'s activation, with predictions and loss in the hover', () => {
-    const trace = fakeTrace(4, 10, 100);
-    const chars = colorWindow(trace, { layer: 0, unit: 1 });
-    assert.deepEqual(chars.map((c) => c.position), [100, 101, 102, 103]);
-    assert.deepEqual(chars.map((c) => c.level), [-1, -2, -4, -5], 'unit 1 goes from -0.25 to -1 (5 levels a side)');
-    assert.match(chars[0].hover, /layer 0 unit 1: h = -0\.2500/);
-    assert.match(chars[0].hover, /predictions: ' ' 25\.0%/);
-    assert.match(chars[0].hover, /loss 1\.386 nats/);
-    assert.deepEqual(colorWindow(trace, { layer: 1, unit: 0 }), [], 'a layer outside the model colours nothing');
+  it('maps activations to 21 levels, blue below zero and red above, clamped, with runs of equal level merged', () => {
+    assert.equal(LEVELS, 21);
+    assert.deepEqual([-2, -1, -0.26, -0.04, 0, 0.05, 0.5, 1, 3, NaN].map(activationLevel), [-10, -10, -3, 0, 0, 1, 5, 10, 10, 0]);
+    // 'a😀bcd': the emoji is one character (code point) and two UTF-16 units.
+    const runs = levelRuns('a\u{1F600}bcd', [0.5, 0.5, 0, -1, -1], 5);
+    assert.deepEqual(runs[HALF_LEVELS + 5], [0, 3], 'a and the emoji share one range of UTF-16 offsets');
+    assert.deepEqual(runs[HALF_LEVELS - 10], [4, 6]);
+    assert.equal(runs.flat().length, 4, 'level 0 is left uncoloured');
+    assert.deepEqual(levelRuns('abc', [1, 1, 1], 2)[HALF_LEVELS + 10], [0, 2], 'only the first count characters');
+  });
+
+  it('writes the hover from the stored arrays: activation, cell state, top predictions, loss', () => {
+    const result: ActivationResult = {
+      step: 42, layer: 1, unit: 3, topK: 2, totalChars: 3,
+      h: Float32Array.from([0.25, -0.5, 0.75]), c: Float32Array.from([1, 2, 3]),
+      topIds: Int32Array.from([1, 0, 2, 1, 0, 2]), topProbs: Float32Array.from([0.5, 0.25, 0.75, 0.125, 0.5, 0.5]),
+      loss: Float32Array.from([0.693, 2.079, NaN]),
+    };
+    const vocab = [' ', 'a', 'b'];
+    const first = hoverMarkdown(result, vocab, 1);
+    assert.match(first, /layer 1 unit 3, character 1 \(weights of step 42\)/);
+    assert.match(first, /h = -0\.5000, c = 2\.0000/);
+    assert.match(first, /predictions: "b" 75\.0%, "a" 12\.5%/);
+    assert.match(first, /loss on the actual next character: 2\.079 nats/);
+    assert.match(hoverMarkdown(result, vocab, 2), /no next character to predict/);
+    assert.doesNotMatch(hoverMarkdown({ ...result, c: new Float32Array(0) }, vocab, 0), /c =/, 'no cell state outside LSTMs');
   });
 
   it('parses a neuron as "unit" or "layer:unit" within the model', () => {

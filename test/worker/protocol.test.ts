@@ -18,6 +18,9 @@ describe('protocol: host <-> worker messages', () => {
     assert.equal(validateHostToWorker({ type: 'sample', requestId: 1, length: 10, temperature: 1, seed: 3, prime: 'x'.repeat(20_000) }), null, 'capped strings');
     assert.equal(validateHostToWorker({ type: 'gradcheck', requestId: 1, cell: 'transformer', layers: 1, hidden: 3 }), null);
     for (const junk of [null, 42, 'pause', [], { type: 'eval' }, { type: 'step' }]) assert.equal(validateHostToWorker(junk), null);
+    assert.ok(validateHostToWorker({ type: 'unitActivations', requestId: 1, layer: 0, unit: 5, maxChars: 200_000, topK: 5 }));
+    assert.equal(validateHostToWorker({ type: 'unitActivations', requestId: 1, layer: 0, unit: -1, maxChars: 10, topK: 5 }), null);
+    assert.equal(validateHostToWorker({ type: 'unitActivations', requestId: 1, layer: 0, unit: 0, maxChars: 10, topK: 0 }), null);
   });
 
   it('accepts well-formed worker -> host messages, checks numbers and traces, and rejects the rest', () => {
@@ -35,6 +38,16 @@ describe('protocol: host <-> worker messages', () => {
     assert.equal(validateWorkerToHost({ type: 'stopped', reason: 'bored', step: 1 }), null);
     assert.equal(validateWorkerToHost({ type: 'checkpoint', reason: 'final', step: 1, bytes: new Float32Array(2) }), null);
     for (const junk of [undefined, 'ready', { type: 'rm -rf' }]) assert.equal(validateWorkerToHost(junk), null);
+    const n = 3;
+    const acts = {
+      type: 'unitActivations', replyTo: 2, step: 9, layer: 0, unit: 1, topK: 2, totalChars: 10,
+      h: new Float32Array(n), c: new Float32Array(0), topIds: new Int32Array(n * 2), topProbs: new Float32Array(n * 2), loss: new Float32Array(n),
+    };
+    assert.ok(validateWorkerToHost(acts));
+    assert.equal(validateWorkerToHost({ ...acts, topIds: new Int32Array(5) }), null, 'n * topK predictions');
+    assert.equal(validateWorkerToHost({ ...acts, loss: [0, 0, 0] }), null, 'typed arrays only');
+    assert.equal(validateWorkerToHost({ ...acts, totalChars: 2 }), null, 'no more characters than the text has');
+    assert.deepEqual(transferablesOf(validateWorkerToHost(acts)!), [acts.h, acts.c, acts.topIds, acts.topProbs, acts.loss].map((a) => a.buffer));
   });
 
   it('lists exactly the buffers to transfer, each owned outright', () => {

@@ -49,6 +49,14 @@ function setUp(msPerStep = 1) {
     encodeCheckpoint: () => new Uint8Array([1, 2, 3]),
     gradientCheck: () => [{ tensor: 'decoder.bias', maxRelError: 1e-10 }],
     isInputError: (e) => e instanceof InputError,
+    unitActivations: (_trainer, text, { layer, unit, maxChars, topK }) => {
+      const n = Math.min(maxChars, text.length);
+      return {
+        layer, unit, length: n, topK, totalChars: text.length,
+        h: Float32Array.from({ length: n }, (_, i) => i / n), c: new Float32Array(0),
+        topIds: new Int32Array(n * topK), topProbs: new Float32Array(n * topK).fill(1 / topK), loss: new Float32Array(n).fill(0.5),
+      };
+    },
   };
   const loop = new TrainingLoop((message, transfer) => sent.push({ message, transfer }), engine, {
     now: () => clock.t,
@@ -214,5 +222,34 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     w.loop.handle({ ...start, init: new Uint8Array([0]) });
     assert.deepEqual(w.of('error')[0], { type: 'error', message: 'not an RNN Lens checkpoint', kind: 'input' });
     assert.equal(w.of('started').length, 0);
+  });
+
+  it('answers a unitActivations request over the snapshot text, moving every array', () => {
+    const w = setUp(1);
+    w.loop.handle({ type: 'unitActivations', requestId: 3, layer: 0, unit: 1, maxChars: 5, topK: 2 });
+    assert.match(w.of('error')[0].message, /no training session/, 'nothing to colour before start');
+    w.loop.handle(start);
+    w.loop.handle({ type: 'unitActivations', requestId: 4, layer: 0, unit: 1, maxChars: 5, topK: 2 });
+    const sent = w.sent.find((s) => s.message.type === 'unitActivations')!;
+    const m = sent.message as Extract<WorkerToHost, { type: 'unitActivations' }>;
+    assert.equal(m.replyTo, 4);
+    assert.equal(m.h.length, 5);
+    assert.equal(m.totalChars, start.text.length);
+    assert.equal(m.topIds.length, 10);
+    assert.equal(sent.transfer.length, 5, 'h, c, topIds, topProbs and loss each move');
+    assert.ok(sent.transfer.includes(m.h.buffer as ArrayBuffer) && sent.transfer.includes(m.loss.buffer as ArrayBuffer));
+  });
+
+  it('a trace of stream b says where it is in the training text: b * streamLength + the position in the stream', () => {
+    const w = setUp(1);
+    w.loop.handle(start);
+    const trainer = w.trainer();
+    trainer.trace = () => {
+      const t = fakeTrace(4, trainer.step, 3);
+      return { ...t, header: { ...t.header, stream: 1 } };
+    };
+    w.loop.handle({ type: 'requestTrace', stream: 1 });
+    // trainLength 900 in batch 2: streams of 450 characters.
+    assert.equal(w.of('trace').at(-1)!.header.position, 450 + 3);
   });
 });

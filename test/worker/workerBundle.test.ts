@@ -146,6 +146,30 @@ describe('worker: the built bundle through worker_threads', function () {
     assert.equal(requested.header.steps, settings.seqLen);
   });
 
+  it('colours by neuron: one unit over the snapshot text, as the first trace window saw it, arrays transferred', async () => {
+    const h = make();
+    h.send({ type: 'start', text: TEXT, settings, fileName: 'hello.txt', maxSteps: 0, traceEvery: 0, startPaused: true });
+    // The first trace: stream 0 from position 0 with a zero state and untrained weights, which is
+    // exactly how the colouring pass reads the text.
+    const trace = await h.next('trace', (t) => t.header.trainingStep === 0);
+    h.send({ type: 'unitActivations', requestId: 7, layer: 0, unit: 3, maxChars: 500, topK: 5 });
+    const a = await h.next('unitActivations', (m) => m.replyTo === 7);
+    assert.equal(a.h.length, 500);
+    assert.equal(a.c.length, 500, 'an LSTM also reports its cell state');
+    assert.equal(a.totalChars, [...TEXT].length);
+    assert.equal(a.step, 0);
+    assert.ok(a.topProbs.every((p) => p >= 0 && p <= 1));
+    assert.ok(a.loss.subarray(0, 499).every((x) => Number.isFinite(x) && x > 0) && Number.isNaN(a.loss[499]));
+    assert.equal(trace.header.position, 0);
+    assert.equal(trace.header.carriedState, false);
+    const H = trace.header.hidden;
+    const T = trace.header.steps;
+    const hSection = trace.data.subarray(2 * H, 2 * H + T * H); // after h0 [1, H] and c0 [1, H]: h [1, T, H]
+    for (let t = 0; t < T; t++) assert.ok(Math.abs(hSection[t * H + 3] - a.h[t]) < 1e-5, `h at ${t}`);
+    h.send({ type: 'unitActivations', requestId: 8, layer: 1, unit: 0, maxChars: 10, topK: 5 });
+    assert.match((await h.next('error', (e) => e.replyTo === 8)).message, /layer must be between 0 and 0/);
+  });
+
   it('host -> worker transfers detach the sender\'s checkpoint bytes, and a loaded model starts paused', async () => {
     const first = make();
     first.send({ type: 'start', text: TEXT, settings, fileName: 'a.txt', maxSteps: 5, traceEvery: 0 });
