@@ -1,7 +1,7 @@
 /**
  * The link between a session's text snapshot and the editors showing that file: which editors
  * show it, and whether their text still lines up with the snapshot (positions in the snapshot are
- * only meaningful in the editor while the document's text equals it).
+ * only meaningful in the editor while the document's text starts with it).
  */
 
 import * as vscode from 'vscode';
@@ -26,7 +26,9 @@ export class SourceDocument implements vscode.Disposable {
     const uri = this.source.uri.toString();
     const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri);
     if (editors.length === 0) return [];
-    if (this.matches === null) this.matches = editors[0].document.getText() === this.source.text;
+    // A prefix is enough: positions in the snapshot stay valid, and a file cut at
+    // rnnLens.maxFileSizeMB is trained on its first part only.
+    if (this.matches === null) this.matches = editors[0].document.getText().startsWith(this.source.text);
     return this.matches ? editors : [];
   }
 
