@@ -4,20 +4,21 @@
  *
  *  - forward: h_t, c_t, gates, probabilities and per-step losses;
  *  - backward of the window's mean loss: dL/dh_t, dL/dc_t and each tensor's gradient norm;
- *  - itemized gradients (RNNbow): T more backward passes, one per loss term L_t / T, giving
- *    ||d(L_t/T)/dh_k|| for every k <= t: how much each later prediction's error reaches back to
- *    step k. Summed as vectors over t they are dL/dh_k;
- *  - ||dh_t/dh_{t-1}||: the step Jacobian's largest singular value by power iteration, warm
- *    started from the previous step's singular vector.
+ *  - itemized gradients (RNNbow): ||d(L_t/T)/dh_k|| for every k <= t, how much each later
+ *    prediction's error reaches back to step k. Summed as vectors over t they are dL/dh_k. All T
+ *    loss terms go back together as T gradient streams of one batched backward
+ *    (itemizedBackward.ts), not as T separate passes;
+ *  - ||dh_t/dh_{t-1}||: the step Jacobian's largest singular value by Lanczos (spectral.ts),
+ *    each J_t formed as a matrix where that is cheap (jacobian.ts), else all steps together.
  */
 
 import { backwardWindow, forwardWindow, windowLoss } from './bptt';
 import { gateCount } from './config';
-import { stepJacobian } from './jacobian';
-import { type FloatArray } from './kernels';
+import { formsStepJacobians, layerStepJacobians, stepJacobianMatrix } from './jacobian';
+import { itemizedGradientNorms } from './itemizedBackward';
 import { type Network } from './network';
 import { allocLike } from './params';
-import { powerIteration } from './spectral';
+import { denseOperator, largestSingularValues } from './spectral';
 import { sumSquares } from './tensorOps';
 import { TRACE_VERSION, traceLayout, type Trace } from './traceLayout';
 import { Workspace } from './workspace';
@@ -78,7 +79,7 @@ export function recordTrace(net: Network, w: TraceWindow): Trace {
   for (let k = 0; k < P; k++) data[at.gradNorms + k] = Math.sqrt(sumSquares(grads, net.layout.offsets[k], net.layout.specs[k].size));
 
   recordJacobianNorms(net, ws, data, at.jacobian);
-  recordItemized(net, ws, data, at.itemized);
+  itemizedGradientNorms(net, ws, data, at.itemized);
 
   const ids = new Int32Array(2 * T);
   ids.set(w.inputs);
@@ -106,42 +107,32 @@ export function recordTrace(net: Network, w: TraceWindow): Trace {
 
 /** ||dh_t/dh_{t-1}|| per layer and step (needs the forward activations in ws). */
 function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, offset: number): void {
+  const { H } = net;
   const T = ws.steps;
+  // Residual of the top Ritz pair relative to sigma^2. Float32 products carry ~1e-7 relative
+  // rounding; 1e-4 leaves sigma within ~1e-7 unless the top singular values are clustered, and
+  // then within the cluster's spread.
+  const tolerance = net.params instanceof Float64Array ? 1e-10 : 1e-4;
   for (let l = 0; l < net.config.layers; l++) {
-    let start: Float64Array | undefined;
-    for (let t = 0; t < T; t++) {
-      const J = stepJacobian(net, ws, l, t);
-      const { sigma, vector } = powerIteration(J.jvp, J.vjp, net.H, net.H, { start, maxIterations: 300, tolerance: 1e-7 });
-      data[offset + l * T + t] = sigma;
-      start = vector;
+    if (formsStepJacobians(net)) {
+      // One formed J_t at a time: it stays in cache for all of its 20-50 products.
+      // Warm started from the previous step's singular vector, since neighbouring J_t differ only in their gates.
+      const J = allocLike(net.params, H * H);
+      const vectors: Float64Array[] = [];
+      for (let t = 0; t < T; t++) {
+        stepJacobianMatrix(net, ws, l, t, J);
+        data[offset + l * T + t] = largestSingularValues(denseOperator(J, 0, H, H), { tolerance, starts: vectors, vectors })[0];
+      }
+    } else {
+      // Products through W_hh for many steps at once; in chunks, so the Lanczos bases stay small.
+      const chunk = Math.max(1, Math.floor(LANCZOS_CHUNK_ELEMENTS / H));
+      for (let first = 0; first < T; first += chunk) {
+        const count = Math.min(chunk, T - first);
+        data.set(largestSingularValues(layerStepJacobians(net, ws, l, first, count), { tolerance }), offset + l * T + first);
+      }
     }
   }
 }
 
-/**
- * Backpropagates only the loss term L_t / T (after forwardWindow and windowLoss have left the
- * probabilities in ws.probs): dLogits is (p_t - onehot(y_t)) / T in row t and zero elsewhere.
- * Afterwards each layer's dH holds d(L_t/T)/dh_k for every step k (zero for k > t).
- */
-export function backwardSingleLoss(net: Network, ws: Workspace, t: number): void {
-  const V = net.V;
-  const T = ws.steps;
-  const probs: FloatArray = ws.probs;
-  ws.dLogits.fill(0);
-  for (let v = 0; v < V; v++) ws.dLogits[t * V + v] = probs[t * V + v] / T;
-  ws.dLogits[t * V + ws.targets[t]] -= 1 / T;
-  backwardWindow(net, ws, null);
-}
-
-/** The itemized section: row t holds ||d(L_t/T)/dh_k|| for k <= t. */
-function recordItemized(net: Network, ws: Workspace, data: Float32Array, offset: number): void {
-  const H = net.H;
-  const T = ws.steps;
-  for (let t = 0; t < T; t++) {
-    backwardSingleLoss(net, ws, t);
-    for (let l = 0; l < net.config.layers; l++) {
-      const dH = ws.layers[l].dH;
-      for (let k = 0; k <= t; k++) data[offset + (l * T + t) * T + k] = Math.sqrt(sumSquares(dH, k * H, H));
-    }
-  }
-}
+/** Vectors of all operators in one Lanczos run: 64 steps of 256 units. */
+const LANCZOS_CHUNK_ELEMENTS = 1 << 14;

@@ -5,11 +5,14 @@ import { initParameters } from '../../src/engine/init';
 import { Network } from '../../src/engine/network';
 import { paramLayout } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
-import { matrixSpectralNorm } from '../../src/engine/spectral';
-import { backwardSingleLoss, recordTrace } from '../../src/engine/trace';
+import { largestSingularValues, matrixSpectralNorm, powerIteration, type BatchedLinearMap, type LinearMap } from '../../src/engine/spectral';
+import { layerStepJacobians, stepJacobianMatrix } from '../../src/engine/jacobian';
+import { recordTrace } from '../../src/engine/trace';
 import { checkTrace, traceSection, traceLayout } from '../../src/engine/traceLayout';
 import { Trainer } from '../../src/engine/trainer';
 import { Workspace } from '../../src/engine/workspace';
+import { itemizedGradientNorms } from '../../src/engine/itemizedBackward';
+import { sumSquares } from '../../src/engine/tensorOps';
 
 const TEXT = 'to be or not to be, that is the question. '.repeat(20);
 const VARIANTS: { cell: CellType; resetAfter: boolean; label: string }[] = [
@@ -49,6 +52,20 @@ function run(net: Network, inputs: Int32Array, targets: Int32Array, h0: Float64A
   forwardWindow(net, ws);
   windowLoss(net, ws, 1 / fullT);
   return ws;
+}
+
+/**
+ * The reference for the itemized gradients (the trace's old path): backpropagate only the loss
+ * term L_t / T, one backward pass per source. Needs forwardWindow and windowLoss done on ws;
+ * afterwards each layer's dH holds d(L_t/T)/dh_k for every step k (zero for k > t).
+ */
+function backwardSingleLoss(net: Network, ws: Workspace, t: number): void {
+  const V = net.V;
+  const T = ws.steps;
+  ws.dLogits.fill(0);
+  for (let v = 0; v < V; v++) ws.dLogits[t * V + v] = ws.probs[t * V + v] / T;
+  ws.dLogits[t * V + ws.targets[t]] -= 1 / T;
+  backwardWindow(net, ws, null);
 }
 
 describe('trace', () => {
@@ -127,8 +144,29 @@ describe('trace', () => {
       }
     });
 
-    it(`${v.label}: ||dh_t/dh_{t-1}|| matches the singular value of a finite-difference Jacobian`, () => {
-      const H = 4;
+    it(`${v.label}: the batched itemized backward equals one backward pass per source`, () => {
+      const H = 5;
+      const L = 3;
+      const { net, T, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, L, H, 17);
+      const ws = run(net, inputs, targets, h0, c0, T);
+      const batched = new Float32Array(L * T * T);
+      itemizedGradientNorms(net, ws, batched, 0);
+      // The same in chunks of 4 streams (then 2: T = 6), as long windows of wide layers run.
+      const chunked = new Float32Array(L * T * T);
+      itemizedGradientNorms(net, ws, chunked, 0, 4 * T * H);
+      assert.deepEqual(Array.from(chunked), Array.from(batched));
+      const reference = new Float32Array(L * T * T);
+      for (let t = 0; t < T; t++) {
+        backwardSingleLoss(net, ws, t);
+        for (let l = 0; l < L; l++) for (let k = 0; k <= t; k++) reference[(l * T + t) * T + k] = Math.sqrt(sumSquares(ws.layers[l].dH, k * H, H));
+      }
+      for (let i = 0; i < batched.length; i++) {
+        assert.ok(Math.abs(batched[i] - reference[i]) <= 1e-6 * Math.abs(reference[i]), `entry ${i}: ${batched[i]} vs ${reference[i]}`);
+      }
+      assert.ok(reference.some((x) => x > 0));
+    });
+
+    for (const H of [4, 12]) it(`${v.label}: ||dh_t/dh_{t-1}|| matches the singular value of a finite-difference Jacobian (H = ${H})`, () => {
       const { net, T, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 1, H, 5);
       const trace = recordTrace(net, { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false });
       const jac = traceSection(trace, 'jacobian');
@@ -155,7 +193,87 @@ describe('trace', () => {
     });
   }
 
-  it('power iteration agrees with the closed form for 2x2 matrices', () => {
+  it('the formed step Jacobians (rnn, lstm, reset-after gru) equal the implicit ones', () => {
+    for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+      const H = 7;
+      const { net, inputs, targets, h0, c0, T } = tinyNet(cell, true, 2, H, 23);
+      const ws = run(net, inputs, targets, h0, c0, T);
+      const rng = new Rng(4);
+      for (let l = 0; l < 2; l++) {
+        const implicit = layerStepJacobians(net, ws, l);
+        const J = new Float64Array(H * H);
+        for (let t = 0; t < T; t++) {
+          stepJacobianMatrix(net, ws, l, t, J);
+          const x = Float64Array.from({ length: H }, () => rng.uniform(-1, 1));
+          const viaW = new Float64Array(H);
+          const viaWT = new Float64Array(H);
+          implicit.apply(Int32Array.of(t), 1, x, viaW);
+          implicit.applyT(Int32Array.of(t), 1, x, viaWT);
+          for (let i = 0; i < H; i++) {
+            let Jx = 0;
+            let JTx = 0;
+            for (let j = 0; j < H; j++) { Jx += J[i * H + j] * x[j]; JTx += J[j * H + i] * x[j]; }
+            assert.ok(Math.abs(Jx - viaW[i]) < 1e-12 && Math.abs(JTx - viaWT[i]) < 1e-12, `${cell} layer ${l} step ${t} row ${i}`);
+          }
+        }
+      }
+    }
+    const cho = tinyNet('gru', false, 1, 3);
+    assert.throws(() => stepJacobianMatrix(cho.net, run(cho.net, cho.inputs, cho.targets, cho.h0, cho.c0, cho.T), 0, 0, new Float64Array(9)));
+  });
+
+  it('Lanczos finds sigma_max of matrices with known singular values, several at once, and its singular vectors', () => {
+    const rng = new Rng(31);
+    /** Columns of a random orthogonal n x n matrix (Gram-Schmidt). */
+    const orthogonal = (n: number): Float64Array[] => {
+      const basis: Float64Array[] = [];
+      while (basis.length < n) {
+        const v = Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
+        for (let pass = 0; pass < 2; pass++) for (const b of basis) { let d = 0; for (let i = 0; i < n; i++) d += b[i] * v[i]; for (let i = 0; i < n; i++) v[i] -= d * b[i]; }
+        let norm = 0;
+        for (let i = 0; i < n; i++) norm += v[i] * v[i];
+        basis.push(v.map((x) => x / Math.sqrt(norm)));
+      }
+      return basis;
+    };
+    const rows = 30;
+    const cols = 20;
+    const count = 3;
+    const mats: Float64Array[] = [];
+    const sigmas = [1.7, 0.9, 3.2];
+    for (let m = 0; m < count; m++) {
+      const U = orthogonal(rows);
+      const W = orthogonal(cols);
+      // A = sum_i s_i u_i w_i^T with s_0 = sigma_max and the rest spread below it (the top two 2% apart).
+      const s = Array.from({ length: cols }, (_, i) => (i === 0 ? sigmas[m] : i === 1 ? 0.98 * sigmas[m] : rng.uniform(0, 0.9 * sigmas[m])));
+      const A = new Float64Array(rows * cols);
+      for (let i = 0; i < cols; i++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) A[r * cols + c] += s[i] * U[i][r] * W[i][c];
+      mats.push(A);
+    }
+    const op: BatchedLinearMap = {
+      count, rows, cols,
+      apply: (ops, n, x, out) => { for (let r = 0; r < n; r++) for (let i = 0; i < rows; i++) { let a = 0; for (let c = 0; c < cols; c++) a += mats[ops[r]][i * cols + c] * x[r * cols + c]; out[r * rows + i] = a; } },
+      applyT: (ops, n, u, out) => { for (let r = 0; r < n; r++) for (let c = 0; c < cols; c++) { let a = 0; for (let i = 0; i < rows; i++) a += mats[ops[r]][i * cols + c] * u[r * rows + i]; out[r * cols + c] = a; } },
+      alloc: (n) => new Float64Array(n),
+    };
+    const vectors: Float64Array[] = [];
+    const found = largestSingularValues(op, { tolerance: 1e-12, vectors });
+    for (let m = 0; m < count; m++) {
+      assert.ok(Math.abs(found[m] - sigmas[m]) < 1e-9 * sigmas[m], `${found[m]} vs ${sigmas[m]}`);
+      assert.ok(Math.abs(matrixSpectralNorm(mats[m], 0, rows, cols) - sigmas[m]) < 1e-9 * sigmas[m]);
+      const Av = new Float64Array(rows);
+      op.apply(Int32Array.of(m), 1, vectors[m], Av);
+      assert.ok(Math.abs(Math.hypot(...Av) - sigmas[m]) < 1e-6 * sigmas[m]);
+    }
+    // A warm start from the answer converges at once.
+    let products = 0;
+    const counting: BatchedLinearMap = { ...op, apply: (ops, n, x, out) => { products += n; op.apply(ops, n, x, out); } };
+    const again = largestSingularValues(counting, { tolerance: 1e-6, starts: vectors });
+    for (let m = 0; m < count; m++) assert.ok(Math.abs(again[m] - sigmas[m]) < 1e-9 * sigmas[m]);
+    assert.ok(products <= 3 * count, `${products} products`);
+  });
+
+  it('Lanczos and power iteration agree with the closed form for 2x2 matrices', () => {
     const rng = new Rng(9);
     for (let n = 0; n < 20; n++) {
       const [a, b, c, d] = [0, 0, 0, 0].map(() => rng.uniform(-2, 2));
@@ -164,6 +282,10 @@ describe('trace', () => {
       const exact = Math.sqrt((S + Math.sqrt(Math.max(0, S * S - 4 * det * det))) / 2);
       const est = matrixSpectralNorm(Float64Array.of(a, b, c, d), 0, 2, 2);
       assert.ok(Math.abs(est - exact) < 1e-7 * exact, `${est} vs ${exact}`);
+      const apply: LinearMap = (x, out) => { out[0] = a * x[0] + b * x[1]; out[1] = c * x[0] + d * x[1]; };
+      const applyT: LinearMap = (u, out) => { out[0] = a * u[0] + c * u[1]; out[1] = b * u[0] + d * u[1]; };
+      const power = powerIteration(apply, applyT, 2, 2, { maxIterations: 10000, tolerance: 1e-14 }).sigma;
+      assert.ok(Math.abs(power - exact) < 1e-6 * exact, `${power} vs ${exact}`);
     }
   });
 });
