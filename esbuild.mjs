@@ -38,10 +38,11 @@ const browser = { ...common, platform: 'browser', format: 'iife', target: 'chrom
 const targets = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/worker/parallel/parallelWorker.ts'], outfile: 'dist/parallelWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/panel/main.ts'], outfile: 'dist/webview/panel.js' },
   { ...browser, entryPoints: ['webview/gradient/main.ts'], outfile: 'dist/webview/gradient.js' },
-  { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode'] },
+  { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode', 'mocha'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 
 if (watch) {

@@ -16,6 +16,7 @@ import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, gateCoun
 import { InputError } from '../engine/errors';
 import { buildVocab, codePointLength, decodeTextBytes } from '../engine/text';
 import { ParallelTrainer } from '../worker/parallel/parallelTrainer';
+import { UsageError } from './usageError';
 
 export interface BenchOptions {
   cell: CellType;
@@ -37,30 +38,30 @@ export const BENCH_USAGE =
 
 export const MAX_WORKERS = 16;
 
-/** Parses the bench flags; throws InputError with a one-line message on anything wrong. */
+/** Parses the bench flags; throws UsageError with a one-line message on anything wrong. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
     cell: 'lstm', hidden: 128, layers: 1, seqLen: 64, batch: 1, workers: 1, seconds: 10, repeats: 5, optimizer: 'adam', json: false,
   };
   const integer = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new InputError(`${flag} must be a whole number from ${min} to ${max} (got ${v})`);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${v})`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--json') { o.json = true; continue; }
     const value = argv[i + 1];
-    if (!flag.startsWith('--')) throw new InputError(`unexpected argument ${flag}; ${BENCH_USAGE}`);
-    if (value === undefined || value.startsWith('--')) throw new InputError(`${flag} needs a value; ${BENCH_USAGE}`);
+    if (!flag.startsWith('--')) throw new UsageError(`unexpected argument ${flag}; ${BENCH_USAGE}`);
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value; ${BENCH_USAGE}`);
     i++;
     switch (flag) {
       case '--cell':
-        if (!(CELL_TYPES as readonly string[]).includes(value)) throw new InputError(`--cell must be one of ${CELL_TYPES.join(', ')} (got ${value})`);
+        if (!(CELL_TYPES as readonly string[]).includes(value)) throw new UsageError(`--cell must be one of ${CELL_TYPES.join(', ')} (got ${value})`);
         o.cell = value as CellType;
         break;
       case '--optimizer':
-        if (!(OPTIMIZER_KINDS as readonly string[]).includes(value)) throw new InputError(`--optimizer must be one of ${OPTIMIZER_KINDS.join(', ')} (got ${value})`);
+        if (!(OPTIMIZER_KINDS as readonly string[]).includes(value)) throw new UsageError(`--optimizer must be one of ${OPTIMIZER_KINDS.join(', ')} (got ${value})`);
         o.optimizer = value as OptimizerKind;
         break;
       case '--hidden': o.hidden = integer(flag, value, SETTING_BOUNDS.hidden.min, SETTING_BOUNDS.hidden.max); break;
@@ -71,15 +72,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--repeats': o.repeats = integer(flag, value, 1, 100); break;
       case '--seconds': {
         const s = Number(value);
-        if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new InputError(`--seconds must be a number above 0 and at most 3600 (got ${value})`);
+        if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--seconds must be a number above 0 and at most 3600 (got ${value})`);
         o.seconds = s;
         break;
       }
       case '--file': o.file = value; break;
-      default: throw new InputError(`unknown option ${flag}; ${BENCH_USAGE}`);
+      default: throw new UsageError(`unknown option ${flag}; ${BENCH_USAGE}`);
     }
   }
-  if (o.workers > o.batch) throw new InputError(`--workers (${o.workers}) cannot exceed --batch (${o.batch}): each worker trains at least one of the B streams`);
+  if (o.workers > o.batch) throw new UsageError(`--workers (${o.workers}) cannot exceed --batch (${o.batch}): each worker trains at least one of the B streams`);
   return o;
 }
 
@@ -260,9 +261,14 @@ export async function runBench(argv: string[]): Promise<number> {
     process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${formatReport(result)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof InputError) {
+    // The CLI's conventions: a wrong command line exits 2, unusable input (file, text) exits 1.
+    if (e instanceof UsageError) {
       process.stderr.write(`rnn-lens bench: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`rnn-lens bench: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

@@ -44,9 +44,9 @@ const FLOAT_TYPES: Array<{ name: string; make: (n: number) => FloatArray; tol: n
   { name: 'Float64Array', make: (n) => new Float64Array(n), tol: 1e-12 },
 ];
 
-// Odd sizes exercise every remainder path of the register blocking (blocks of 4 and 2).
+// Odd sizes exercise every remainder path of the register blocking (3×4 tiles, 1×8 rows, leftovers).
 const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 1], [1, 7, 5], [3, 5, 7], [4, 4, 4], [5, 9, 13], [7, 3, 1], [1, 65, 33], [17, 31, 9], [13, 6, 130], [32, 128, 64],
+  [1, 1, 1], [1, 7, 5], [3, 5, 7], [4, 4, 4], [5, 9, 13], [7, 3, 1], [1, 65, 33], [1, 8, 3], [2, 23, 17], [17, 31, 9], [13, 6, 130], [32, 128, 64],
 ];
 
 describe('engine/kernels', () => {

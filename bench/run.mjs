@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Runs `rnn-lens bench` on the reference configurations and writes bench/RESULTS.md with the
+// machine, the date, every measurement and its ratio to the reference numbers of issue 3.
+//
+//   node bench/run.mjs [--seconds S] [--configs a,b,c]        (npm run bench builds first)
+//
+// Each measurement is its own process (`node dist/cli.js bench --json ...`), so one
+// configuration's heap and JIT state never colour the next one's figures.
+import { execFileSync } from 'node:child_process';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, '..', 'dist', 'cli.js');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const seconds = Number(flag('--seconds', '6'));
+const wanted = new Set(flag('--configs', 'a,b,c').split(','));
+if (!Number.isFinite(seconds) || seconds <= 0) {
+  console.error('bench/run.mjs: --seconds must be a positive number');
+  process.exit(2);
+}
+if (!existsSync(cli)) {
+  console.error('bench/run.mjs: dist/cli.js is missing; run "npm run bench" (it builds first) or "node esbuild.mjs"');
+  process.exit(2);
+}
+
+/** Training chars/s of the references (issue 3), this 2-core machine. */
+const REFERENCE = {
+  pytorch: { a: { rnn: 22800, lstm: 7100, gru: 7900 }, b: { rnn: 215000, lstm: 74000, gru: 86000 }, c: { rnn: 46000, lstm: 12700, gru: 17100 } },
+  tfjsCpu: { a: { rnn: 700, lstm: 200, gru: 50 }, b: { rnn: 2100, lstm: 790, gru: 520 }, c: { lstm: 110 } },
+  tfjsWasm: { a: { rnn: 1900, lstm: 540, gru: 490 }, b: { rnn: 9100, lstm: 2900, gru: 4300 }, c: { rnn: 1900, lstm: 290, gru: 610 } },
+};
+const PURE_JS_PEAK_GFLOPS = { 1: 5.4, 2: 10.5 };
+
+const CONFIGS = {
+  a: { hidden: 128, layers: 1, seqLen: 64, batch: 1, workers: [1] },
+  b: { hidden: 128, layers: 1, seqLen: 64, batch: 32, workers: [1, 2] },
+  c: { hidden: 256, layers: 2, seqLen: 64, batch: 32, workers: [1, 2] },
+};
+const CELLS = ['rnn', 'lstm', 'gru'];
+
+const results = [];
+const loadBefore = os.loadavg();
+for (const [name, cfg] of Object.entries(CONFIGS)) {
+  if (!wanted.has(name)) continue;
+  for (const cell of CELLS) {
+    for (const workers of cfg.workers) {
+      const argv = [cli, 'bench', '--json', '--cell', cell, '--hidden', String(cfg.hidden), '--layers', String(cfg.layers),
+        '--seq-len', String(cfg.seqLen), '--batch', String(cfg.batch), '--workers', String(workers), '--seconds', String(seconds)];
+      process.stderr.write(`config ${name} ${cell} workers=${workers} ... `);
+      const out = execFileSync(process.execPath, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const r = JSON.parse(out.trim().split('\n').pop());
+      results.push({ name, cell, workers, r });
+      process.stderr.write(`${Math.round(r.charsPerSec)} chars/s, ${r.gflops.toFixed(2)} GFLOP/s\n`);
+    }
+  }
+}
+
+const find = (name, cell, workers) => results.find((x) => x.name === name && x.cell === cell && x.workers === workers)?.r;
+const best = (name, cell) => {
+  const rs = results.filter((x) => x.name === name && x.cell === cell).map((x) => x.r);
+  return rs.length ? rs.reduce((a, b) => (b.charsPerSec > a.charsPerSec ? b : a)) : undefined;
+};
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const ratio = (ours, ref) => (ref ? `${fmt(ours / ref, 2)}×` : '–');
+
+const lines = [];
+const m = results[0]?.r.machine ?? { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: process.platform };
+lines.push('# RNN Lens training benchmark', '');
+lines.push(`- Date: ${new Date().toISOString()}`);
+lines.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${m.platform}, Node ${m.node}`);
+lines.push(`- Load average before the run: ${loadBefore.map((x) => x.toFixed(2)).join(', ')} (other processes on this machine share its 2 cores; figures are medians of 5 repeats after a warm-up)`);
+lines.push(`- Command: \`node bench/run.mjs --seconds ${seconds}\` (each line: \`rnn-lens bench --json ...\` in its own process); optimizer Adam, bundled sample text (V = ${results[0]?.r.config.vocab ?? '?'})`);
+lines.push('- chars/s counts trained characters (forward + backward + clipping + Adam update). GFLOP/s = chars/s × 3·(Σ_l 2·G·H·(in_l + H) + 2·V·H), the one-hot input not counted (see src/cli/bench.ts).', '');
+lines.push('## Measurements', '');
+lines.push('| config | cell | workers | chars/s | ms/step | GFLOP/s | peak RSS MB | RSS change MB | event loop p99 ms | × PyTorch | × TF.js cpu | × TF.js wasm |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const { name, cell, workers, r } of results) {
+  lines.push(`| ${name} | ${cell} | ${workers} | ${fmt(r.charsPerSec)} | ${fmt(r.msPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.rssGrowthMb, 1)} | ${fmt(r.eventLoopP99Ms, 2)} | ${ratio(r.charsPerSec, REFERENCE.pytorch[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsCpu[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsWasm[name]?.[cell])} |`);
+}
+lines.push('', 'Configs: a = H 128, 1 layer, T 64, B 1; b = same with B 32; c = H 256, 2 layers, T 64, B 32.', '');
+
+lines.push('## Goals', '');
+const goal = (ok, text) => lines.push(`- ${ok === undefined ? '(not measured)' : ok ? 'MET' : 'MISSED'}: ${text}`);
+for (const [cell, need] of [['rnn', 1.0], ['lstm', 1.3], ['gru', 1.3]]) {
+  const r = find('a', cell, 1);
+  const ref = REFERENCE.pytorch.a[cell];
+  goal(r && r.charsPerSec >= need * ref, `config a ${cell} ≥ ${need}× PyTorch (${fmt(need * ref)} chars/s): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
+}
+const lstmB2 = find('b', 'lstm', 2);
+goal(lstmB2 && lstmB2.charsPerSec >= 15000, `config b LSTM, 2 workers ≥ 15,000 chars/s: ${lstmB2 ? fmt(lstmB2.charsPerSec) : '–'}`);
+for (const cell of CELLS) {
+  const r = find('b', cell, 2);
+  const need = 0.7 * PURE_JS_PEAK_GFLOPS[2];
+  goal(r && r.gflops >= need, `config b ${cell}, 2 workers ≥ 70% of the 2-worker pure-JS peak (${fmt(need, 2)} GFLOP/s): ${r ? `${fmt(r.gflops, 2)} GFLOP/s = ${fmt((100 * r.gflops) / PURE_JS_PEAK_GFLOPS[2], 0)}%` : '–'}`);
+}
+for (const name of ['b', 'c']) {
+  for (const cell of CELLS) {
+    const one = find(name, cell, 1);
+    const two = find(name, cell, 2);
+    goal(one && two && two.charsPerSec >= 1.7 * one.charsPerSec, `config ${name} ${cell}: 2 workers ≥ 1.7× one worker: ${one && two ? `${fmt(two.charsPerSec / one.charsPerSec, 2)}×` : '–'}`);
+  }
+}
+for (const name of Object.keys(CONFIGS)) {
+  for (const cell of CELLS) {
+    const r = best(name, cell);
+    if (!r) continue;
+    const cpu = REFERENCE.tfjsCpu[name]?.[cell];
+    const wasm = REFERENCE.tfjsWasm[name]?.[cell];
+    if (cpu) goal(r.charsPerSec >= 30 * cpu, `config ${name} ${cell} ≥ 30× TF.js cpu (${fmt(30 * cpu)} chars/s): ${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, cpu)}`);
+    if (wasm) goal(r.charsPerSec >= 5 * wasm, `config ${name} ${cell} ≥ 5× TF.js wasm (${fmt(5 * wasm)} chars/s): ${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, wasm)}`);
+  }
+}
+const worstP99 = results.length ? Math.max(...results.map((x) => x.r.eventLoopP99Ms)) : undefined;
+goal(worstP99 === undefined ? undefined : worstP99 < 10, `event-loop p99 < 10 ms on every run: worst ${worstP99 === undefined ? '–' : fmt(worstP99, 2)} ms`);
+const cRuns = results.filter((x) => x.name === 'c');
+if (cRuns.length) {
+  const peak = Math.max(...cRuns.map((x) => x.r.peakRssMb));
+  const growth = Math.max(...cRuns.map((x) => x.r.rssGrowthMb));
+  goal(peak < 400 && growth < 5, `config c peak RSS < 400 MB and no growth with steps: peak ${fmt(peak)} MB, largest change over a measurement ${fmt(growth, 1)} MB`);
+}
+lines.push('', '(MET/MISSED are computed by bench/run.mjs from the figures above; the session report discusses the misses.)', '');
+
+const target = path.join(here, 'RESULTS.md');
+const temp = `${target}.${process.pid}.tmp`;
+writeFileSync(temp, lines.join('\n'));
+renameSync(temp, target);
+console.log(lines.join('\n'));

@@ -1,0 +1,49 @@
+/**
+ * One worker's share of a data-parallel run: a model whose weights ARE the shared buffer, and
+ * the StreamGroup of its streams. Built the same way in every worker from the same text and
+ * settings, so the workers agree on the vocabulary, the streams and the parameter layout.
+ */
+
+import { validateSettings, type ModelConfig, type TrainSettings } from '../../engine/config';
+import { InputError } from '../../engine/errors';
+import { Model } from '../../engine/model';
+import { Network } from '../../engine/network';
+import { createOptimizerState, type OptimizerState } from '../../engine/optimizers';
+import { paramLayout } from '../../engine/params';
+import { StreamGroup } from '../../engine/streamGroup';
+import { streamLength } from '../../engine/streams';
+import { buildVocab, checkTrainable, codePointLength, encodeText, splitLengths } from '../../engine/text';
+
+export function modelConfigFor(text: string, settings: TrainSettings): ModelConfig {
+  return { cell: settings.cell, hidden: settings.hidden, layers: settings.layers, vocab: buildVocab(text), gruResetAfter: settings.gruResetAfter };
+}
+
+/** Validates the text and settings (InputError on a problem) and returns the model's parameter count. */
+export function parameterCountFor(text: string, settings: TrainSettings): number {
+  const problems = validateSettings(settings);
+  if (problems.length > 0) throw new InputError(`Invalid settings: ${problems[0]}.`);
+  checkTrainable(text, settings);
+  return paramLayout(modelConfigFor(text, settings)).total;
+}
+
+export interface Shard {
+  readonly net: Network;
+  readonly group: StreamGroup;
+  /** Only worker 0 updates the weights, so only it keeps optimizer state. */
+  readonly optimizer: OptimizerState | null;
+}
+
+/**
+ * Builds worker `index`'s shard over `sharedParams`. Worker 0 also writes the initial weights
+ * (the same ones a single Trainer with this seed starts from) into the shared buffer.
+ */
+export function createShard(text: string, settings: TrainSettings, sharedParams: Float32Array, first: number, count: number, isLeader: boolean): Shard {
+  const config = modelConfigFor(text, settings);
+  const ids = encodeText(text, config.vocab);
+  const { trainLength } = splitLengths(codePointLength(text), settings.valFraction);
+  const trainIds = ids.subarray(0, trainLength);
+  const net = new Network(config, sharedParams);
+  if (isLeader) sharedParams.set(Model.init(config, settings.seed, settings.forgetBias).params);
+  const group = new StreamGroup(net, trainIds, streamLength(trainLength, settings.batch), first, count, settings.seqLen);
+  return { net, group, optimizer: isLeader ? createOptimizerState(settings.optimizer, net.layout.total) : null };
+}
