@@ -1,0 +1,184 @@
+// RNN Lens as a user meets it: the packaged .vsix installed into code-server (a real VS Code 1.100
+// workbench) and driven in Chromium through playwright-core. One session, in order: train from the
+// Explorer's context menu, watch the status bar, pause, step the timestep cursor, sample text,
+// open the Gradient Flow view, colour the text by a neuron. Screenshots for the README are saved
+// under media/screenshots/.
+import * as assert from 'node:assert/strict';
+import { cpSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import {
+  ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
+} from '../../../scripts/codeServer.mjs';
+import {
+  answerQuickInput, explorerContextMenu, findWebviewFrame, hideNotifications, openFile, launchChromium, openWorkbench,
+  runCommand, saveScreenshot, statusBarText, waitFor, webviewFrames,
+} from '../harness/workbench';
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+/** RNN_LENS_E2E_VSIX tests another package (say, a release candidate) instead of npm run package's. */
+const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+const TRAIN_FILE = 'prose.txt';
+
+/** "LSTM step 120 loss 2.310" -> 120 */
+const stepIn = (text: string | undefined) => Number(/step (\d+)/.exec(text ?? '')?.[1] ?? NaN);
+const STATUS = /\b(RNN|LSTM|GRU)\b.*step \d+/;
+
+describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(90_000);
+  let profile: Profile;
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let panel: Frame | undefined;
+  const consoleErrors: string[] = [];
+  /** The flows after the first need a session; without one they fail at once instead of waiting out their timeouts. */
+  const needPanel = (): Frame => {
+    if (!panel) throw new Error('no training session with a panel (the Train Character Model test failed)');
+    return panel;
+  };
+
+  before(async function () {
+    this.timeout(240_000);
+    await ensureCodeServer({ log: () => {} });
+    // Word wrap keeps the coloured trace window in view in the neuron-colour screenshot.
+    profile = prepareProfile('e2e', { fresh: true, settings: { 'editor.wordWrap': 'on' } });
+    installVsix(profile, vsix);
+    // A scratch copy of the samples, so nothing the session writes lands in the repository.
+    const workspace = join(profile.dir, 'workspace');
+    cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
+    server = await launchCodeServer(profile, { workspace });
+    browser = await launchChromium();
+    page = await openWorkbench(browser, server.folderUrl(workspace));
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  afterEach(async function () {
+    // When a step fails, keep a picture of the whole workbench for the log.
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: join(repoRoot, 'test-results', `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
+    }
+  });
+
+  it('installs the packaged .vsix, not the source folder', () => {
+    const installed = readdirSync(profile.extensionsDir).filter((d) => d.startsWith(`${manifest.publisher}.${manifest.name}-`));
+    assert.deepEqual(installed, [`${manifest.publisher}.${manifest.name}-${manifest.version}`]);
+    assert.equal(lstatSync(join(profile.extensionsDir, installed[0])).isSymbolicLink(), false);
+  });
+
+  it('Explorer > right-click a .txt file > Train Character Model starts training and opens the panel with the graph', async () => {
+    await explorerContextMenu(page, TRAIN_FILE, 'Train Character Model');
+    // The cell quick pick (the last choice first): choose LSTM.
+    await answerQuickInput(page, 'LSTM');
+    const frame = await findWebviewFrame(page, { selector: '#t-label' }, 45_000);
+    await waitFor('the graph of the unrolled network to be drawn', async () => (await frame.locator('#graph-section canvas').count()) > 0, 45_000);
+    assert.ok(await frame.locator('#graph-section canvas').first().isVisible());
+    panel = frame;
+  });
+
+  it('shows progress in the status bar while training', async () => {
+    needPanel();
+    const first = await waitFor('an RNN Lens status bar item with the step', () => statusBarText(page, STATUS), 45_000);
+    const later = await waitFor('the step in the status bar to advance', async () => {
+      const t = await statusBarText(page, STATUS);
+      return stepIn(t) > stepIn(first) ? t : undefined;
+    }, 30_000);
+    assert.match(later, /loss \d/);
+  });
+
+  it('Pause Training from the palette stops the steps', async () => {
+    const panel = needPanel();
+    await runCommand(page, 'RNN Lens: Pause Training');
+    await waitFor('the panel to say paused', async () => (await panel.locator('#train-state').innerText()).trim() === 'paused', 20_000);
+    const a = stepIn(await statusBarText(page, STATUS));
+    await page.waitForTimeout(1500);
+    const b = stepIn(await statusBarText(page, STATUS));
+    assert.ok(Number.isFinite(a), 'no step in the status bar');
+    assert.equal(b, a, 'steps continued after Pause Training');
+  });
+
+  it('Next Timestep from the palette moves the panel\'s cursor', async () => {
+    const panel = needPanel();
+    const label = panel.locator('#t-label');
+    await waitFor('a trace window in the panel', async () => /t = \d+ \/ \d+/.test(await label.innerText()), 30_000);
+    const before = await label.innerText();
+    const t0 = Number(/t = (\d+)/.exec(before)![1]);
+    await runCommand(page, 'RNN Lens: Next Timestep');
+    const after = await waitFor('the cursor to move', async () => {
+      const text = await label.innerText();
+      return text !== before ? text : undefined;
+    }, 10_000);
+    assert.equal(Number(/t = (\d+)/.exec(after)![1]), t0 + 1);
+    await runCommand(page, 'RNN Lens: Next Timestep');
+    await waitFor('the cursor to move again', async () => (await label.innerText()).startsWith(`t = ${t0 + 2} `), 10_000);
+    await hideNotifications(page);
+    await saveScreenshot(page, 'panel');
+    await saveScreenshot(panel.locator('#cell-section'), 'cell-expansion');
+  });
+
+  it('the Gradient Flow view opens from its activity-bar icon and follows Next Timestep', async () => {
+    needPanel();
+    const framesBefore = new Set(webviewFrames(page));
+    const icon = page.locator('.activitybar .action-item .action-label[aria-label*="Gradient"], .activitybar .action-item .action-label[aria-label*="RNN Lens"]').first();
+    await icon.waitFor({ timeout: 15_000 });
+    await icon.click();
+    const view = await waitFor('the Gradient Flow webview to load', async () => {
+      const fresh = webviewFrames(page).filter((f) => !framesBefore.has(f) && f !== panel);
+      for (const f of fresh) if ((await f.locator('body').innerText()).trim().length > 0) return f;
+      return undefined;
+    }, 30_000);
+    // It shows the running session's gradients once the first trace is in.
+    await waitFor('gradient values in the view', async () => /\d/.test(await view.locator('body').innerText()), 30_000);
+    const before = await view.locator('body').innerText();
+    await runCommand(page, 'RNN Lens: Next Timestep');
+    await waitFor('the Gradient Flow view to follow the cursor', async () => (await view.locator('body').innerText()) !== before, 10_000);
+    await hideNotifications(page);
+    await saveScreenshot(page, 'gradient-flow');
+  });
+
+  it('Sample Text... from the palette opens an untitled document with generated text', async () => {
+    needPanel();
+    await runCommand(page, 'RNN Lens: Sample Text...');
+    // Three questions (length, temperature, prime): accept the proposed answers.
+    for (let i = 0; i < 3; i++) await answerQuickInput(page);
+    // The editor group whose active tab is the new untitled document.
+    const group = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: /Untitled/ }) }).first();
+    await group.waitFor({ timeout: 30_000 });
+    const text = await waitFor('generated text in the editor', async () => {
+      const t = await group.locator('.monaco-editor .view-lines').first().innerText();
+      return t.trim().length >= 20 ? t : undefined;
+    }, 15_000);
+    assert.ok(text.length >= 20);
+  });
+
+  it('Color Text by Neuron... colours the training text in the editor', async () => {
+    needPanel();
+    // Each colour is a decoration type of its own (class ced-N-TextEditorDecorationTypeK), and so is
+    // the cursor highlight: colouring must add decoration types to the training text's editor.
+    const editor = page.locator('.editor-group-container .monaco-editor', { has: page.locator('.view-lines') }).first();
+    const decorationTypes = async () => {
+      const classLists = await page.locator('.monaco-editor [class*="ced-"]').evaluateAll((els) => els.map((e) => e.className as string));
+      return new Set(classLists.flatMap((c) => c.split(/\s+/)).filter((c) => c.startsWith('ced-'))).size;
+    };
+    await openFile(page, TRAIN_FILE);
+    await page.waitForTimeout(1000); // the cursor highlight settles on the new editor
+    const before = await decorationTypes();
+    // It asks which unit, proposing the selected one (unit 0 at first): accept it.
+    await runCommand(page, 'RNN Lens: Color Text by Neuron...');
+    await answerQuickInput(page);
+    await waitFor('coloured characters in the editor', async () => (await decorationTypes()) > before, 20_000);
+    await hideNotifications(page);
+    await saveScreenshot(editor, 'neuron-colors');
+  });
+
+  it('logged no errors from the extension in the browser console', () => {
+    const ours = consoleErrors.filter((e) => /rnn-lens|rnnLens|RNN Lens/i.test(e));
+    assert.deepEqual(ours, []);
+  });
+});

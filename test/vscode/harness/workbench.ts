@@ -1,0 +1,186 @@
+// Driving a real VS Code workbench (code-server in Debian's Chromium) with playwright-core:
+// the few gestures the end-to-end tests need, each with the waits and retries the workbench
+// requires (menus appear only once the extension host has registered them, and so on).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { repoRoot } from '../../../scripts/codeServer.mjs';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const screenshotDir = join(repoRoot, 'media', 'screenshots');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run (as root) apt-get install -y chromium, or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens the workbench on a folder and waits until the Explorer shows its files. */
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+export function explorerRow(page: Page, fileName: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+}
+
+/**
+ * Right-clicks a file in the Explorer and chooses a context-menu item. The Explorer appears a few
+ * seconds before the extension host has registered the extension's menus, so retry until it does.
+ */
+export async function explorerContextMenu(page: Page, fileName: string, item: string, timeoutMs = 45_000): Promise<void> {
+  const row = explorerRow(page, fileName);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await row.click({ button: 'right' });
+    const entry = page.getByRole('menuitem', { name: item, exact: true });
+    try {
+      await entry.waitFor({ timeout: 2500 });
+    } catch {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the Explorer context menu of ${fileName} never offered "${item}"`);
+      await page.waitForTimeout(1000);
+      continue;
+    }
+    // The menu ignores a release that comes right after it opened; hover first, then choose.
+    await entry.hover();
+    await page.waitForTimeout(300);
+    await entry.click();
+    return;
+  }
+}
+
+/** Runs a command from the palette by its full title, e.g. "RNN Lens: Pause Training". */
+export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
+  await closeQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  // The first row must be exactly our command, not a fuzzy neighbour ("Next Timestep" vs "Last Timestep").
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+  try {
+    await row.waitFor({ timeout: timeoutMs });
+  } catch {
+    await page.keyboard.press('Escape');
+    throw new Error(`the command palette has no "${title}"`);
+  }
+  await row.click();
+}
+
+/** Opens a workspace file through Quick Open (works whichever side bar view is showing). */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  await closeQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(fileName);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).first().waitFor({ timeout: 10_000 });
+}
+
+/** The visible quick pick / input box, if any. */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget:visible');
+}
+
+export async function closeQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).count()) await page.keyboard.press('Escape');
+}
+
+/**
+ * Answers the open quick pick or input box: picks the item with `label`, or accepts the proposed
+ * value with Enter. Waits until the widget moves on (closes or asks the next question), so that
+ * several questions in a row are answered one by one.
+ */
+export async function answerQuickInput(page: Page, label?: string, timeoutMs = 15_000): Promise<void> {
+  const widget = quickInput(page);
+  await widget.waitFor({ timeout: timeoutMs });
+  const question = await quickInputQuestion(page);
+  if (label === undefined) {
+    await page.locator('.quick-input-widget input.input').press('Enter');
+  } else {
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await row.click();
+  }
+  await waitFor(`the question "${question}" to be answered`, async () =>
+    (await widget.count()) === 0 || (await quickInputQuestion(page)) !== question, 10_000, 100);
+}
+
+/** The title and prompt of the visible quick input, which tell one question from the next. */
+async function quickInputQuestion(page: Page): Promise<string> {
+  const w = quickInput(page);
+  if ((await w.count()) === 0) return '';
+  const title = await w.locator('.quick-input-title').innerText().catch(() => '');
+  const message = await w.locator('.quick-input-message').innerText().catch(() => '');
+  return `${title}|${message}`;
+}
+
+/**
+ * The inner document of a webview whose content matches `selector` (or contains `text`).
+ * Webviews are nested twice: the host iframe, then the frame holding the extension's HTML.
+ */
+export async function findWebviewFrame(page: Page, probe: { selector?: string; text?: string }, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of webviewFrames(page)) {
+      try {
+        const found = probe.selector
+          ? (await frame.locator(probe.selector).count()) > 0
+          : (await frame.locator('body').innerText({ timeout: 500 })).includes(probe.text ?? '');
+        if (found) return frame;
+      } catch { /* detached while looking: try the next */ }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview showing ${probe.selector ?? JSON.stringify(probe.text)} within ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(500);
+  }
+}
+
+/** All webview documents (the inner frames, two levels below the workbench) currently on the page. */
+export function webviewFrames(page: Page): Frame[] {
+  const main = page.mainFrame();
+  return page.frames().filter((f) => !f.isDetached() && f.parentFrame() !== null && f.parentFrame()!.parentFrame() === main);
+}
+
+/** Text of the status bar items contributed by an extension (matched by their text). */
+export async function statusBarText(page: Page, pattern: RegExp): Promise<string | undefined> {
+  const items = await page.locator('.statusbar-item').allInnerTexts();
+  return items.map((t) => t.replace(/\s+/g, ' ').trim()).find((t) => pattern.test(t));
+}
+
+/** Hides notification toasts (the training progress one) so screenshots show the UI behind them. */
+export async function hideNotifications(page: Page): Promise<void> {
+  // A stylesheet rather than a command: the progress toast cannot be dismissed while it runs.
+  await page.addStyleTag({ content: '.notifications-toasts { display: none !important; }' });
+}
+
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = join(screenshotDir, `${name}.png`);
+  await target.screenshot({ path: file });
+  return file;
+}
+
+/** Polls `probe` until it returns a truthy value, or fails with `what`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

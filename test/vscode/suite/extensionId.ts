@@ -1,0 +1,2 @@
+/** The extension's id as VS Code knows it: publisher.name from package.json. */
+export const EXTENSION_ID = 'rnn-lens.rnn-lens';
