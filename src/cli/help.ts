@@ -20,7 +20,7 @@ Options:
   -h, --help          show help (also: rnn-lens COMMAND --help)
   -v, --version       show the version
 
-Checkpoints are safetensors files that PyTorch can load (see docs/cli.md).
+Checkpoints are safetensors files that PyTorch can load (see the README).
 Exit codes: 0 ok, 1 bad input or failed check, 2 bad command line, 130 interrupted.
 `;
 

@@ -12,7 +12,8 @@ export const EXTENSION_BOUNDS = {
   temperature: { min: 0, max: 10, integer: false },
   traceEvery: { min: 0, max: 1e6, integer: true },
   workers: { min: 1, max: 16, integer: true },
-  maxFileSizeMB: { min: 1, max: 256, integer: false },
+  // The CLI refuses texts over 32 MB: beyond that the engine's per-character arrays outgrow the worker heap.
+  maxFileSizeMB: { min: 1, max: 32, integer: false },
 } as const;
 
 export const EXTENSION_DEFAULTS = {
