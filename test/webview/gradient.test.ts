@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { startHarness, sessionFor, SCREENSHOTS, type Harness, type WebviewPage } from './harness';
+import { startHarness, sessionFor, SCREENSHOTS, THEME_KINDS, type Harness, type WebviewPage } from './harness';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData, layerHorizon } from '../../webview/shared/traceData';
 import { type PageElement } from './pageGlobals';
@@ -65,7 +65,7 @@ describe('gradient flow webview (Chromium)', function () {
       assert.equal(await p.page.getAttribute('#row-text', 'data-row'), String(row));
       const posted = (await p.posted()) as { type: string; t?: number }[];
       assert.deepEqual(posted.filter((m) => m.type === 'cursor').at(-1), { type: 'cursor', t: row, direction: 'backward' });
-      for (const theme of ['light', 'dark'] as const) {
+      for (const theme of THEME_KINDS) {
         await p.setTheme(theme);
         await p.page.screenshot({ path: join(SCREENSHOTS, `gradient-${cell}-${theme}.png`), fullPage: true });
       }

@@ -14,16 +14,57 @@ import { buildWebviewHtml } from '../../src/extension/webviewHtml';
 import { type Trace } from '../../src/engine/traceLayout';
 import { type PageGlobals } from './pageGlobals';
 
+export type ThemeKind = 'light' | 'dark' | 'hc-dark' | 'hc-light';
+export const THEME_KINDS: readonly ThemeKind[] = ['light', 'dark', 'hc-dark', 'hc-light'];
+
+/**
+ * The `--vscode-*` values VS Code's default themes give a webview (Dark Modern, Light Modern,
+ * Dark High Contrast, Light High Contrast). Every kind sets the same names, so a theme switch
+ * never leaves a previous theme's value behind. High contrast has no panel/button fills but
+ * a contrast border everywhere, which is what the webviews have to cope with.
+ */
+const THEME_VARIABLES: Record<ThemeKind, Record<string, string>> = {
+  dark: {
+    '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-panel-border': '#3c3c3c', '--vscode-focusBorder': '#0078d4', '--vscode-contrastBorder': '', '--vscode-contrastActiveBorder': '',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700',
+    '--vscode-button-background': '#0e639c', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '', '--vscode-button-secondaryBackground': '#3a3d41', '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-editor-selectionBackground': '#264f78', '--vscode-errorForeground': '#f85149', '--vscode-textLink-foreground': '#3794ff',
+  },
+  light: {
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#1f1f1f', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#616161',
+    '--vscode-panel-border': '#e5e5e5', '--vscode-focusBorder': '#005fb8', '--vscode-contrastBorder': '', '--vscode-contrastActiveBorder': '',
+    '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#bf8803',
+    '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-editor-selectionBackground': '#add6ff', '--vscode-errorForeground': '#f85149', '--vscode-textLink-foreground': '#005fb8',
+  },
+  'hc-dark': {
+    '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffffb3',
+    '--vscode-panel-border': '#6fc3df', '--vscode-focusBorder': '#f38518', '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#ffd700',
+    '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-editor-selectionBackground': '#ffffff', '--vscode-errorForeground': '#f48771', '--vscode-textLink-foreground': '#21a6ff',
+  },
+  'hc-light': {
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-foreground': '#292929', '--vscode-descriptionForeground': '#292929b3',
+    '--vscode-panel-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd',
+    '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#b5200d', '--vscode-charts-green': '#374e06', '--vscode-charts-orange': '#835200', '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#895503',
+    '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-button-secondaryBackground': '#ffffff', '--vscode-button-secondaryForeground': '#292929',
+    '--vscode-badge-background': '#0f4a85', '--vscode-badge-foreground': '#ffffff', '--vscode-editor-selectionBackground': '#0f4a85', '--vscode-errorForeground': '#b5200d', '--vscode-textLink-foreground': '#0f4a85',
+  },
+};
+
 export const REPO = join(__dirname, '..', '..');
 export const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
-const DIST = join(REPO, 'dist', 'webview');
+/** The bundles served; RNN_LENS_WEBVIEW_DIST points elsewhere (e.g. an older build, to compare redraw times). */
+const DIST = process.env.RNN_LENS_WEBVIEW_DIST ?? join(REPO, 'dist', 'webview');
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let built = false;
 /** Builds the bundles once per run (the test is of what ships). */
 export function buildOnce(): void {
-  if (built) return;
+  if (built || process.env.RNN_LENS_WEBVIEW_DIST) return;
   try {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'pipe' });
   } catch (e) {
@@ -52,7 +93,7 @@ export interface WebviewPage {
   sendTrace(trace: Trace): Promise<void>;
   /** Waits until the page has drawn what is pending (two animation frames). */
   settle(): Promise<void>;
-  setTheme(kind: 'light' | 'dark'): Promise<void>;
+  setTheme(kind: ThemeKind): Promise<void>;
 }
 
 export async function startHarness(): Promise<Harness> {
@@ -120,15 +161,14 @@ export async function startHarness(): Promise<Harness> {
         await page.evaluate(() => new Promise<void>((r) => { const g = globalThis as unknown as PageGlobals; g.requestAnimationFrame(() => g.requestAnimationFrame(() => r())); }));
       },
       setTheme: async (kind) => {
-        await page.evaluate((k) => {
+        await page.evaluate(({ k, vars }) => {
           const { document } = globalThis as unknown as PageGlobals;
-          const vars: Record<string, string> = k === 'dark'
-            ? { '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-panel-border': '#3c3c3c', '--vscode-focusBorder': '#0078d4', '--vscode-charts-blue': '#3794ff', '--vscode-charts-red': '#f14c4c', '--vscode-charts-green': '#89d185', '--vscode-charts-orange': '#d18616', '--vscode-button-background': '#0e639c', '--vscode-button-foreground': '#ffffff' }
-            : { '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#1f1f1f', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#616161', '--vscode-panel-border': '#e5e5e5', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-red': '#e51400', '--vscode-charts-green': '#388a34', '--vscode-charts-orange': '#d18616', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff' };
           for (const [n, v] of Object.entries(vars)) document.documentElement.style.setProperty(n, v);
-          document.body.classList.remove('vscode-light', 'vscode-dark');
-          document.body.classList.add(`vscode-${k}`);
-        }, kind);
+          document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
+          // As VS Code does: a light high-contrast theme also carries the plain high-contrast class.
+          if (k === 'hc-light') document.body.classList.add('vscode-high-contrast', 'vscode-high-contrast-light');
+          else document.body.classList.add(k === 'hc-dark' ? 'vscode-high-contrast' : `vscode-${k}`);
+        }, { k: kind, vars: THEME_VARIABLES[kind] });
         await wp.settle();
         await wp.settle();
       },

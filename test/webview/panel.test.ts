@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { startHarness, sessionFor, SCREENSHOTS, type Harness, type WebviewPage } from './harness';
+import { startHarness, sessionFor, SCREENSHOTS, THEME_KINDS, type Harness, type WebviewPage } from './harness';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData } from '../../webview/shared/traceData';
 import { Trainer } from '../../src/engine/trainer';
@@ -137,12 +137,12 @@ describe('training panel webview (Chromium)', function () {
     await p.page.context().close();
   });
 
-  it('writes light and dark screenshots of every cell (LSTM backward)', async () => {
+  it('writes light, dark and high-contrast screenshots of every cell (LSTM backward)', async () => {
     for (const cell of CELLS) {
       const { p } = await openWith(`${cell}-english`);
       await p.send({ type: 'sample', text: 'The cat sat on the mat.\nThe dog sat on the log.' });
       await p.send({ type: 'cursor', t: 12, direction: cell === 'lstm' ? 'backward' : 'forward' });
-      for (const theme of ['light', 'dark'] as const) {
+      for (const theme of THEME_KINDS) {
         await p.setTheme(theme);
         await p.page.screenshot({ path: join(SCREENSHOTS, `panel-${cell}-${theme}.png`), fullPage: true });
       }

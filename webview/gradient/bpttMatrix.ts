@@ -22,13 +22,16 @@ export class BpttMatrix {
 
   constructor(private theme: Theme, private readonly onRow: (t: number) => void) {
     this.scale = new SequentialScale(theme);
-    this.canvas = el('canvas', { className: 'matrix', attrs: { role: 'img', tabindex: '0', 'aria-label': 'Itemized BPTT matrix: rows are the loss at step t, columns the earlier step k; arrow keys choose a row' } });
+    this.canvas = el('canvas', { className: 'matrix', attrs: { role: 'img', tabindex: '0', 'aria-describedby': 'row-text', 'aria-label': 'Itemized BPTT matrix: rows are the loss at step t, columns the earlier step k; up and down arrows, Home and End choose a row' } });
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('click', (e) => { const at = this.at(e); if (at) this.onRow(at.t); });
     this.canvas.addEventListener('keydown', (e) => {
-      if (!this.data || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      if (!this.data) return;
+      const T = this.data.T;
+      const next = e.key === 'ArrowDown' ? this.row + 1 : e.key === 'ArrowUp' ? this.row - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? T - 1 : null;
+      if (next === null) return;
       e.preventDefault();
-      this.onRow(Math.max(0, Math.min(this.data.T - 1, this.row + (e.key === 'ArrowDown' ? 1 : -1))));
+      this.onRow(Math.max(0, Math.min(T - 1, next)));
     });
   }
 
@@ -77,9 +80,16 @@ export class BpttMatrix {
     ctx.strokeStyle = this.theme.border;
     ctx.strokeRect(x0, y0, size, size);
     // The chosen row and its horizon.
+    // A background-coloured halo under the row's outline: it stays visible on any cell colour, and in
+    // high contrast it sets the row apart from the matrix frame (both are blues in the light theme).
+    ctx.strokeStyle = this.theme.background;
+    ctx.lineWidth = 4;
+    ctx.strokeRect(x0, y0 + row * cell, size, cell);
     ctx.strokeStyle = this.theme.focus;
     ctx.lineWidth = 2;
+    if (this.theme.contrast) ctx.setLineDash([6, 3]);
     ctx.strokeRect(x0, y0 + row * cell, size, cell);
+    ctx.setLineDash([]);
     ctx.fillStyle = this.theme.focus;
     ctx.fillRect(x0 + (row - horizon) * cell, y0 + row * cell + cell / 2 - 1, horizon * cell, 2);
     ctx.fillStyle = this.theme.muted;

@@ -41,7 +41,7 @@ const scheduler = new FrameScheduler();
 
 const diagnosisList = el('ul', { className: 'diagnosis', attrs: { id: 'diagnosis' } });
 const traceInfo = el('p', { className: 'caption', attrs: { id: 'trace-info' } });
-const normsCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per timestep, log scale' } });
+const normsCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per timestep, log scale; the values are in the table below' } });
 const normsTable = el('table', { className: 'values', attrs: { id: 'norms-table' } });
 const normsDetails = el('details', {}, [el('summary', { text: 'Values per timestep' }), normsTable]);
 const layerBox = el('span');
@@ -49,12 +49,12 @@ const matrix = new BpttMatrix(theme, (t) => { state.row = t; postToHost({ type: 
 const rowText = el('p', { className: 'readout', attrs: { id: 'row-text', 'aria-live': 'polite' } });
 const followButton = el('button', { text: 'Follow cursor', attrs: { type: 'button', 'aria-label': 'Let the chosen row follow the timestep cursor' } });
 followButton.addEventListener('click', () => { state.row = null; persist(); scheduleAll(); });
-const decayCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Decay of the chosen row: contribution by steps back' } });
-const jacobianCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Jacobian norms and their running product' } });
+const decayCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Decay of the chosen row: contribution by steps back', 'aria-describedby': 'row-text' } });
+const jacobianCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Jacobian norms and their running product', 'aria-describedby': 'jacobian-text' } });
 const jacobianText = el('p', { className: 'caption', attrs: { id: 'jacobian-text' } });
-const spectralCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Largest singular value of W_hh over training' } });
-const tensorCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per tensor over training, log scale' } });
-const ratioCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Update to weight ratio per tensor over training, log scale' } });
+const spectralCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Largest singular value of W_hh over training', 'aria-describedby': 'training-text diagnosis' } });
+const tensorCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per tensor over training, log scale', 'aria-describedby': 'training-text' } });
+const ratioCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Update to weight ratio per tensor over training, log scale', 'aria-describedby': 'training-text' } });
 const trainingText = el('p', { className: 'caption', attrs: { id: 'training-text' } });
 
 const app = document.getElementById('app')!;

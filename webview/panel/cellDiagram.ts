@@ -131,6 +131,12 @@ export class CellDiagram {
   private graphKey = '';
   private scale: DivergingScale;
   private boxes = new Map<string, { x: number; y: number; w: number; h: number }>();
+  /** The list items (the diagram's text twin), made once per cell type and then only re-worded. */
+  private items: HTMLElement[] = [];
+  private readonly scratch = el('canvas', { attrs: { width: '256', height: '32' } });
+  private readonly scratchCtx = this.scratch.getContext('2d')!;
+  private rowImage: ImageData | null = null;
+  private stripRow = 0;
 
   constructor(private theme: Theme) {
     this.scale = new DivergingScale(theme);
@@ -156,6 +162,7 @@ export class CellDiagram {
     if (key !== this.graphKey) {
       this.graphKey = key;
       this.graph = d.cell === 'lstm' ? lstmGraph() : d.cell === 'gru' ? gruGraph(d.header.gruResetAfter) : rnnGraph();
+      this.items = [];
       this.list.replaceChildren();
     }
     const g = this.graph!;
@@ -166,7 +173,7 @@ export class CellDiagram {
   }
 
   private fillList(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
-    const items: HTMLElement[] = [];
+    const items: string[] = [];
     for (const n of g.nodes) {
       let text = n.kind === 'op' ? `${n.label} ${n.title.slice(0, n.title.indexOf('. ') > 0 ? n.title.indexOf('. ') : undefined)}` : `${n.label.replace(/_\{(.*?)\}/g, '_$1')}`;
       if (n.kind === 'value') {
@@ -178,16 +185,20 @@ export class CellDiagram {
           text += gv ? `; ∂L/∂ ‖·‖ = ${fmt(norm(gv))}` : n.noGrad ? `; gradient ${n.noGrad}, not in the trace` : '';
         }
       }
-      const li = el('li', { text, title: n.title, attrs: { 'data-node': n.id, 'data-kind': n.kind, tabindex: '0' } });
-      items.push(li);
+      items.push(text);
     }
-    this.list.replaceChildren(...items);
+    if (this.items.length !== g.nodes.length) {
+      this.items = g.nodes.map((n) => el('li', { title: n.title, attrs: { 'data-node': n.id, 'data-kind': n.kind, tabindex: '0' } }));
+      this.list.replaceChildren(...this.items);
+    }
+    items.forEach((text, i) => { if (this.items[i].textContent !== text) this.items[i].textContent = text; });
   }
 
   private drawCanvas(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
     const { w, h, ctx } = fitCanvas(this.canvas);
     const th = this.theme;
     ctx.clearRect(0, 0, w, h);
+    this.stripRow = 0;
     const nodeW = Math.min(120, w / 8.2), nodeH = backward ? 40 : 30;
     const px = (col: number): number => 10 + nodeW / 2 + (col / 6.6) * (w - nodeW - 20);
     const py = (row: number): number => 10 + nodeH / 2 + (row / 4.4) * (h - nodeH - 20);
@@ -248,14 +259,25 @@ export class CellDiagram {
     }
   }
 
-  /** A vector as a row of coloured cells on the diverging scale, ±range at the ends. */
+  /**
+   * A vector as a row of coloured cells on the diverging scale, ±range at the ends. The row is
+   * coloured as pixels and scaled up in one drawImage: a fillRect per unit (256 units, a dozen
+   * strips) was the most expensive part of a cursor move.
+   */
   private strip(ctx: CanvasRenderingContext2D, v: Float32Array, x: number, y: number, w: number, h: number, range: number): void {
     const n = v.length;
-    const cw = w / n;
+    if (this.scratch.width < n) this.scratch.width = n;
+    if (this.rowImage?.width !== n) this.rowImage = this.scratchCtx.createImageData(n, 1);
+    const px = this.rowImage.data, lut = this.scale.lut;
     for (let i = 0; i < n; i++) {
-      ctx.fillStyle = this.scale.css[this.scale.index(v[i], range)];
-      ctx.fillRect(x + i * cw, y, Math.max(cw, 1), h);
+      const k = this.scale.index(v[i], range) * 4;
+      px[i * 4] = lut[k]; px[i * 4 + 1] = lut[k + 1]; px[i * 4 + 2] = lut[k + 2]; px[i * 4 + 3] = 255;
     }
+    // Each strip of a drawing gets its own scratch row, so none is overwritten before it is drawn.
+    const row = this.stripRow++ % this.scratch.height;
+    this.scratchCtx.putImageData(this.rowImage, 0, row);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.scratch, 0, row, n, 1, x, y, w, h);
   }
 }
 

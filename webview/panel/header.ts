@@ -27,6 +27,8 @@ export class Header {
   /** The spoken text of the current timestep (polite live region). */
   readonly announce = el('p', { className: 'announce', attrs: { id: 'announce', 'aria-live': 'polite', 'aria-atomic': 'true' } });
   private training = false;
+  /** The last chars/s measured while training (kept through a pause). */
+  private lastRate = 0;
   private direction: CursorDirection = 'forward';
   private steps = 1;
 
@@ -75,8 +77,9 @@ export class Header {
     this.training = p?.state === 'training';
     this.state.textContent = p ? p.state : 'no session';
     this.state.className = `badge ${p?.state ?? 'none'}`;
+    if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
     this.stats.textContent = p
-      ? `step ${fmtInt(p.step)} · loss ${fmt(p.loss, 4)} · val ${p.valLoss === null ? '—' : fmt(p.valLoss, 4)} · ${fmtInt(p.charsPerSec)} chars/s`
+      ? `step ${fmtInt(p.step)} · loss ${fmt(p.loss, 4)} · val ${p.valLoss === null ? '—' : fmt(p.valLoss, 4)} · ${this.speed(p)}`
       : 'Waiting for a training session. Right-click a text file and choose Train Character Model.';
     this.playPause.textContent = this.training ? 'Pause' : 'Play';
     this.playPause.title = this.training ? 'Pause training' : 'Play: continue training';
@@ -84,6 +87,16 @@ export class Header {
     this.playPause.disabled = !p || p.state === 'stopped' || p.state === 'failed';
     this.stepBtn.disabled = !p || this.training || p.state === 'stopped' || p.state === 'failed';
     this.stopBtn.disabled = !p || p.state === 'stopped' || p.state === 'failed';
+  }
+
+  /**
+   * The training speed, truthfully: the live rate while training; otherwise no "0 chars/s" (that
+   * reads as "stuck"), but the state and the last rate measured while it was training, if any.
+   */
+  private speed(p: ProgressInfo): string {
+    if (this.training) return `${fmtInt(p.charsPerSec)} chars/s`;
+    const state = p.state === 'paused' ? 'paused' : p.state === 'stopped' ? 'stopped' : 'failed';
+    return this.lastRate > 0 ? `${state} (${fmtInt(this.lastRate)} chars/s while training)` : state;
   }
 
   setCursor(t: number, steps: number, direction: CursorDirection, spoken: string): void {

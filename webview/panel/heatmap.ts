@@ -23,7 +23,11 @@ export class Heatmap {
   private readonly maps: HTMLElement;
   private readonly readout: HTMLElement;
   private canvases: HTMLCanvasElement[] = [];
+  /** Per layer, the canvas's text twin: what the map shows at the cursor, for screen readers. */
+  private descriptions: HTMLElement[] = [];
   private images: HTMLCanvasElement[] = [];
+  /** What each layer's canvas shows now, so a cursor move can repaint only the two columns involved. */
+  private painted: ({ image: HTMLCanvasElement; key: string; cursor: number; backing: number } | undefined)[] = [];
   /** Row order per layer: order[l][row] = unit. */
   private order: Int32Array[] = [];
   private scale: DivergingScale;
@@ -36,6 +40,8 @@ export class Heatmap {
     public sort: HeatSort,
     public selection: HeatSelection | null,
     private readonly onSelect: (s: HeatSelection) => void,
+    /** Left/right on a focused map move the timestep cursor (by this many steps, or to an end). */
+    private readonly onCursorKey: (key: 'prev' | 'next' | 'first' | 'last') => void = () => {},
   ) {
     this.scale = new DivergingScale(theme);
     this.maps = el('div', { className: 'heat-maps' });
@@ -46,6 +52,7 @@ export class Heatmap {
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.scale = new DivergingScale(theme);
+    this.painted = [];
     if (this.data) this.render(this.data);
   }
 
@@ -107,14 +114,20 @@ export class Heatmap {
   private render(d: TraceData): void {
     if (this.canvases.length !== d.L) {
       this.canvases = [];
+      this.descriptions = [];
       const figs: HTMLElement[] = [];
       for (let l = 0; l < d.L; l++) {
-        const c = el('canvas', { className: 'heat-canvas', attrs: { role: 'img', tabindex: '0', 'aria-label': `Layer ${l} activations: units by timesteps` } });
+        const c = el('canvas', { className: 'heat-canvas', attrs: {
+          role: 'img', tabindex: '0', 'aria-describedby': `heat-desc-${l}`,
+          'aria-label': `Layer ${l} activations: units by timesteps. Up and down choose a unit, left and right move the timestep cursor.`,
+        } });
+        const desc = el('p', { className: 'sr-only', attrs: { id: `heat-desc-${l}` } });
+        this.descriptions.push(desc);
         c.addEventListener('click', (e) => this.pick(l, e));
         c.addEventListener('mousemove', (e) => this.hover(l, e, c));
         c.addEventListener('keydown', (e) => this.key(l, e));
         this.canvases.push(c);
-        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: `layer ${l}` }), c]));
+        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: `layer ${l}` }), c, desc]));
       }
       this.maps.replaceChildren(...figs);
     }
@@ -143,6 +156,11 @@ export class Heatmap {
     this.draw(this.cursor);
   }
 
+  /**
+   * Paints the cursor column (and the selected unit's row). When only the cursor moved since the
+   * last paint, the old column is repaired from the layer's bitmap and the new one outlined; the
+   * rest of the map stays as it is. Anything else (new trace, theme, size, selection) repaints all.
+   */
   draw(cursor: number): void {
     this.cursor = cursor;
     const d = this.data;
@@ -150,24 +168,47 @@ export class Heatmap {
     for (let l = 0; l < d.L; l++) {
       const canvas = this.canvases[l];
       const { w, h, ctx } = fitCanvas(canvas);
-      ctx.imageSmoothingEnabled = false;
-      ctx.clearRect(0, 0, w, h);
-      ctx.drawImage(this.images[l], 0, 0, w, h);
       const cw = w / d.T, rh = h / d.H;
+      const selectedRow = this.selection?.layer === l ? this.order[l].indexOf(this.selection.unit) : -1;
+      const key = `${w}x${h}:${selectedRow}`;
+      const last = this.painted[l];
+      ctx.imageSmoothingEnabled = false;
+      if (last && last.image === this.images[l] && last.key === key && canvas.width === last.backing) {
+        if (last.cursor === cursor) continue;
+        // Repair the old column plus a neighbour each side (the outline's halo reaches into them).
+        const from = Math.max(0, last.cursor - 1), to = Math.min(d.T, last.cursor + 2);
+        ctx.save();
+        ctx.beginPath(); ctx.rect(from * cw, 0, (to - from) * cw, h); ctx.clip();
+        ctx.clearRect(from * cw, 0, (to - from) * cw, h);
+        ctx.drawImage(this.images[l], from, 0, to - from, d.H, from * cw, 0, (to - from) * cw, h);
+        this.strokeSelection(ctx, selectedRow, w, rh);
+        ctx.restore();
+      } else {
+        ctx.clearRect(0, 0, w, h);
+        ctx.drawImage(this.images[l], 0, 0, w, h);
+        this.strokeSelection(ctx, selectedRow, w, rh);
+      }
+      // A halo in the background colour under the focus colour keeps the cursor column visible on any cell colour.
+      ctx.strokeStyle = this.theme.background;
+      ctx.lineWidth = 4;
+      ctx.strokeRect(cursor * cw + 1, 1, Math.max(cw - 2, 1), h - 2);
       ctx.strokeStyle = this.theme.focus;
       ctx.lineWidth = 2;
       ctx.strokeRect(cursor * cw + 1, 1, Math.max(cw - 2, 1), h - 2);
-      if (this.selection?.layer === l) {
-        const row = this.order[l].indexOf(this.selection.unit);
-        ctx.strokeStyle = this.theme.foreground;
-        ctx.lineWidth = 1;
-        ctx.strokeRect(0.5, row * rh - 1, w - 1, rh + 2);
-      }
+      this.painted[l] = { image: this.images[l], key, cursor, backing: canvas.width };
     }
+    this.describe(d, cursor);
     const sel = this.selection ?? { layer: 0, unit: 0 };
     const v = this.values(d, sel.layer, cursor)[sel.unit];
     this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${cursor}: ${fmt(v, 4)}`;
     this.readout.dataset.value = String(v);
+  }
+
+  private strokeSelection(ctx: CanvasRenderingContext2D, row: number, w: number, rh: number): void {
+    if (row < 0) return;
+    ctx.strokeStyle = this.theme.foreground;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(0.5, row * rh - 1, w - 1, rh + 2);
   }
 
   private sourceName(d: TraceData): string {
@@ -206,13 +247,29 @@ export class Heatmap {
     this.draw(this.cursor);
   }
 
-  /** Up/down moves the selected unit within the focused layer's sorted order. */
+  /** Up/down moves the selected unit within the focused layer's sorted order; left/right/Home/End move the cursor. */
   private key(l: number, e: KeyboardEvent): void {
     const d = this.data;
-    if (!d || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    if (!d) return;
+    const cursorKeys: Record<string, 'prev' | 'next' | 'first' | 'last'> = { ArrowLeft: 'prev', ArrowRight: 'next', Home: 'first', End: 'last' };
+    if (cursorKeys[e.key]) { e.preventDefault(); this.onCursorKey(cursorKeys[e.key]); return; }
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
     e.preventDefault();
     const cur = this.selection?.layer === l ? this.order[l].indexOf(this.selection.unit) : -1;
     const row = Math.max(0, Math.min(d.H - 1, cur + (e.key === 'ArrowDown' ? 1 : -1)));
     this.select({ layer: l, unit: this.order[l][row] });
+  }
+
+  /** The text twin of each map at the cursor: the selected unit and the strongest units either way. */
+  private describe(d: TraceData, t: number): void {
+    for (let l = 0; l < d.L; l++) {
+      const v = this.values(d, l, t);
+      let hi = 0, lo = 0;
+      for (let i = 1; i < v.length; i++) { if (v[i] > v[hi]) hi = i; if (v[i] < v[lo]) lo = i; }
+      const sel = this.selection?.layer === l ? ` Selected unit ${this.selection.unit}: ${fmt(v[this.selection.unit], 3)}.` : '';
+      const text = `${this.sourceName(d)}, layer ${l}, at t = ${t}: highest unit ${hi} at ${fmt(v[hi], 3)}, lowest unit ${lo} at ${fmt(v[lo], 3)}.${sel}`;
+      const desc = this.descriptions[l];
+      if (desc && desc.textContent !== text) desc.textContent = text;
+    }
   }
 }

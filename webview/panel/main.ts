@@ -48,8 +48,13 @@ const header = new Header((action) => postToHost({ type: 'action', action }), {
   setDirection: (d) => moveCursor(view.cursor, d, true),
 }, () => view.cursor);
 
-const graphBox = el('div', { className: 'graph', attrs: { id: 'graph', role: 'img', 'aria-describedby': 'graph-text' } });
+const graphBox = el('div', { className: 'graph', attrs: {
+  id: 'graph', role: 'img', tabindex: '0', 'aria-describedby': 'graph-text graph-cursor',
+  'aria-label': 'Unrolled computation graph. Left and right move the timestep cursor, up and down change the layer, Enter opens the cell.',
+} });
 const graphText = el('p', { className: 'caption', attrs: { id: 'graph-text' } });
+/** The graph's text twin for screen readers: the column under the cursor, node by node. */
+const graphCursorText = el('p', { className: 'sr-only', attrs: { id: 'graph-cursor' } });
 const graph = new UnrolledGraph(graphBox, theme, view, (ref) => {
   if (ref.kind === 'h0') return;
   if (ref.kind === 'h') view.layer = ref.l;
@@ -67,7 +72,7 @@ layerSelect.addEventListener('change', () => { view.layer = Number(layerSelect.v
 const heatmap = new Heatmap(theme, saved.heatSource ?? 'h', saved.heatSort ?? 'index', saved.selection ?? null, (s) => {
   postToHost({ type: 'selectUnit', layer: s.layer, unit: s.unit });
   persist();
-});
+}, (k) => moveCursor(k === 'first' ? 0 : k === 'last' ? Number.MAX_SAFE_INTEGER : view.cursor + (k === 'next' ? 1 : -1), view.direction, true));
 const heatSourceBox = el('span');
 const heatSort = select('sort units', [['index', 'by index'], ['mean', 'by mean'], ['variance', 'by variance over time'], ['gradient', 'by |dL/dh|']], heatmap.sort, (v) => {
   heatmap.sort = v as HeatSort; heatmap.refresh(); persist();
@@ -79,7 +84,7 @@ const charts = new TrainingCharts(theme, history, () => { persist(); scheduler.s
 const app = document.getElementById('app')!;
 app.replaceChildren(
   header.element,
-  section('graph-section', 'Unrolled computation graph', [el('div', { className: 'row controls' }, [fitButton, zoomButton, el('span', { className: 'caption', text: 'Drag to pan, scroll to zoom, click a node to move the cursor there.' })]), graphBox, graphText]),
+  section('graph-section', 'Unrolled computation graph', [el('div', { className: 'row controls' }, [fitButton, zoomButton, el('span', { className: 'caption', text: 'Drag to pan, scroll to zoom, click a node to move the cursor there; with the graph focused, arrow keys move the cursor and the layer.' })]), graphBox, graphText, graphCursorText]),
   section('cell-section', 'Cell at the cursor', [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
   section('heatmap-section', 'Activations: units × timesteps', [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
   section('predictions-section', 'Predictions', [predictions.element]),
@@ -135,12 +140,30 @@ function drawCursor(): void {
   if (!d) return;
   if (view.layer >= d.L) view.layer = 0;
   layerSelect.value = String(view.layer);
+  // Geometry-reading work first, while the layout from the last frame is still valid; DOM writes
+  // after, so nothing in this frame forces a synchronous layout.
+  const animate = !reducedMotion();
   graph.redraw();
-  graph.focusCursor(!reducedMotion());
+  graph.focusCursor(animate);
+  predictions.setCursor(view.cursor, animate);
   cell.draw(d, view.layer, view.cursor, view.direction === 'backward');
   heatmap.draw(view.cursor);
-  predictions.setCursor(view.cursor, !reducedMotion());
   header.setCursor(view.cursor, d.T, view.direction, spoken(d, view.cursor, view.direction));
+  graphCursorText.textContent = describeColumn(d, view.cursor, view.direction);
+}
+
+/** The nodes of the cursor's column in words: what the graph draws there. */
+function describeColumn(d: TraceData, t: number, direction: CursorDirection): string {
+  const layers = Array.from({ length: d.L }, (_, l) => {
+    const h = d.h(l, t);
+    let sq = 0;
+    for (const x of h) sq += x * x;
+    const grad = direction === 'backward' ? `, gradient norm ${fmt(d.dhNorms[l * d.T + t], 3)}` : '';
+    return `h layer ${l}${l === view.layer ? ' (opened below)' : ''}: norm ${fmt(Math.sqrt(sq), 3)}${grad}`;
+  }).join('; ');
+  const best = d.topK(t, 1)[0];
+  return `Graph column t = ${t}: x ${spokenChar(d.inputChar(t))}; ${layers}; y predicts ${spokenChar(best.char)} with probability ${fmt(best.prob, 2)}; ` +
+    `L ${fmt(d.loss(t), 3)} nats. ${direction === 'forward' ? `Lit: steps 0 to ${t}.` : `Lit: steps ${t} to ${d.T - 1}, the gradient flowing back.`}`;
 }
 
 function setHeatSources(d: TraceData): void {
@@ -233,6 +256,23 @@ watchTheme((t) => {
   charts.setTheme(t);
   scheduler.schedule('charts', () => charts.draw());
   scheduleCursor();
+});
+
+// On the focused graph, up and down walk the layers (the opened cell follows), Enter or Space opens the cell.
+const cellSection = document.getElementById('cell-section')!;
+cellSection.tabIndex = -1;
+graphBox.addEventListener('keydown', (e) => {
+  const L = data?.L ?? 1;
+  if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+    view.layer = Math.max(0, Math.min(L - 1, view.layer + (e.key === 'ArrowUp' ? 1 : -1)));
+    persist();
+    scheduleCursor();
+    e.preventDefault();
+  } else if (e.key === 'Enter' || e.key === ' ') {
+    cellSection.focus();
+    cellSection.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
+    e.preventDefault();
+  }
 });
 
 // Keyboard: arrows move the cursor when focus is not in a form control (VS Code keeps its own bindings outside the webview).

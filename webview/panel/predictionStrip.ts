@@ -7,14 +7,19 @@
 import { type TraceData } from '../shared/traceData';
 import { el } from '../shared/dom';
 import { fmt, visibleChar, spokenChar } from '../shared/format';
+import { elementSize } from '../shared/elementSize';
 
 export class PredictionStrip {
   readonly element: HTMLElement;
   private columns: HTMLElement[] = [];
   private current = -1;
+  /** Distance between neighbouring columns (fixed by the CSS), measured once. */
+  private pitch = 0;
+  private scrollLeft = 0;
 
   constructor(private readonly onPick: (t: number) => void) {
-    this.element = el('div', { className: 'pred-strip', attrs: { role: 'list', 'aria-label': 'Predictions per timestep' } });
+    this.element = el('div', { className: 'pred-strip', attrs: { role: 'list', tabindex: '0', 'aria-label': 'Predictions per timestep; left and right arrows move the timestep cursor' } });
+    this.element.addEventListener('scroll', () => { this.scrollLeft = this.element.scrollLeft; }, { passive: true });
   }
 
   setTrace(d: TraceData): void {
@@ -49,16 +54,29 @@ export class PredictionStrip {
 
   setCursor(t: number, smooth: boolean): void {
     if (this.current === t) return;
-    this.columns[this.current]?.classList.remove('current');
-    this.current = t;
     const col = this.columns[t];
+    // Scroll only the strip, never the page. The geometry comes from caches (the column pitch is
+    // measured once, the strip's width by a ResizeObserver, its scroll position from scroll
+    // events), and the scroll comes before the class changes, so a cursor move does not force a
+    // layout in the middle of the frame.
+    if (col) {
+      const pitch = this.columnPitch();
+      const left = t * pitch, width = elementSize(this.element).width;
+      if (left < this.scrollLeft || left + pitch > this.scrollLeft + width) {
+        this.scrollLeft = Math.max(0, left - width / 2);
+        this.element.scrollTo({ left: this.scrollLeft, behavior: smooth ? 'smooth' : 'auto' });
+      }
+    }
+    this.columns[this.current]?.classList.remove('current');
+    this.columns[this.current]?.removeAttribute('aria-current');
+    this.current = t;
     if (!col) return;
     col.classList.add('current');
-    // Scroll only the strip, never the page.
-    const strip = this.element;
-    const left = col.offsetLeft - strip.offsetLeft;
-    if (left < strip.scrollLeft || left + col.offsetWidth > strip.scrollLeft + strip.clientWidth) {
-      strip.scrollTo({ left: left - strip.clientWidth / 2, behavior: smooth ? 'smooth' : 'auto' });
-    }
+    col.setAttribute('aria-current', 'step');
+  }
+
+  private columnPitch(): number {
+    if (this.pitch === 0 && this.columns.length > 1) this.pitch = this.columns[1].offsetLeft - this.columns[0].offsetLeft;
+    return this.pitch || 118;
   }
 }

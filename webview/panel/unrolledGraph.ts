@@ -12,9 +12,10 @@ import { Network, type Options, type Node, type Edge, type IdType } from 'vis-ne
 import { DataSet } from 'vis-data/peer';
 import 'vis-network/styles/vis-network.css';
 import { type TraceData } from '../shared/traceData';
-import { type Theme } from '../shared/theme';
+import { type Theme, parseColor } from '../shared/theme';
 import { DivergingScale } from '../shared/colorScale';
 import { fmt, visibleChar } from '../shared/format';
+import { elementSize } from '../shared/elementSize';
 
 export type Direction = 'forward' | 'backward';
 
@@ -112,9 +113,11 @@ export class UnrolledGraph {
     const pos = this.network.getViewPosition();
     const scale = this.network.getScale();
     const x = this.view.cursor * DX;
-    const halfWidth = this.container.clientWidth / 2 / scale;
+    const halfWidth = elementSize(this.container).width / 2 / scale;
     if (Math.abs(x - pos.x) > halfWidth * 0.8) {
       this.network.moveTo({ position: { x, y: pos.y }, scale, animation: animate ? { duration: 200, easingFunction: 'easeInOutQuad' } : false });
+      // Which kind of pan happened last (reduced motion asks for 'jump').
+      this.container.dataset.lastPan = animate ? 'animated' : 'jump';
     }
   }
 
@@ -136,7 +139,8 @@ export class UnrolledGraph {
       edges: {
         smooth: false,
         arrows: { to: { enabled: true, scaleFactor: 0.4 } },
-        color: { color: t.muted, highlight: t.focus, hover: t.focus, opacity: 0.6 },
+        // Given as rgba(), so vis-network does not re-parse a hex colour for every edge on every redraw.
+        color: { color: rgba(t.muted, t.contrast ? 1 : 0.6), highlight: rgba(t.focus, 1), hover: rgba(t.focus, 1), opacity: t.contrast ? 1 : 0.6 },
         width: 1,
         font: { color: t.muted, size: 9, face: t.font, strokeWidth: 0, align: 'top' },
         selectionWidth: 0,
@@ -188,7 +192,8 @@ export class UnrolledGraph {
     if (!this.network || !this.data) return;
     const d = this.data;
     const cols = Math.min(n, d.T + 1);
-    const scale = Math.min(this.container.clientWidth / (cols * DX), this.container.clientHeight / ((d.L + 3.5) * DY));
+    const size = elementSize(this.container);
+    const scale = Math.min(size.width / (cols * DX), size.height / ((d.L + 3.5) * DY));
     const first = Math.max(-1, Math.min(this.view.cursor - cols / 2, d.T - cols));
     this.network.moveTo({ position: { x: (first + cols / 2 - 0.5) * DX, y: -((d.L + 2) * DY) / 2 }, scale, animation: false });
   }
@@ -235,7 +240,8 @@ export class UnrolledGraph {
       const lit = ref.kind === 'h0' ? this.view.direction === 'forward' : this.lit(t);
       const atCursor = t === this.view.cursor;
       const w = dims.width, h = dims.height, left = x - w / 2, top = y - h / 2;
-      ctx.globalAlpha = lit ? 1 : 0.28;
+      // High contrast keeps unlit nodes readable: less dimming, and a dashed outline says "not lit" instead.
+      ctx.globalAlpha = lit ? 1 : th.contrast ? 0.55 : 0.28;
       ctx.fillStyle = th.background;
       ctx.fillRect(left, top, w, h);
       ctx.font = `11px ${th.font}`;
@@ -267,7 +273,7 @@ export class UnrolledGraph {
       const highlighted = atCursor && (ref.kind !== 'h' || ref.l === this.view.layer);
       ctx.lineWidth = highlighted ? 3 : state.hover || state.selected ? 2 : 1;
       ctx.strokeStyle = highlighted ? th.focus : state.hover ? th.focus : th.border;
-      if (ref.kind === 'h0') ctx.setLineDash([3, 2]);
+      if (ref.kind === 'h0' || (th.contrast && !lit)) ctx.setLineDash([3, 2]);
       ctx.strokeRect(left, top, w, h);
       ctx.setLineDash([]);
       ctx.globalAlpha = 1;
@@ -300,9 +306,12 @@ export class UnrolledGraph {
     if (this.view.direction !== 'backward') return;
     const [lo, hi] = this.gradLogRange;
     const width = (n: number): number => (n > 0 ? 1.5 + 10 * ((Math.log10(n) - lo) / (hi - lo)) : 0);
+    // Small gradients blue, large red, blended straight between the two ends: the diverging scale's
+    // neutral middle is the background colour and would hide middling gradients.
     const color = (n: number): string => {
-      const u = n > 0 ? (Math.log10(n) - lo) / (hi - lo) : 0;
-      return this.scale.css[Math.round(127.5 + (u * 2 - 1) * 127.5)];
+      const u = n > 0 ? Math.max(0, Math.min(1, (Math.log10(n) - lo) / (hi - lo))) : 0;
+      const a = this.theme.negative, b = this.theme.positive;
+      return `rgb(${[0, 1, 2].map((k) => Math.round(a[k] * (1 - u) + b[k] * u)).join(',')})`;
     };
     ctx.lineCap = 'round';
     for (let l = 0; l < d.L; l++) {
@@ -317,4 +326,9 @@ export class UnrolledGraph {
       }
     }
   }
+}
+
+function rgba(color: string, alpha: number): string {
+  const c = parseColor(color);
+  return c ? `rgba(${c[0]},${c[1]},${c[2]},${alpha})` : color;
 }

@@ -48,5 +48,7 @@ export function checkbox(label: string, checked: boolean, onChange: (v: boolean)
 
 /** Prefers reduced motion: no animated transitions (the views then jump straight to the end state). */
 export function reducedMotion(): boolean {
+  // VS Code's own "reduce motion" setting marks the webview's body; the OS setting comes through the media query.
+  if (document.body.classList.contains('vscode-reduce-motion')) return true;
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }

@@ -6,6 +6,7 @@
 
 import { type Theme } from './theme';
 import { fmt } from './format';
+import { elementSize } from './elementSize';
 
 export interface Series {
   readonly label: string;
@@ -37,8 +38,9 @@ export interface ChartOptions {
 /** Sizes a canvas's backing store to its CSS box and device pixel ratio; returns the CSS size. */
 export function fitCanvas(canvas: HTMLCanvasElement): { w: number; h: number; ctx: CanvasRenderingContext2D } {
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(10, canvas.clientWidth);
-  const h = Math.max(10, canvas.clientHeight);
+  const size = elementSize(canvas);
+  const w = Math.max(10, size.width);
+  const h = Math.max(10, size.height);
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);

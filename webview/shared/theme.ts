@@ -6,6 +6,8 @@
 
 export interface Theme {
   readonly kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+  /** A high-contrast theme: no dimming, no fills that carry meaning alone, borders everywhere. */
+  readonly contrast: boolean;
   readonly background: string;
   readonly foreground: string;
   readonly muted: string;
@@ -49,6 +51,7 @@ export function readTheme(): Theme {
   const style = getComputedStyle(document.documentElement);
   const kind = kindOf(document.body);
   const dark = kind === 'dark' || kind === 'high-contrast';
+  const contrast = kind === 'high-contrast' || kind === 'high-contrast-light';
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const background = v('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff');
   const foreground = v('--vscode-editor-foreground', dark ? '#d4d4d4' : '#1f1f1f');
@@ -56,12 +59,14 @@ export function readTheme(): Theme {
   const red = v('--vscode-charts-red', dark ? '#f14c4c' : '#e51400');
   return {
     kind,
+    contrast,
     background,
     foreground,
     muted: v('--vscode-descriptionForeground', dark ? '#9d9d9d' : '#616161'),
-    border: v('--vscode-panel-border', dark ? '#3c3c3c' : '#d4d4d4'),
-    focus: v('--vscode-focusBorder', dark ? '#007fd4' : '#0090f1'),
-    grid: dark ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.08)',
+    // High contrast themes outline everything in contrastBorder and mark the active thing in contrastActiveBorder.
+    border: (contrast && v('--vscode-contrastBorder', '')) || v('--vscode-panel-border', dark ? '#3c3c3c' : '#d4d4d4'),
+    focus: (contrast && v('--vscode-contrastActiveBorder', '')) || v('--vscode-focusBorder', dark ? '#007fd4' : '#0090f1'),
+    grid: contrast ? (dark ? 'rgba(255,255,255,0.3)' : 'rgba(0,0,0,0.3)') : dark ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.08)',
     blue,
     red,
     green: v('--vscode-charts-green', dark ? '#89d185' : '#388a34'),
