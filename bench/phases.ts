@@ -27,7 +27,7 @@ for (let it = 0; it < 600; it++) {
   const t2 = performance.now();
   backwardWindow(net, ws, grads);
   const t3 = performance.now();
-  applyUpdate(params, grads, shard.optimizer!, net.layout, settings, settings.lr, Number.isFinite(loss));
+  applyUpdate(params, grads, shard.optimizer!, net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
   const t4 = performance.now();
   ws.carryState();
   for (let b = 0; b < g.count; b++) g.positions[b] += g.seqLen;

@@ -19,7 +19,7 @@ const scale = 1 / (settings.batch * settings.seqLen);
 const step = (): void => {
   grads.fill(0);
   const loss = shard.group.accumulateGradients(grads, scale);
-  applyUpdate(params, grads, shard.optimizer!, shard.net.layout, settings, settings.lr, Number.isFinite(loss));
+  applyUpdate(params, grads, shard.optimizer!, shard.net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
 };
 const t0 = performance.now();
 let warm = 0;

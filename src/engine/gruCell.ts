@@ -30,13 +30,15 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   const resetAfter = net.config.gruResetAfter;
   const B = ws.batch;
   const { xg, hh, hhN, acts, hs, aux } = lb;
+  // Reset-after: all three blocks multiply h_{t-1}, so one product W_hh h_{t-1} [B, 3H] (each
+  // entry the same dot product as with separate products). Cho: [r z] now, n after r is known.
+  const hhWidth = resetAfter ? GH : 2 * H;
   for (let t = 0; t < ws.steps; t++) {
     const prevBase = t * B * H;
-    matmulABt(hh, 0, hs, prevBase, p, wHh, B, 2 * H, H, false);
-    if (resetAfter) matmulABt(hhN, 0, hs, prevBase, p, wHn, B, H, H, false);
+    matmulABt(hh, 0, hs, prevBase, p, wHh, B, hhWidth, H, false);
     for (let b = 0; b < B; b++) {
       const g3 = (t * B + b) * GH;
-      const q = b * 2 * H;
+      const q = b * hhWidth;
       const row = (t * B + b) * H;
       const prev = prevBase + b * H;
       for (let j = 0; j < H; j++) {
@@ -44,7 +46,7 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
         const z = sigmoid(xg[g3 + H + j] + hh[q + H + j] + p[bHh + H + j]);
         acts[g3 + j] = r;
         acts[g3 + H + j] = z;
-        if (resetAfter) aux[row + j] = hhN[b * H + j] + p[bHh + 2 * H + j];
+        if (resetAfter) aux[row + j] = hh[q + 2 * H + j] + p[bHh + 2 * H + j];
         else aux[row + j] = r * hs[prev + j];
       }
     }

@@ -10,8 +10,8 @@
  *             w -= step * m / denom (two divisions per weight instead of three: the update is
  *             division-bound, about a tenth of a batch-1 training step)
  *
- * Each runs as one loop over the flat parameter buffer, tensor by tensor only so that the size
- * of each tensor's update (||Δw||) can be reported.
+ * Each runs as one loop over the flat parameter buffer; tensor by tensor only when the size of
+ * each tensor's update (||Δw||) is to be reported (the same arithmetic either way).
  */
 
 import { type OptimizerKind } from './config';
@@ -43,10 +43,14 @@ export function createOptimizerState(kind: OptimizerKind, size: number): Optimiz
 
 /**
  * Applies one update to params from grads. Returns, per tensor of the layout, the sum of squares
- * of the change actually applied (for ||Δw||).
+ * of the change actually applied (for ||Δw||); null when `measure` is false (nothing measured).
  */
-export function optimizerStep(state: OptimizerState, params: FloatArray, grads: FloatArray, lr: number, layout: ParamLayout): Float64Array {
+export function optimizerStep(state: OptimizerState, params: FloatArray, grads: FloatArray, lr: number, layout: ParamLayout, measure = true): Float64Array | null {
   state.t += 1;
+  if (!measure && state.kind === 'adam') {
+    adamUpdate(params, grads, state.slots.get('m')!, state.slots.get('v')!, lr, state.t, 0, params.length);
+    return null;
+  }
   const updateSq = new Float64Array(layout.specs.length);
   const t = state.t;
   const m = state.slots.get('m');
@@ -93,4 +97,16 @@ export function optimizerStep(state: OptimizerState, params: FloatArray, grads: 
     updateSq[k] = sq;
   }
   return updateSq;
+}
+
+/** The Adam rule above on params[start, end), without measuring ||Δw|| (the hot path of training steps that report nothing). */
+function adamUpdate(params: FloatArray, grads: FloatArray, M: Float32Array, Vs: Float32Array, lr: number, t: number, start: number, end: number): void {
+  const adamStep = lr / (1 - Math.pow(ADAM_BETA1, t));
+  const sqrtBc2 = Math.sqrt(1 - Math.pow(ADAM_BETA2, t));
+  for (let i = start; i < end; i++) {
+    const g = grads[i];
+    M[i] = ADAM_BETA1 * M[i] + (1 - ADAM_BETA1) * g;
+    Vs[i] = ADAM_BETA2 * Vs[i] + (1 - ADAM_BETA2) * g * g;
+    params[i] = params[i] - (adamStep * M[i]) / (Math.sqrt(Vs[i]) / sqrtBc2 + OPTIMIZER_EPS);
+  }
 }

@@ -37,6 +37,7 @@ export interface StepStats extends UpdateResult {
   clipScale: number;
   /** Gradient entries clamped by value clipping. */
   valueClipped: number;
+  /** Per-tensor norms; EMPTY on steps run with `trainStep({ stats: false })` (every other field is always there). */
   tensors: TensorStats[];
   /** First tensor (parameterSpecs order) with a non-finite gradient, or 'loss'; when set, the weights were NOT updated. */
   nonFinite: string | null;
@@ -129,12 +130,18 @@ export class Trainer {
     return this.group;
   }
 
-  trainStep(): StepStats {
+  /**
+   * One optimizer step. `stats: false` skips the per-tensor norms (`tensors` comes back empty;
+   * loss, gradNorm, clipScale, valueClipped and nonFinite are always computed): loops that report
+   * only now and then ask for them on the steps they report. The training itself is the same
+   * bits either way.
+   */
+  trainStep(options: { stats?: boolean } = {}): StepStats {
     const { batch, seqLen } = this.settings;
     const n = batch * seqLen;
     this.grads.fill(0);
     const loss = this.group.accumulateGradients(this.grads, 1 / n) / n;
-    const update = applyUpdate(this.model.params, this.grads, this.optimizer, this.model.layout, this.settings, this.lr, Number.isFinite(loss));
+    const update = applyUpdate(this.model.params, this.grads, this.optimizer, this.model.layout, this.settings, this.lr, Number.isFinite(loss), options.stats ?? true);
     if (update.nonFinite !== null) this.group.resetNonFiniteState();
     this.stepCount++;
     return { step: this.stepCount, loss, ...update };

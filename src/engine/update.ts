@@ -27,6 +27,7 @@ export interface UpdateResult {
   gradNorm: number;
   clipScale: number;
   valueClipped: number;
+  /** One entry per tensor (parameterSpecs order); EMPTY when the update was asked for no per-tensor statistics. */
   tensors: TensorStats[];
   nonFinite: string | null;
 }
@@ -36,16 +37,27 @@ export interface ClipSettings {
   clipValue: number;
 }
 
-/** Clips `grads` in place and updates `params` (unless non-finite). `lossFinite` false also skips the update. */
+/**
+ * Clips `grads` in place and updates `params` (unless non-finite). `lossFinite` false also skips the update.
+ *
+ * `tensorStats` false skips what only the per-tensor report needs (a pass over the weights for
+ * ||W||, the ||ΔW|| sums in the optimizer and the objects): `tensors` is then empty, every other
+ * field is as usual, and the update itself is bit-for-bit the same. Training loops ask for the
+ * statistics only on the steps they report (at batch 1 the extra passes cost a few % of a step).
+ */
 export function applyUpdate(
   params: FloatArray, grads: FloatArray, optimizer: OptimizerState, layout: ParamLayout, clip: ClipSettings, lr: number, lossFinite = true,
+  tensorStats = true,
 ): UpdateResult {
-  const squares = tensorSquares(grads, layout);
-  let total = 0;
-  for (const s of squares) total += s;
+  // Summed tensor by tensor in both modes, so the norm (and hence the clipping factor) is the same bits.
+  const squares = tensorStats ? tensorSquares(grads, layout) : null;
+  const total = squares ? squares.reduce((a, b) => a + b, 0) : totalSquares(grads, layout);
   const gradNorm = Math.sqrt(total);
   let nonFinite: string | null = null;
-  for (let k = 0; k < squares.length && nonFinite === null; k++) if (!Number.isFinite(squares[k])) nonFinite = layout.specs[k].name;
+  if (!Number.isFinite(total)) {
+    const perTensor = squares ?? tensorSquares(grads, layout);
+    for (let k = 0; k < perTensor.length && nonFinite === null; k++) if (!Number.isFinite(perTensor[k])) nonFinite = layout.specs[k].name;
+  }
   if (nonFinite === null && !lossFinite) nonFinite = 'loss';
   let clipScale = 1;
   let valueClipped = 0;
@@ -54,8 +66,9 @@ export function applyUpdate(
     clipScale = normClipScale(gradNorm, clip.clipNorm);
     if (clipScale !== 1) scaleInPlace(grads, clipScale);
     valueClipped = clipValues(grads, clip.clipValue);
-    updateSq = optimizerStep(optimizer, params, grads, lr, layout);
+    updateSq = optimizerStep(optimizer, params, grads, lr, layout, tensorStats);
   }
+  if (!squares) return { gradNorm, clipScale, valueClipped, tensors: [], nonFinite };
   const tensors = layout.specs.map((spec, k) => ({
     name: spec.name,
     gradNorm: Math.sqrt(squares[k]),
@@ -63,4 +76,11 @@ export function applyUpdate(
     updateNorm: updateSq ? Math.sqrt(updateSq[k]) : 0,
   }));
   return { gradNorm, clipScale, valueClipped, tensors, nonFinite };
+}
+
+/** Σ over tensors of (Σ g^2 of the tensor): the same additions in the same order as summing tensorSquares. */
+function totalSquares(grads: FloatArray, layout: ParamLayout): number {
+  let total = 0;
+  for (let k = 0; k < layout.specs.length; k++) total += sumSquares(grads, layout.offsets[k], layout.specs[k].size);
+  return total;
 }

@@ -14,9 +14,9 @@ import { allocLike } from './params';
 export interface LayerBuffers {
   /** [T*B, G*H] input contributions W_ih x_t + b_ih. */
   readonly xg: FloatArray;
-  /** [B, G*H] scratch for the recurrent product W_hh h_{t-1} (GRU: its r and z blocks, [B, 2H]). */
+  /** [B, G*H] scratch for the recurrent product W_hh h_{t-1} (GRU Cho form: only its r and z blocks, [B, 2H]). */
   readonly hh: FloatArray;
-  /** [B, H] scratch for the GRU candidate's recurrent product (W_hn h or W_hn (r*h)). */
+  /** [B, H] scratch for the Cho-form GRU candidate's recurrent product W_hn (r*h) (reset-after keeps W_hn h in hh). */
   readonly hhN: FloatArray;
   /** [T*B, G*H] gate activations (lstm i,f,g,o; gru r,z,n; rnn the pre-activation a). */
   readonly acts: FloatArray;

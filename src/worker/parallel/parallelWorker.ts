@@ -69,7 +69,8 @@ class ParallelWorker {
     const meanLoss = lossSum / (this.w.settings.batch * this.w.settings.seqLen);
     const s = this.w.settings;
     const shard = this.shard;
-    const update = applyUpdate(this.views.params, g, shard.optimizer!, shard.net.layout, s, s.lr, Number.isFinite(meanLoss));
+    // No per-tensor statistics: nobody reads them here, and they cost extra passes over the weights.
+    const update = applyUpdate(this.views.params, g, shard.optimizer!, shard.net.layout, s, s.lr, Number.isFinite(meanLoss), false);
     this.views.skipped[0] = update.nonFinite === null ? 0 : 1;
     return meanLoss;
   }
