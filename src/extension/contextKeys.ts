@@ -15,6 +15,8 @@ export const CONTEXT_KEYS = {
   panelFocused: 'rnnLens.panelFocused',
   /** A trace window has arrived, so the timestep commands have something to move over. */
   hasTrace: 'rnnLens.hasTrace',
+  /** There are weights to save: a live session, or a stopped or failed one that left a checkpoint. */
+  hasModel: 'rnnLens.hasModel',
   /** Neuron colours are shown in an editor. */
   neuronColorsShown: 'rnnLens.neuronColorsShown',
 } as const;
@@ -34,10 +36,14 @@ export class ContextKeys {
     return this.values.get(key) ?? false;
   }
 
-  /** The three session keys from the session's state (undefined: no session at all). */
-  setSessionState(state: SessionState | undefined): void {
+  /**
+   * The session keys from the session's state (undefined: no session at all). `hasCheckpoint`:
+   * the session holds a checkpoint, which keeps a stopped session's model saveable.
+   */
+  setSessionState(state: SessionState | undefined, hasCheckpoint = false): void {
     const live = state === 'starting' || state === 'training' || state === 'paused';
     this.set(CONTEXT_KEYS.hasSession, live);
+    this.set(CONTEXT_KEYS.hasModel, state !== undefined && (live || hasCheckpoint));
     this.set(CONTEXT_KEYS.isTraining, state === 'training');
     this.set(CONTEXT_KEYS.isPaused, state === 'paused');
   }

@@ -98,29 +98,31 @@ export class RnnLensController implements vscode.Disposable {
   async train(arg?: unknown): Promise<void> {
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new UserError('Open a text file (or right-click one in the Explorer), then run "RNN Lens: Train Character Model".');
-    if (!(await this.confirmReplacingSession())) return;
     const { settings, adjusted } = this.readSettings();
-    for (const line of adjusted) this.log.warn(line);
-    if (settings.workers > 1) this.log.info(`rnnLens.workers is ${settings.workers}, but the extension trains on one worker thread for now (the rnn-lens bench command uses several).`);
-    const cell = await this.pickCell(settings.train.cell);
-    if (!cell) return;
-    await this.context.globalState.update(LAST_CELL_KEY, cell);
-    const train: TrainSettings = { ...settings.train, cell };
-
+    // The file is read and checked before any question: a user who picks a cell, or agrees to
+    // stop the running session, only to hear the file was empty has been asked for nothing.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const maxBytes = Math.floor(settings.maxFileSizeMB * 1024 * 1024);
     const read = await readTrainingText(uri, maxBytes, document);
     const fileName = displayName(uri);
+    try {
+      // The cell does not change what a text needs (its length and variety), so the fallback cell checks it.
+      checkTrainable(read.text, settings.train);
+    } catch (error) {
+      if (error instanceof InputError) throw new UserError(`${fileName}: ${error.message}`);
+      throw error;
+    }
+    if (!(await this.confirmReplacingSession())) return;
+    for (const line of adjusted) this.log.warn(line);
+    if (settings.workers > 1) this.log.info(`Training data-parallel on ${settings.workers} threads when the batch allows (rnnLens.workers).`);
+    const cell = await this.pickCell(settings.train.cell);
+    if (!cell) return;
+    await this.context.globalState.update(LAST_CELL_KEY, cell);
+    const train: TrainSettings = { ...settings.train, cell };
     if (read.truncatedFromBytes !== undefined) {
       const note = `${fileName} is ${formatMB(read.truncatedFromBytes)}; training on its first ${formatMB(read.bytesUsed)} (rnnLens.maxFileSizeMB).`;
       this.log.warn(note);
       void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
-    }
-    try {
-      checkTrainable(read.text, train);
-    } catch (error) {
-      if (error instanceof InputError) throw new UserError(`${fileName}: ${error.message}`);
-      throw error;
     }
     this.log.info(`Training a ${cell.toUpperCase()} on ${uri.toString()} (${read.text.length} UTF-16 units${document?.isDirty ? ', unsaved edits included' : ''}).`);
     await this.startSession({ uri, fileName, text: read.text }, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery });
@@ -185,7 +187,7 @@ export class RnnLensController implements vscode.Disposable {
       session,
       this.sourceDocument,
       session.onDidChangeState((state) => {
-        this.contextKeys.setSessionState(state);
+        this.contextKeys.setSessionState(state, session.latestCheckpoint !== null);
         this.updateStatus();
         const progress = session.latestProgress;
         const webviewState = toWebviewState(state);
@@ -213,6 +215,7 @@ export class RnnLensController implements vscode.Disposable {
         type: 'stats', stats: { step: s.step, tensors: s.tensors, gradNorm: s.gradNorm, clipScale: s.clipScale, spectralNorms: s.spectralNorms },
       })),
       session.onTrace((t) => this.onTrace(t)),
+      session.onCheckpoint(() => this.contextKeys.setSessionState(session.state, session.latestCheckpoint !== null)),
       session.onProblem((message) => void vscode.window.showErrorMessage(`RNN Lens: ${message}`)),
     );
     this.contextKeys.setSessionState(session.state);
@@ -225,7 +228,8 @@ export class RnnLensController implements vscode.Disposable {
     }
     void showTrainingProgress(session, () => void this.stop());
     this.updateStatus();
-    await session.start(options);
+    // rnnLens.workers is read at every start, so a changed setting applies to the next session.
+    await session.start({ workers: this.readSettings().settings.workers, ...options });
   }
 
   private endSessionWiring(): void {

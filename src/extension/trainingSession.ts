@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly init?: Uint8Array;
   readonly resume?: Uint8Array;
   readonly startPaused?: boolean;
+  /** rnnLens.workers (training threads); absent = 1. */
+  readonly workers?: number;
 }
 
 export interface CheckpointEvent {
@@ -129,6 +131,7 @@ export class TrainingSession implements vscode.Disposable {
       ...(options.init ? { init: new Uint8Array(options.init) } : {}),
       ...(options.resume ? { resume: new Uint8Array(options.resume) } : {}),
       ...(options.startPaused ? { startPaused: true } : {}),
+      ...(options.workers !== undefined && options.workers > 1 ? { workers: options.workers } : {}),
     });
     return started;
   }

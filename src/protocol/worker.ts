@@ -20,6 +20,8 @@ export const MAX_TEXT_LENGTH = 512 * 1024 * 1024 / 2;
 /** Longest generated sample. */
 export const MAX_SAMPLE_LENGTH = 100_000;
 export const MAX_STEPS_LIMIT = 1e9;
+/** Most training threads a session may ask for (rnnLens.workers allows 1-16). */
+export const MAX_WORKERS = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> worker
@@ -40,6 +42,8 @@ export interface StartMessage {
   readonly resume?: Uint8Array;
   /** Build the model but wait for `resume`/`step` (e.g. a loaded model to inspect first). */
   readonly startPaused?: boolean;
+  /** rnnLens.workers: train on this many threads (data-parallel) when the batch allows; absent = 1. */
+  readonly workers?: number;
 }
 
 export interface SampleRequest {
@@ -208,6 +212,7 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
         && isCappedString(m.fileName, 4096) && isIntegerIn(m.maxSteps, 0, MAX_STEPS_LIMIT)
         && isIntegerIn(m.traceEvery, 0, MAX_STEPS_LIMIT) && isOptional(m.init, isBytes)
         && isOptional(m.resume, isBytes) && isOptional(m.startPaused, isBool)
+        && isOptional(m.workers, (w): w is number => isIntegerIn(w, 1, MAX_WORKERS))
         ? (m as unknown as StartMessage) : null;
     case 'pause':
     case 'resume':

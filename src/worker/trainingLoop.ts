@@ -25,7 +25,8 @@ export interface TrainerLike {
   readonly step: number;
   readonly trainLength: number;
   readonly valLength: number;
-  trainStep(): {
+  /** `stats: false`: `tensors` may come back empty (the per-tensor norms are skipped); everything else is as usual. */
+  trainStep(options?: { stats?: boolean }): {
     step: number; loss: number; gradNorm: number; clipScale: number; valueClipped: number;
     tensors: { name: string; gradNorm: number; weightNorm: number; updateNorm: number }[];
     nonFinite: string | null;
@@ -35,6 +36,10 @@ export interface TrainerLike {
   sample(opts: { length: number; temperature: number; topK?: number; prime?: string; seed: number }): string;
   toCheckpoint(): CheckpointData;
   spectralNorms(): number[];
+  /** Something about how this trainer was set up that the user should know (e.g. fewer threads than rnnLens.workers asks). */
+  readonly notice?: string;
+  /** Ends threads the trainer started (a data-parallel trainer's sub-workers); called when the session stops. */
+  close?(): unknown;
 }
 
 /** The engine functions the loop calls. */
@@ -65,6 +70,13 @@ export interface LoopTiming {
 export const SLICE_MS = 40;
 /** At most this many progress (and stats) reports a second. */
 export const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Periodic traces (every traceEvery steps) at most this often. A small model trains thousands of
+ * steps a second; a trace every 5 of them would be hundreds of windows a second, which floods the
+ * extension host and the panel so badly that a click on Pause waits behind them for seconds.
+ * Traces asked for (pause, step, request) are never held back.
+ */
+export const TRACE_INTERVAL_MS = 100;
 /** Validation may take at most this share of the training time. */
 const VALIDATION_BUDGET = 0.05;
 const SPECTRAL_INTERVAL_MS = 1000;
@@ -87,6 +99,8 @@ export class TrainingLoop {
   private spectral: number[] = [];
   private nextSpectralAt = 0;
   private lastReportAt = 0;
+  /** When the last trace went out (periodic traces are spaced by TRACE_INTERVAL_MS). */
+  private lastTraceAt = -Infinity;
   private charsSinceReport = 0;
   private charsPerSec = 0;
 
@@ -156,6 +170,7 @@ export class TrainingLoop {
       this.trainer = this.engine.createTrainer(message.text, message.settings);
     }
     const t = this.trainer;
+    if (t.notice) notice = notice ? `${notice}; ${t.notice}` : t.notice;
     this.state = message.startPaused ? 'paused' : 'training';
     this.lastReportAt = this.timing.now();
     this.post({
@@ -208,8 +223,12 @@ export class TrainingLoop {
     const charsPerStep = trainer.settings.batch * trainer.settings.seqLen;
     const start = this.timing.now();
     try {
+      let first = true;
       do {
-        const stats = trainer.trainStep();
+        // Per-tensor norms cost extra passes over the weights; the 'stats' message goes out at
+        // most every PROGRESS_INTERVAL_MS, so only the first step of each slice measures them.
+        const stats = trainer.trainStep({ stats: first });
+        first = false;
         if (stats.nonFinite !== null) {
           this.onNonFinite(stats.step, stats.nonFinite);
           return;
@@ -219,7 +238,7 @@ export class TrainingLoop {
           this.pause('maxSteps'); // posts the trace of the paused weights itself
           return;
         }
-        if (this.traceEvery > 0 && stats.step % this.traceEvery === 0) this.postTrace();
+        if (this.traceEvery > 0 && stats.step % this.traceEvery === 0 && this.timing.now() - this.lastTraceAt >= TRACE_INTERVAL_MS) this.postTrace();
       } while (this.timing.now() - start < SLICE_MS);
       this.report(false);
     } catch (error) {
@@ -237,7 +256,8 @@ export class TrainingLoop {
   }
 
   private record(stats: ReturnType<TrainerLike['trainStep']>, chars: number): void {
-    this.lastStats = stats;
+    // A step run without statistics keeps the last measured ones (and their step number) for the next report.
+    if (stats.tensors.length > 0 || !this.lastStats) this.lastStats = stats;
     this.lastLoss = stats.loss;
     this.charsSinceReport += chars;
   }
@@ -284,6 +304,7 @@ export class TrainingLoop {
 
   private postTrace(stream?: number): void {
     const trainer = this.requireTrainer();
+    this.lastTraceAt = this.timing.now();
     const trace = trainer.trace(stream);
     // The engine's header.position counts from the start of the trace's stream; traceLayout
     // promises the index into the training text, so add where that stream starts.
@@ -329,6 +350,7 @@ export class TrainingLoop {
       }
     }
     this.post({ type: 'stopped', reason, step: trainer ? trainer.step : 0 }, []);
+    void trainer?.close?.();
     this.trainer = null;
     this.text = '';
   }

@@ -14,10 +14,14 @@ import { encodeText } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { transferablesOf, validateHostToWorker, type WorkerToHost } from '../protocol/worker';
 import { TrainingLoop, type WorkerEngine } from './trainingLoop';
+import { withWorkers } from './parallel/withWorkers';
+
+/** rnnLens.workers of the session being started (from its start message). */
+let requestedWorkers = 1;
 
 const engine: WorkerEngine = {
-  createTrainer: (text, settings, init) => Trainer.create(text, settings, init),
-  resumeTrainer: (text, checkpoint) => Trainer.resume(text, checkpoint),
+  createTrainer: (text, settings, init) => withWorkers(Trainer.create(text, settings, init), text, requestedWorkers),
+  resumeTrainer: (text, checkpoint) => withWorkers(Trainer.resume(text, checkpoint), text, requestedWorkers),
   decodeCheckpoint,
   encodeCheckpoint,
   gradientCheck,
@@ -42,6 +46,7 @@ const loop = new TrainingLoop(post, engine, {
 
 port.on('message', (raw: unknown) => {
   const message = validateHostToWorker(raw);
+  if (message?.type === 'start') requestedWorkers = message.workers ?? 1;
   if (message) loop.handle(message);
 });
 

@@ -211,6 +211,7 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     await run('rnnLens.stop');
     assert.equal(harness.controller.session?.state, 'stopped');
     assert.equal(fake.context.get('rnnLens.hasSession'), false);
+    assert.equal(fake.context.get('rnnLens.hasModel'), true, 'a stopped session that left a checkpoint can still be saved');
     assert.match(fake.statusItems[0].text, /^\$\(check\)/);
     assert.ok(fake.progress.every((p) => p.done), 'the progress notification closes');
   });
@@ -506,6 +507,24 @@ describe('extension: bad input to Train Character Model', () => {
       assert.equal(FakeWorker.instances.length, 0, 'no worker was started');
     });
   }
+
+  it('refuses a bad file before asking anything: no cell quick pick, the running session keeps training', async () => {
+    await train(harness);
+    const running = harness.controller.session;
+    assert.equal(running?.state, 'training');
+    const empty = Uri.file(path.join(harness.dir, 'empty.txt'));
+    await fsp.writeFile(empty.fsPath, '');
+    const asked: string[] = [];
+    fake.quickPickAnswers.push(() => { asked.push('cell'); return undefined; });
+    await run('rnnLens.train', empty);
+    await settle();
+    assert.match(errors().at(-1)!, /empty\.txt: The file is empty/);
+    assert.deepEqual(asked, [], 'the cell was asked for a file that cannot be trained on');
+    assert.equal(fake.quickPickAnswers.length, 1);
+    assert.ok(!fake.messages.some((m) => /Stop that session/.test(m.text)), 'asked to stop the running session for nothing');
+    assert.equal(harness.controller.session, running);
+    assert.equal(running?.state, 'training');
+  });
 
   it('refuses a folder', async () => {
     await train(harness, Uri.file(harness.dir));

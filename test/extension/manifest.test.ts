@@ -71,7 +71,7 @@ describe('extension: package.json manifest', () => {
   it('hides session commands from the palette without a session, and binds step keys only while the panel has focus', () => {
     const palette = Object.fromEntries(contributes.menus.commandPalette.map((e: { command: string; when: string }) => [e.command, e.when]));
     for (const id of ['rnnLens.pause', 'rnnLens.resume', 'rnnLens.stop', 'rnnLens.trainOneStep', 'rnnLens.sampleText', 'rnnLens.saveModel', 'rnnLens.nextTimestep']) {
-      assert.match(palette[id], /rnnLens\.(hasSession|isTraining|isPaused|hasTrace)/, id);
+      assert.match(palette[id], /rnnLens\.(hasSession|hasModel|isTraining|isPaused|hasTrace)/, id);
     }
     assert.ok(contributes.keybindings.length >= 6);
     for (const k of contributes.keybindings) assert.match(k.when, /^activeWebviewPanelId == 'rnnLens\.trainingPanel'/);

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/config';
 import { InputError } from '../../src/engine/errors';
 import { type WorkerToHost } from '../../src/protocol/worker';
-import { TrainingLoop, PROGRESS_INTERVAL_MS, type TrainerLike, type WorkerEngine } from '../../src/worker/trainingLoop';
+import { TrainingLoop, PROGRESS_INTERVAL_MS, TRACE_INTERVAL_MS, type TrainerLike, type WorkerEngine } from '../../src/worker/trainingLoop';
 import { fakeTrace } from '../extension/fakeWorker';
 
 /** A trainer whose loss halves each step, on a clock the test controls: each step takes `msPerStep`. */
@@ -16,13 +16,18 @@ class FakeTrainer implements TrainerLike {
   nonFiniteAt = -1;
   throwAt = -1;
   constructor(readonly settings: TrainSettings, private readonly clock: { t: number }, private readonly msPerStep: number) {}
-  trainStep() {
+  /** How many steps asked for per-tensor statistics (the fake leaves `tensors` empty otherwise, as the engine does). */
+  statsSteps = 0;
+  trainStep(options: { stats?: boolean } = {}) {
     this.clock.t += this.msPerStep;
+    const withStats = options.stats ?? true;
+    if (withStats) this.statsSteps++;
     const next = this.step + 1;
     if (next === this.throwAt) throw new Error('index out of range\n    at kernel (kernels.ts:1)');
     if (next === this.nonFiniteAt) return { step: this.step, loss: NaN, gradNorm: NaN, clipScale: 1, valueClipped: 0, tensors: [], nonFinite: 'rnn.weight_hh_l0' };
     this.step = next;
-    return { step: next, loss: 4 / 2 ** next, gradNorm: 1, clipScale: 1, valueClipped: 0, tensors: [{ name: 'decoder.bias', gradNorm: 1, weightNorm: 2, updateNorm: 0.01 }], nonFinite: null };
+    const tensors = withStats ? [{ name: 'decoder.bias', gradNorm: 1, weightNorm: 2, updateNorm: 0.01 }] : [];
+    return { step: next, loss: 4 / 2 ** next, gradNorm: 1, clipScale: 1, valueClipped: 0, tensors, nonFinite: null };
   }
   validationLoss() { return 1.5; }
   trace() { return fakeTrace(4, this.step); }
@@ -91,6 +96,17 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     assert.deepEqual(w.of('stats')[0].spectralNorms, [0.9]);
   });
 
+  it('measures per-tensor norms only on some steps, and every stats report carries them', () => {
+    const w = setUp(1);
+    w.loop.handle(start);
+    w.slices(20);
+    const steps = w.trainer().step;
+    assert.ok(w.trainer().statsSteps >= 1 && w.trainer().statsSteps * 10 < steps, `${w.trainer().statsSteps} of ${steps} steps measured`);
+    const stats = w.of('stats');
+    assert.ok(stats.length >= 5);
+    assert.ok(stats.every((m) => m.tensors.length === 1 && m.step <= steps), 'no report without its tensors');
+  });
+
   it('pause stops the loop between slices; step runs exactly one optimizer step; resume continues', () => {
     const w = setUp(1);
     w.loop.handle(start);
@@ -140,6 +156,19 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
       const m = t.message as Extract<WorkerToHost, { type: 'trace' }>;
       assert.deepEqual(t.transfer, [m.ids.buffer, m.data.buffer]);
     }
+  });
+
+  it('spaces periodic traces at least TRACE_INTERVAL_MS apart when steps are fast, but a pause still traces at once', () => {
+    const w = setUp(0.1); // 10,000 steps a second: traceEvery 5 would be 2,000 traces a second
+    w.loop.handle({ ...start, traceEvery: 5 });
+    w.slices(25); // ~1 s
+    const periodic = w.of('trace').length - 1;
+    assert.ok(w.trainer().step > 5000, `trained ${w.trainer().step} steps`);
+    assert.ok(periodic >= 5 && periodic <= w.clock.t / TRACE_INTERVAL_MS + 1, `${periodic} traces over ${w.clock.t} ms`);
+    assert.ok(w.of('trace').every((t) => t.header.trainingStep % 5 === 0), 'traces still land on multiples of traceEvery');
+    const before = w.of('trace').length;
+    w.loop.handle({ type: 'pause' });
+    assert.equal(w.of('trace').length, before + 1, 'pause posts the paused weights\' trace without waiting');
   });
 
   it('the transfer list really moves the trace: after posting, the sender\'s buffers are detached', () => {

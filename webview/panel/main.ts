@@ -279,6 +279,9 @@ graphBox.addEventListener('keydown', (e) => {
 document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement | null;
   if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'CANVAS')) return;
+  // With a modifier the key belongs to VS Code's own keybindings (Alt+Right is Next Timestep):
+  // handling it here too would move the cursor twice.
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
   if (e.key === 'ArrowRight' || e.key === '.') { moveCursor(view.cursor + 1, view.direction, true); e.preventDefault(); }
   else if (e.key === 'ArrowLeft' || e.key === ',') { moveCursor(view.cursor - 1, view.direction, true); e.preventDefault(); }
   else if (e.key === 'Home') { moveCursor(0, view.direction, true); e.preventDefault(); }

@@ -41,7 +41,7 @@ export interface RunResult {
  * The worker script: the bundled dist/parallelWorker.js next to a bundled caller, or the
  * TypeScript source run through tsx when the caller itself runs from source (tests, tsx).
  */
-function workerEntry(): { file: string; execArgv: string[] } {
+export function workerEntry(): { file: string; execArgv: string[] } {
   if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'parallelWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
   const bundled = path.join(__dirname, 'parallelWorker.js');
   if (!existsSync(bundled)) throw new Error(`the training worker bundle is missing (${bundled}); run "node esbuild.mjs" first`);

@@ -1,6 +1,8 @@
 /**
  * A data-parallel training worker (worker_threads entry, bundled as dist/parallelWorker.js).
  *
+ * (With `mode: 'sync'` in workerData it is instead a sub-worker of syncParallelTrainer.ts.)
+ *
  * One step, for every worker w (B streams, T steps per window):
  *   1. grads_w = d(sum of its streams' losses / (B*T)) / dW      (its own row of shared memory)
  *   2. barrier                                                     all gradients written
@@ -15,8 +17,9 @@ import { Barrier } from './barrier';
 import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
 import { createShard, type Shard } from './shard';
 import { sharedViews, streamRange, type SharedViews } from './sharedMemory';
+import { type SyncWorkerInit } from './syncMemory';
+import { runSyncShardWorker } from './syncShardWorker';
 
-const init = workerData as ParallelWorkerInit;
 const port = parentPort!;
 const send = (m: ParallelWorkerMessage): void => port.postMessage(m);
 
@@ -76,26 +79,33 @@ class ParallelWorker {
   }
 }
 
-let worker: ParallelWorker;
-try {
-  worker = new ParallelWorker(init);
-  send({ type: 'ready' });
-} catch (e) {
-  send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
-  process.exit(1);
-}
-
-port.on('message', (m: CoordinatorMessage) => {
-  if (m.type === 'close') {
-    port.close();
-    return;
-  }
+function runAsyncWorker(): void {
+  let worker: ParallelWorker;
   try {
-    const t0 = performance.now();
-    const losses = worker.run(m.steps);
-    const ms = performance.now() - t0;
-    send({ type: 'ran', ms, lastLoss: losses.length ? losses[losses.length - 1] : NaN, losses });
+    worker = new ParallelWorker(workerData as ParallelWorkerInit);
+    send({ type: 'ready' });
   } catch (e) {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
+    process.exit(1);
   }
-});
+
+  port.on('message', (m: CoordinatorMessage) => {
+    if (m.type === 'close') {
+      port.close();
+      return;
+    }
+    try {
+      const t0 = performance.now();
+      const losses = worker.run(m.steps);
+      const ms = performance.now() - t0;
+      send({ type: 'ran', ms, lastLoss: losses.length ? losses[losses.length - 1] : NaN, losses });
+    } catch (e) {
+      send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
+    }
+  });
+}
+
+// The same script serves both protocols: `rnn-lens bench` (messages per run, the coordinator
+// stays free) and the extension's training worker (synchronous steps, see syncShardWorker.ts).
+if ((workerData as { mode?: string }).mode === 'sync') runSyncShardWorker(workerData as SyncWorkerInit);
+else runAsyncWorker();

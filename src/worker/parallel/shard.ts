@@ -37,8 +37,11 @@ export interface Shard {
  * Builds worker `index`'s shard over `sharedParams`. Worker 0 also writes the initial weights
  * (the same ones a single Trainer with this seed starts from) into the shared buffer.
  */
-export function createShard(text: string, settings: TrainSettings, sharedParams: Float32Array, first: number, count: number, isLeader: boolean): Shard {
-  const config = modelConfigFor(text, settings);
+export function createShard(
+  text: string, settings: TrainSettings, sharedParams: Float32Array, first: number, count: number, isLeader: boolean,
+  // A run started from a checkpoint keeps the checkpoint's vocabulary, which need not be this text's.
+  config: ModelConfig = modelConfigFor(text, settings),
+): Shard {
   const ids = encodeText(text, config.vocab);
   const { trainLength } = splitLengths(codePointLength(text), settings.valFraction);
   const trainIds = ids.subarray(0, trainLength);
