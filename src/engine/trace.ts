@@ -19,6 +19,7 @@ import { itemizedGradientNorms } from './itemizedBackward';
 import { type Network } from './network';
 import { allocLike } from './params';
 import { denseOperator, largestSingularValues } from './spectral';
+import { mustWrap } from './streams';
 import { sumSquares } from './tensorOps';
 import { TRACE_VERSION, traceLayout, type Trace } from './traceLayout';
 import { Workspace } from './workspace';
@@ -34,6 +35,51 @@ export interface TraceWindow {
   readonly stream: number;
   readonly position: number;
   readonly carriedState: boolean;
+}
+
+/** Where one of B streams stands: enough to trace the window it trains on next. */
+export interface StreamPosition {
+  readonly trainIds: Int32Array;
+  readonly streamLen: number;
+  readonly seqLen: number;
+  readonly stream: number;
+  /** Offset into the stream of its next window. */
+  readonly position: number;
+  readonly trainingStep: number;
+  /** The carried state of layer l for all B streams, [B, H] (c for LSTM only). */
+  readonly carriedH: (layer: number) => ArrayLike<number> & { slice(start: number, end: number): ArrayLike<number> };
+  readonly carriedC: (layer: number) => ArrayLike<number> & { slice(start: number, end: number): ArrayLike<number> };
+}
+
+/**
+ * The next window of one stream, as training will read it: a stream that runs out wraps to its
+ * start with a zero state, otherwise the window starts from the state carried over the
+ * truncation boundary.
+ */
+export function recordStreamTrace(net: Network, s: StreamPosition): Trace {
+  const H = net.H;
+  const T = s.seqLen;
+  const wraps = mustWrap(s.position, T, s.streamLen);
+  const position = wraps ? 0 : s.position;
+  const start = s.stream * s.streamLen + position;
+  const zeros = new Float32Array(H);
+  const at = s.stream * H;
+  const h0: ArrayLike<number>[] = [];
+  const c0: ArrayLike<number>[] = [];
+  for (let l = 0; l < net.config.layers; l++) {
+    h0.push(wraps ? zeros : s.carriedH(l).slice(at, at + H));
+    c0.push(wraps || net.config.cell !== 'lstm' ? zeros : s.carriedC(l).slice(at, at + H));
+  }
+  return recordTrace(net, {
+    inputs: s.trainIds.slice(start, start + T),
+    targets: s.trainIds.slice(start + 1, start + T + 1),
+    h0,
+    c0,
+    trainingStep: s.trainingStep,
+    stream: s.stream,
+    position,
+    carriedState: position > 0,
+  });
 }
 
 export function recordTrace(net: Network, w: TraceWindow): Trace {

@@ -18,9 +18,9 @@ import { Rng } from './rng';
 import { sampleText, type SampleOptions } from './sampling';
 import { matrixSpectralNorm } from './spectral';
 import { StreamGroup } from './streamGroup';
-import { mustWrap, streamLength } from './streams';
+import { streamLength } from './streams';
 import { buildVocab, checkTrainable, encodeText, hashIds, splitLengths } from './text';
-import { recordTrace } from './trace';
+import { recordStreamTrace } from './trace';
 import { type Trace } from './traceLayout';
 import { applyUpdate, type TensorStats, type UpdateResult } from './update';
 
@@ -159,29 +159,16 @@ export class Trainer {
   trace(stream = 0): Trace {
     const B = this.settings.batch;
     if (!Number.isInteger(stream) || stream < 0 || stream >= B) throw new InputError(`stream must be between 0 and ${B - 1} (got ${stream}).`);
-    const { seqLen: T } = this.settings;
-    const H = this.config.hidden;
     const g = this.group;
-    let position = g.positions[stream];
-    const wraps = mustWrap(position, T, g.streamLen);
-    if (wraps) position = 0;
-    const start = stream * g.streamLen + position;
-    const zeros = new Float32Array(H);
-    const h0: Float32Array[] = [];
-    const c0: Float32Array[] = [];
-    for (let l = 0; l < this.config.layers; l++) {
-      h0.push(wraps ? zeros : Float32Array.from(g.carriedH(l).subarray(stream * H, (stream + 1) * H)));
-      c0.push(wraps || this.config.cell !== 'lstm' ? zeros : Float32Array.from(g.carriedC(l).subarray(stream * H, (stream + 1) * H)));
-    }
-    return recordTrace(this.model.net, {
-      inputs: this.trainIds.slice(start, start + T),
-      targets: this.trainIds.slice(start + 1, start + T + 1),
-      h0,
-      c0,
-      trainingStep: this.stepCount,
+    return recordStreamTrace(this.model.net, {
+      trainIds: this.trainIds,
+      streamLen: g.streamLen,
+      seqLen: this.settings.seqLen,
       stream,
-      position,
-      carriedState: position > 0,
+      position: g.positions[stream],
+      trainingStep: this.stepCount,
+      carriedH: (l) => g.carriedH(l),
+      carriedC: (l) => g.carriedC(l),
     });
   }
 

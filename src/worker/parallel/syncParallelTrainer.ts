@@ -28,9 +28,9 @@ import { createOptimizerState, slotNames, type OptimizerState } from '../../engi
 import { tensorViews } from '../../engine/params';
 import { sampleText, type SampleOptions } from '../../engine/sampling';
 import { matrixSpectralNorm } from '../../engine/spectral';
-import { mustWrap, streamLength } from '../../engine/streams';
+import { streamLength } from '../../engine/streams';
 import { encodeText, splitLengths } from '../../engine/text';
-import { recordTrace } from '../../engine/trace';
+import { recordStreamTrace } from '../../engine/trace';
 import { type Trace } from '../../engine/traceLayout';
 import { type Trainer, type StepStats } from '../../engine/trainer';
 import { applyUpdate } from '../../engine/update';
@@ -192,29 +192,16 @@ export class SyncParallelTrainer implements TrainerLike {
   trace(stream = 0): Trace {
     const B = this.settings.batch;
     if (!Number.isInteger(stream) || stream < 0 || stream >= B) throw new InputError(`stream must be between 0 and ${B - 1} (got ${stream}).`);
-    const T = this.settings.seqLen;
-    const H = this.config.hidden;
-    let position = this.views.positions[stream];
-    const wraps = mustWrap(position, T, this.streamLen);
-    if (wraps) position = 0;
-    const start = stream * this.streamLen + position;
-    const zeros = new Float32Array(H);
-    const h0: Float32Array[] = [];
-    const c0: Float32Array[] = [];
-    for (let l = 0; l < this.config.layers; l++) {
-      const at = (l * B + stream) * H;
-      h0.push(wraps ? zeros : this.views.carriedH.slice(at, at + H));
-      c0.push(wraps || this.config.cell !== 'lstm' ? zeros : this.views.carriedC.slice(at, at + H));
-    }
-    return recordTrace(this.model.net, {
-      inputs: this.trainIds.slice(start, start + T),
-      targets: this.trainIds.slice(start + 1, start + T + 1),
-      h0,
-      c0,
-      trainingStep: this.stepCount,
+    const BH = B * this.config.hidden;
+    return recordStreamTrace(this.model.net, {
+      trainIds: this.trainIds,
+      streamLen: this.streamLen,
+      seqLen: this.settings.seqLen,
       stream,
-      position,
-      carriedState: position > 0,
+      position: this.views.positions[stream],
+      trainingStep: this.stepCount,
+      carriedH: (l) => this.views.carriedH.subarray(l * BH, (l + 1) * BH),
+      carriedC: (l) => this.views.carriedC.subarray(l * BH, (l + 1) * BH),
     });
   }
 
