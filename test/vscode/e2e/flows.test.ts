@@ -130,7 +130,11 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     assert.equal(await trainState(), 'paused');
   });
 
-  it('moves the cursor with every palette command, Go to Timestep... and Step Backward Through BPTT', async () => {
+  it('moves the cursor with every palette command, Go to Timestep... and Step Backward Through BPTT', async function () {
+    // Once in CI (not reproduced in 3 local runs) this test hung until its timeout; every step
+    // here is idempotent, so one retry tells a workbench hiccup from a real regression, which
+    // fails twice.
+    this.retries(1);
     await waitFor('a trace window', async () => /t = \d+ \/ \d+/.test(await needPanel().locator('#t-label').innerText()), 20_000);
     // "t = 3 / 15": the last timestep of the 16-step window (rnnLens.seqLength) is 15.
     const T = Number(/\/ (\d+)/.exec(await needPanel().locator('#t-label').innerText())![1]) + 1;
