@@ -186,8 +186,9 @@ export class TrainingLoop {
     if (this.state !== 'training') return;
     this.state = 'paused';
     const step = this.requireTrainer().step;
-    this.post({ type: 'state', state: 'paused', step, reason }, []);
+    // Progress first: whoever reacts to "paused" then already holds the step it paused at.
     this.report(true);
+    this.post({ type: 'state', state: 'paused', step, reason }, []);
     this.postTrace();
   }
 
