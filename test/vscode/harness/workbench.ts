@@ -75,7 +75,31 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
     await page.keyboard.press('Escape');
     throw new Error(`the command palette has no "${title}"`);
   }
-  await row.click();
+  // Once in CI the list kept re-rendering under the pointer and the click waited 30 s for a row
+  // that kept being replaced; then walk the focus to our row with the keyboard and press Enter.
+  try {
+    await row.click({ timeout: 5_000 });
+  } catch {
+    await runFocusedRow(page, title, timeoutMs);
+  }
+}
+
+async function runFocusedRow(page: Page, title: string, timeoutMs: number): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const ours = (label: string | null): boolean => label !== null && (label === title || label.startsWith(`${title},`));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const labels = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('aria-label'), e.classList.contains('focused')] as const)).catch(() => []);
+    const focused = labels.find(([, isFocused]) => isFocused)?.[0] ?? null;
+    if (ours(focused)) break;
+    if (Date.now() > deadline) {
+      await page.keyboard.press('Escape');
+      throw new Error(`the command palette has no "${title}" (focused row: ${focused ?? 'none'})`);
+    }
+    if (labels.some(([label]) => ours(label))) await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(100);
+  }
+  await page.keyboard.press('Enter');
 }
 
 /** Opens a workspace file through Quick Open (works whichever side bar view is showing). */
