@@ -5,10 +5,9 @@
  */
 
 import * as vscode from 'vscode';
-import { type TrainSettings } from '../engine/config';
 import {
   PendingRequests, RequestFailedError,
-  type ProgressMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
+  type ProgressMessage, type StartMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
 } from '../protocol/worker';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
@@ -20,16 +19,8 @@ export interface TrainingSource {
   readonly text: string;
 }
 
-export interface StartOptions {
-  readonly settings: TrainSettings;
-  readonly maxSteps: number;
-  readonly traceEvery: number;
-  readonly init?: Uint8Array;
-  readonly resume?: Uint8Array;
-  readonly startPaused?: boolean;
-  /** rnnLens.workers (training threads); absent = 1. */
-  readonly workers?: number;
-}
+/** What starting a session needs besides the text snapshot: the worker's start message, less what the session fills in. */
+export type StartOptions = Omit<StartMessage, 'type' | 'text' | 'fileName'>;
 
 export interface CheckpointEvent {
   readonly bytes: Uint8Array;
