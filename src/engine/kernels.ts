@@ -5,9 +5,14 @@
  * parameters and activations in a few big buffers. `acc` false overwrites C, true adds into C
  * (gradients accumulate across time steps and streams).
  *
- * Blocking scheme (why these loops look the way they do). JavaScript has no SIMD, so speed
- * comes from keeping partial sums in registers and loading each array element as few times as
- * possible:
+ * Two implementations behind each function. When C, A and B all live in one SimdArena (a
+ * training run's parameters, gradients and workspace do), the call goes to WebAssembly SIMD
+ * code (simd/assembly/kernels.ts: four float32 lanes per instruction, float32 sums). Everything
+ * else (float64 gradient checks, one-off buffers) runs the scalar JavaScript below.
+ *
+ * Blocking scheme of the scalar kernels (why these loops look the way they do). JavaScript has
+ * no SIMD, so speed comes from keeping partial sums in registers and loading each array element
+ * as few times as possible:
  *   - Tiles of 3 rows × 4 columns of C: twelve running sums stay in local variables for the
  *     whole k loop, and each k step loads 3 values of A and 4 of B for 12 multiply-adds (a
  *     plain triple loop loads 2 values per multiply-add). Each value of B is used by all three
@@ -28,7 +33,14 @@
  * Keep the arrays of one call the same type (all Float32Array in training): V8 then compiles a
  * single specialized version of each kernel.
  */
+import { simdKernelsFor } from './simd/simdArena';
+
 export type FloatArray = Float32Array | Float64Array;
+
+/** Byte address of element `offset` of a view into an arena's memory. */
+function byteAddress(array: FloatArray, offset: number): number {
+  return array.byteOffset + offset * 4;
+}
 
 function zeroUnlessAccumulating(C: FloatArray, cOff: number, M: number, N: number, acc: boolean): void {
   if (!acc) C.fill(0, cOff, cOff + M * N);
@@ -40,6 +52,11 @@ function zeroUnlessAccumulating(C: FloatArray, cOff: number, M: number, N: numbe
 
 /** C[M,N] (+)= A[M,K] · B[N,K]^T. */
 export function matmulABt(C: FloatArray, cOff: number, A: FloatArray, aOff: number, B: FloatArray, bOff: number, M: number, N: number, K: number, acc: boolean): void {
+  const simd = simdKernelsFor(C, A, B);
+  if (simd !== undefined) {
+    simd.matmulABt(byteAddress(C, cOff), byteAddress(A, aOff), byteAddress(B, bOff), M, N, K, acc ? 1 : 0);
+    return;
+  }
   zeroUnlessAccumulating(C, cOff, M, N, acc);
   const M3 = M - (M % 3);
   const N4 = N & ~3;
@@ -115,6 +132,11 @@ function tilesABt(C: FloatArray, cOff: number, A: FloatArray, aOff: number, B: F
 
 /** C[M,N] (+)= A[M,K] · B[K,N]. */
 export function matmulAB(C: FloatArray, cOff: number, A: FloatArray, aOff: number, B: FloatArray, bOff: number, M: number, N: number, K: number, acc: boolean): void {
+  const simd = simdKernelsFor(C, A, B);
+  if (simd !== undefined) {
+    simd.matmulAB(byteAddress(C, cOff), byteAddress(A, aOff), byteAddress(B, bOff), M, N, K, acc ? 1 : 0);
+    return;
+  }
   zeroUnlessAccumulating(C, cOff, M, N, acc);
   const M3 = M - (M % 3);
   const N4 = N & ~3;
@@ -185,6 +207,11 @@ function tilesAB(C: FloatArray, cOff: number, A: FloatArray, aOff: number, B: Fl
 
 /** C[M,N] (+)= A[K,M]^T · B[K,N]. */
 export function matmulAtB(C: FloatArray, cOff: number, A: FloatArray, aOff: number, B: FloatArray, bOff: number, M: number, N: number, K: number, acc: boolean): void {
+  const simd = simdKernelsFor(C, A, B);
+  if (simd !== undefined) {
+    simd.matmulAtB(byteAddress(C, cOff), byteAddress(A, aOff), byteAddress(B, bOff), M, N, K, acc ? 1 : 0);
+    return;
+  }
   zeroUnlessAccumulating(C, cOff, M, N, acc);
   const M3 = M - (M % 3);
   const N4 = N & ~3;

@@ -7,6 +7,7 @@ import {
   gatherColumnsAdd,
   scatterColumnsAdd,
 } from '../../src/engine/kernels';
+import { SimdArena, simdAvailable, simdKernelsFor } from '../../src/engine/simd/simdArena';
 
 /** Deterministic values in [-1, 1) so failures reproduce. */
 function filled(make: (n: number) => FloatArray, n: number, seed: number): FloatArray {
@@ -39,17 +40,39 @@ function reference(layout: Layout, A: FloatArray, aOff: number, B: FloatArray, b
   return C;
 }
 
-const FLOAT_TYPES: Array<{ name: string; make: (n: number) => FloatArray; tol: number }> = [
-  { name: 'Float32Array', make: (n) => new Float32Array(n), tol: 1e-5 },
-  { name: 'Float64Array', make: (n) => new Float64Array(n), tol: 1e-12 },
+// Arrays in one SimdArena run on the WebAssembly SIMD kernels (float32 sums), all others on the scalar ones.
+const arena = SimdArena.create(1 << 20);
+const FLOAT_TYPES: Array<{ name: string; make: (n: number) => FloatArray; tol: number; simd: boolean }> = [
+  { name: 'Float32Array', make: (n) => new Float32Array(n), tol: 1e-5, simd: false },
+  { name: 'Float64Array', make: (n) => new Float64Array(n), tol: 1e-12, simd: false },
+  { name: 'SimdArena Float32Array', make: (n) => arena!.alloc(n), tol: 1e-5, simd: true },
 ];
 
 // Odd sizes exercise every remainder path of the register blocking (3×4 tiles, 1×8 rows, leftovers).
+// The SIMD kernels tile 2×4 (A·B^T) and 4×8 (the others), rows of 16, and take k four at a time.
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [1, 7, 5], [3, 5, 7], [4, 4, 4], [5, 9, 13], [7, 3, 1], [1, 65, 33], [1, 8, 3], [2, 23, 17], [17, 31, 9], [13, 6, 130], [32, 128, 64],
+  [1, 35, 130], [6, 40, 8], [4, 16, 4], [9, 21, 6],
 ];
 
 describe('engine/kernels', () => {
+  it('runs WebAssembly SIMD on this Node, and only when all three arrays live in one arena', () => {
+    assert.ok(simdAvailable(), 'WebAssembly SIMD is missing: training would fall back to the scalar kernels');
+    assert.ok(arena !== null);
+    const a = arena.alloc(4), b = arena.alloc(4), c = arena.alloc(4);
+    assert.notEqual(simdKernelsFor(c, a, b), undefined);
+    assert.equal(simdKernelsFor(c, a, new Float32Array(4)), undefined);
+    assert.equal(simdKernelsFor(new Float32Array(4), a, b), undefined);
+    const other = SimdArena.create(16)!;
+    assert.equal(simdKernelsFor(c, a, other.alloc(4)), undefined, 'two arenas are two memories');
+  });
+
+  it('an arena refuses to hand out more than it reserved', () => {
+    const small = SimdArena.create(1)!;
+    small.alloc(small.capacity - 4);
+    assert.throws(() => small.alloc(5), /SIMD arena overflow/);
+  });
+
   for (const ft of FLOAT_TYPES) {
     for (const layout of Object.keys(KERNELS) as Layout[]) {
       for (const acc of [false, true]) {
