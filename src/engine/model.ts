@@ -45,6 +45,12 @@ export class Model {
     return new Model(data.config, params);
   }
 
+  /** The same model with its weights copied into `params` (e.g. memory the SIMD kernels can reach). */
+  movedTo(params: Float32Array): Model {
+    params.set(this.params);
+    return new Model(this.config, params);
+  }
+
   /** Copies of every tensor by PyTorch name, in parameterSpecs order. */
   weights(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();

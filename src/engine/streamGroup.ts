@@ -31,8 +31,9 @@ export class StreamGroup {
     readonly first: number,
     readonly count: number,
     readonly seqLen: number,
+    alloc?: (length: number) => FloatArray,
   ) {
-    this.ws = new Workspace(net, count, seqLen);
+    this.ws = new Workspace(net, count, seqLen, alloc);
     this.positions = new Int32Array(count);
   }
 

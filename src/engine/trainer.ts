@@ -22,6 +22,7 @@ import { streamLength } from './streams';
 import { buildVocab, checkTrainable, encodeText, hashIds, splitLengths } from './text';
 import { recordStreamTrace } from './trace';
 import { type Trace } from './traceLayout';
+import { trainingMemory } from './trainingMemory';
 import { applyUpdate, type TensorStats, type UpdateResult } from './update';
 
 export type { TensorStats } from './update';
@@ -44,6 +45,7 @@ export interface StepStats extends UpdateResult {
 }
 
 export class Trainer {
+  readonly model: Model;
   readonly config: ModelConfig;
   readonly settings: TrainSettings;
   private readonly ids: Int32Array;
@@ -55,16 +57,21 @@ export class Trainer {
   private readonly rng: Rng;
   private stepCount = 0;
   private lr: number;
+  /** True when the matrix products run on the WebAssembly SIMD kernels (see trainingMemory.ts). */
+  readonly simd: boolean;
 
-  private constructor(readonly model: Model, ids: Int32Array, settings: TrainSettings, rng: Rng) {
+  private constructor(model: Model, ids: Int32Array, settings: TrainSettings, rng: Rng) {
+    const memory = trainingMemory(model.config, settings.batch, settings.seqLen);
+    this.model = model.movedTo(memory.params);
+    this.simd = memory.simd;
     this.config = model.config;
     this.settings = { ...settings };
     this.ids = ids;
     const { trainLength } = splitLengths(ids.length, settings.valFraction);
     this.trainIds = ids.subarray(0, trainLength);
     this.valIds = ids.subarray(trainLength);
-    this.group = new StreamGroup(model.net, this.trainIds, streamLength(trainLength, settings.batch), 0, settings.batch, settings.seqLen);
-    this.grads = new Float32Array(model.paramCount);
+    this.group = new StreamGroup(this.model.net, this.trainIds, streamLength(trainLength, settings.batch), 0, settings.batch, settings.seqLen, memory.alloc);
+    this.grads = memory.grads;
     this.optimizer = createOptimizerState(settings.optimizer, model.paramCount);
     this.rng = rng;
     this.lr = settings.lr;

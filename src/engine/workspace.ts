@@ -7,6 +7,7 @@
  * matrix (one product for the input projection, the decoder and the weight gradients).
  */
 
+import { gateCount, type ModelConfig } from './config';
 import { type FloatArray } from './kernels';
 import { type Network } from './network';
 import { allocLike } from './params';
@@ -44,6 +45,51 @@ export interface LayerBuffers {
   readonly scratch2: FloatArray;
 }
 
+const LAYER_BUFFERS = ['xg', 'hh', 'hhN', 'acts', 'hs', 'cs', 'tanhC', 'aux', 'dH', 'dC', 'dGX', 'dHRZ', 'dHN', 'dhNext', 'dcNext', 'scratch', 'scratch2'] as const satisfies readonly (keyof LayerBuffers)[];
+
+export interface WorkspaceSizes {
+  readonly layers: readonly Readonly<Record<keyof LayerBuffers, number>>[];
+  readonly probs: number;
+  readonly dLogits: number;
+}
+
+/** The length of every float buffer of a Workspace for B streams and T steps (so an arena can be sized before it is filled). */
+export function workspaceSizes(config: ModelConfig, batch: number, steps: number): WorkspaceSizes {
+  const H = config.hidden;
+  const V = config.vocab.length;
+  const GH = gateCount(config.cell) * H;
+  const B = batch;
+  const T = steps;
+  const rows = T * B;
+  const lstm = config.cell === 'lstm';
+  const gru = config.cell === 'gru';
+  const layer = {
+    xg: rows * GH,
+    hh: B * GH,
+    hhN: gru ? B * H : 0,
+    acts: rows * GH,
+    hs: (T + 1) * B * H,
+    cs: lstm ? (T + 1) * B * H : 0,
+    tanhC: lstm ? rows * H : 0,
+    aux: gru ? rows * H : 0,
+    dH: rows * H,
+    dC: lstm ? rows * H : 0,
+    dGX: rows * GH,
+    dHRZ: gru ? rows * 2 * H : 0,
+    dHN: gru ? rows * H : 0,
+    dhNext: B * H,
+    dcNext: B * H,
+    scratch: B * H,
+    scratch2: B * H,
+  };
+  return { layers: Array.from({ length: config.layers }, () => layer), probs: rows * V, dLogits: rows * V };
+}
+
+/** Every length in `sizes`, for summing. */
+export function workspaceLengths(sizes: WorkspaceSizes): number[] {
+  return [...sizes.layers.flatMap((layer) => LAYER_BUFFERS.map((name) => layer[name])), sizes.probs, sizes.dLogits];
+}
+
 export class Workspace {
   readonly rows: number;
   /** [T*B] input ids and target ids, time-major. */
@@ -57,42 +103,20 @@ export class Workspace {
   /** [T*B] each row's cross-entropy (nats). */
   readonly rowLoss: Float64Array;
 
-  constructor(readonly net: Network, readonly batch: number, readonly steps: number) {
-    const { H, V, GH } = net;
-    const B = batch;
-    const T = steps;
-    const rows = T * B;
+  /** `alloc` places the buffers (a SimdArena's, for training); by default ordinary arrays of the network's precision. */
+  constructor(readonly net: Network, readonly batch: number, readonly steps: number, alloc: (length: number) => FloatArray = (n) => allocLike(net.params, n)) {
+    const rows = steps * batch;
     this.rows = rows;
-    const like = net.params;
-    const a = (n: number): FloatArray => allocLike(like, n);
-    const lstm = net.config.cell === 'lstm';
-    const gru = net.config.cell === 'gru';
+    const sizes = workspaceSizes(net.config, batch, steps);
     this.ids = new Int32Array(rows);
     this.targets = new Int32Array(rows);
-    this.layers = [];
-    for (let l = 0; l < net.config.layers; l++) {
-      this.layers.push({
-        xg: a(rows * GH),
-        hh: a(B * GH),
-        hhN: a(gru ? B * H : 0),
-        acts: a(rows * GH),
-        hs: a((T + 1) * B * H),
-        cs: a(lstm ? (T + 1) * B * H : 0),
-        tanhC: a(lstm ? rows * H : 0),
-        aux: a(gru ? rows * H : 0),
-        dH: a(rows * H),
-        dC: a(lstm ? rows * H : 0),
-        dGX: a(rows * GH),
-        dHRZ: a(gru ? rows * 2 * H : 0),
-        dHN: a(gru ? rows * H : 0),
-        dhNext: a(B * H),
-        dcNext: a(B * H),
-        scratch: a(B * H),
-        scratch2: a(B * H),
-      });
-    }
-    this.probs = a(rows * V);
-    this.dLogits = a(rows * V);
+    this.layers = sizes.layers.map((layer) => {
+      const buffers: Partial<Record<keyof LayerBuffers, FloatArray>> = {};
+      for (const name of LAYER_BUFFERS) buffers[name] = alloc(layer[name]);
+      return buffers as LayerBuffers;
+    });
+    this.probs = alloc(sizes.probs);
+    this.dLogits = alloc(sizes.dLogits);
     this.rowLoss = new Float64Array(rows);
   }
 

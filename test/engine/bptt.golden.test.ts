@@ -4,22 +4,26 @@ import { backwardWindow, forwardWindow, windowLoss } from '../../src/engine/bptt
 import { Network } from '../../src/engine/network';
 import { paramLayout } from '../../src/engine/params';
 import { encodeText } from '../../src/engine/text';
+import { trainingMemory } from '../../src/engine/trainingMemory';
 import { Workspace } from '../../src/engine/workspace';
 import { goldenCases, relToMax, weightMap } from './golden';
 
 describe('BPTT against PyTorch golden forward cases (float32)', () => {
   const cases = goldenCases('forward');
   it('finds the golden files', () => assert.ok(cases.length >= 7, `found ${cases.length} forward cases`));
-  for (const c of cases) {
-    it(`${c.name}: logits, loss, every gradient, final states`, () => {
+  // Training memory is a SimdArena (WebAssembly SIMD kernels, float32 sums); plain arrays run the scalar kernels.
+  for (const c of cases) for (const memory of ['scalar', 'SIMD'] as const) {
+    it(`${c.name}: logits, loss, every gradient, final states (${memory} kernels)`, () => {
       const layout = paramLayout(c.config);
-      const params = new Float32Array(layout.total);
+      const ids = encodeText(c.text, c.config.vocab);
+      const T = ids.length - 1;
+      const simd = memory === 'SIMD' ? trainingMemory(c.config, 1, T) : null;
+      if (simd) assert.ok(simd.simd, 'no SIMD arena on this host');
+      const params = simd ? simd.params : new Float32Array(layout.total);
       const weights = weightMap(c);
       layout.specs.forEach((s, i) => params.set(weights.get(s.name)!, layout.offsets[i]));
       const net = new Network(c.config, params);
-      const ids = encodeText(c.text, c.config.vocab);
-      const T = ids.length - 1;
-      const ws = new Workspace(net, 1, T);
+      const ws = new Workspace(net, 1, T, simd?.alloc);
       ws.ids.set(ids.subarray(0, T));
       ws.targets.set(ids.subarray(1));
       forwardWindow(net, ws);
@@ -30,7 +34,7 @@ describe('BPTT against PyTorch golden forward cases (float32)', () => {
       assert.equal(logits.length, T * V);
       const loss = windowLoss(net, ws, 1 / T) / T;
       assert.ok(Math.abs(loss - c.expected.loss!) / c.expected.loss! < 1e-5, `loss ${loss} vs ${c.expected.loss}`);
-      const grads = new Float32Array(layout.total);
+      const grads = simd ? simd.grads : new Float32Array(layout.total);
       backwardWindow(net, ws, grads);
       for (const [i, spec] of parameterSpecs(c.config).entries()) {
         const g = grads.subarray(layout.offsets[i], layout.offsets[i] + spec.size);

@@ -48,8 +48,7 @@ class ParallelWorker {
     // Also orders worker 0's initial weights before anyone's first forward pass.
     this.barrier.arriveAndWait();
     for (let s = 0; s < steps; s++) {
-      this.grads.fill(0);
-      this.views.losses[this.w.index] = this.shard.group.accumulateGradients(this.grads, this.scale);
+      this.views.losses[this.w.index] = this.shard.accumulate(this.grads, this.scale);
       this.barrier.arriveAndWait();
       if (this.w.index === 0) losses.push(this.reduceAndUpdate());
       this.barrier.arriveAndWait();

@@ -1,7 +1,10 @@
 /**
- * One worker's share of a data-parallel run: a model whose weights ARE the shared buffer, and
- * the StreamGroup of its streams. Built the same way in every worker from the same text and
- * settings, so the workers agree on the vocabulary, the streams and the parameter layout.
+ * One worker's share of a data-parallel run: a replica of the shared weights, the StreamGroup of
+ * its streams and its own gradient buffer, all in the worker's own training memory (a SimdArena
+ * where available: WebAssembly reaches only its own memory, not the shared buffer). Each step
+ * pulls the shared weights into the replica and pushes its gradient back out. Built the same way
+ * in every worker from the same text and settings, so the workers agree on the vocabulary, the
+ * streams and the parameter layout.
  */
 
 import { validateSettings, type ModelConfig, type TrainSettings } from '../../engine/config';
@@ -12,6 +15,7 @@ import { createOptimizerState, type OptimizerState } from '../../engine/optimize
 import { paramLayout } from '../../engine/params';
 import { StreamGroup } from '../../engine/streamGroup';
 import { streamLength } from '../../engine/streams';
+import { trainingMemory } from '../../engine/trainingMemory';
 import { buildVocab, checkTrainable, codePointLength, encodeText, splitLengths } from '../../engine/text';
 
 export function modelConfigFor(text: string, settings: TrainSettings): ModelConfig {
@@ -27,10 +31,16 @@ export function parameterCountFor(text: string, settings: TrainSettings): number
 }
 
 export interface Shard {
+  /** The network over this worker's replica of the weights. */
   readonly net: Network;
   readonly group: StreamGroup;
   /** Only worker 0 updates the weights, so only it keeps optimizer state. */
   readonly optimizer: OptimizerState | null;
+  /**
+   * One window of this worker's streams with the current shared weights: pulls them into the
+   * replica, writes d(sum of its losses * scale)/dW into `sharedGrads` and returns the loss sum.
+   */
+  accumulate(sharedGrads: Float32Array, scale: number): number;
 }
 
 /**
@@ -45,8 +55,21 @@ export function createShard(
   const ids = encodeText(text, config.vocab);
   const { trainLength } = splitLengths(codePointLength(text), settings.valFraction);
   const trainIds = ids.subarray(0, trainLength);
-  const net = new Network(config, sharedParams);
+  const memory = trainingMemory(config, count, settings.seqLen);
+  const net = new Network(config, memory.params);
   if (isLeader) sharedParams.set(Model.init(config, settings.seed, settings.forgetBias).params);
-  const group = new StreamGroup(net, trainIds, streamLength(trainLength, settings.batch), first, count, settings.seqLen);
-  return { net, group, optimizer: isLeader ? createOptimizerState(settings.optimizer, net.layout.total) : null };
+  const group = new StreamGroup(net, trainIds, streamLength(trainLength, settings.batch), first, count, settings.seqLen, memory.alloc);
+  const grads = memory.grads;
+  return {
+    net,
+    group,
+    optimizer: isLeader ? createOptimizerState(settings.optimizer, net.layout.total) : null,
+    accumulate(sharedGrads, scale) {
+      memory.params.set(sharedParams);
+      grads.fill(0);
+      const loss = group.accumulateGradients(grads, scale);
+      sharedGrads.set(grads);
+      return loss;
+    },
+  };
 }

@@ -34,8 +34,7 @@ class SyncShardWorker {
 
   step(): void {
     this.load();
-    this.grads.fill(0);
-    this.views.losses[this.init.index] = this.shard.group.accumulateGradients(this.grads, this.scale);
+    this.views.losses[this.init.index] = this.shard.accumulate(this.grads, this.scale);
     this.store();
   }
 
