@@ -28,20 +28,22 @@ export interface BenchOptions {
   seconds: number;
   repeats: number;
   optimizer: OptimizerKind;
+  /** 'simd': WebAssembly SIMD where the host runs it (the default, as in training); 'scalar': the JavaScript kernels. */
+  kernels: 'simd' | 'scalar';
   /** Undefined: the bundled sample. */
   file?: string;
   json: boolean;
 }
 
 export const BENCH_USAGE =
-  'usage: rnn-lens bench [--cell rnn|lstm|gru] [--hidden H] [--layers L] [--seq-len T] [--batch B] [--workers W] [--seconds S] [--repeats R] [--optimizer sgd|adagrad|adam] [--file FILE] [--json]';
+  'usage: rnn-lens bench [--cell rnn|lstm|gru] [--hidden H] [--layers L] [--seq-len T] [--batch B] [--workers W] [--seconds S] [--repeats R] [--optimizer sgd|adagrad|adam] [--kernels simd|scalar] [--file FILE] [--json]';
 
 export const MAX_WORKERS = 16;
 
 /** Parses the bench flags; throws UsageError with a one-line message on anything wrong. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
-    cell: 'lstm', hidden: 128, layers: 1, seqLen: 64, batch: 1, workers: 1, seconds: 10, repeats: 5, optimizer: 'adam', json: false,
+    cell: 'lstm', hidden: 128, layers: 1, seqLen: 64, batch: 1, workers: 1, seconds: 10, repeats: 5, optimizer: 'adam', kernels: 'simd', json: false,
   };
   const integer = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v);
@@ -63,6 +65,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--optimizer':
         if (!(OPTIMIZER_KINDS as readonly string[]).includes(value)) throw new UsageError(`--optimizer must be one of ${OPTIMIZER_KINDS.join(', ')} (got ${value})`);
         o.optimizer = value as OptimizerKind;
+        break;
+      case '--kernels':
+        if (value !== 'simd' && value !== 'scalar') throw new UsageError(`--kernels must be simd or scalar (got ${value})`);
+        o.kernels = value;
         break;
       case '--hidden': o.hidden = integer(flag, value, SETTING_BOUNDS.hidden.min, SETTING_BOUNDS.hidden.max); break;
       case '--layers': o.layers = integer(flag, value, SETTING_BOUNDS.layers.min, SETTING_BOUNDS.layers.max); break;
@@ -149,6 +155,8 @@ export interface BenchResult {
   stepsPerRepeat: number;
   flopsPerChar: number;
   lastLoss: number;
+  /** The matrix kernels that actually ran ('scalar' also where SIMD was asked for but the host lacks it). */
+  kernels: 'simd' | 'scalar';
   config: {
     cell: CellType; hidden: number; layers: number; seqLen: number; batch: number; workers: number;
     optimizer: OptimizerKind; vocab: number; params: number; text: string; seconds: number; repeats: number;
@@ -165,7 +173,7 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
   const { text, source } = loadText(o.file);
   const settings = settingsFor(o);
   const vocab = buildVocab(text).length;
-  const trainer = await ParallelTrainer.start({ text, settings, workers: o.workers });
+  const trainer = await ParallelTrainer.start({ text, settings, workers: o.workers, scalarKernels: o.kernels === 'scalar' });
   try {
     const charsPerStep = o.seqLen * o.batch;
     // Warm-up: lets V8 optimize the hot loops and the allocator settle. Runs in growing chunks
@@ -222,6 +230,7 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
       stepsPerRepeat,
       flopsPerChar,
       lastLoss,
+      kernels: trainer.kernels,
       config: {
         cell: o.cell, hidden: o.hidden, layers: o.layers, seqLen: o.seqLen, batch: o.batch, workers: o.workers,
         optimizer: o.optimizer, vocab, params: trainer.paramCount, text: source, seconds: o.seconds, repeats: o.repeats,
@@ -238,7 +247,7 @@ function formatReport(r: BenchResult): string {
   const n = (x: number, d = 0): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lo = Math.min(...r.repeatsCharsPerSec), hi = Math.max(...r.repeatsCharsPerSec);
   return [
-    `rnn-lens bench: ${c.cell} H=${c.hidden} L=${c.layers} T=${c.seqLen} B=${c.batch}, ${c.optimizer}, ${c.workers} worker${c.workers > 1 ? 's' : ''}, V=${c.vocab}, ${n(c.params)} parameters (${c.text})`,
+    `rnn-lens bench: ${c.cell} H=${c.hidden} L=${c.layers} T=${c.seqLen} B=${c.batch}, ${c.optimizer}, ${c.workers} worker${c.workers > 1 ? 's' : ''}, ${r.kernels} kernels, V=${c.vocab}, ${n(c.params)} parameters (${c.text})`,
     `  chars/s          ${n(r.charsPerSec)}  (median of ${c.repeats} × ${r.stepsPerRepeat} steps; range ${n(lo)}–${n(hi)})`,
     `  ms/step          ${n(r.msPerStep, 2)}`,
     `  GFLOP/s          ${n(r.gflops, 2)}  (${n(r.flopsPerChar)} FLOP per char: 3·(Σ_l 2·G·H·(in_l+H) + 2·V·H), one-hot input not counted)`,

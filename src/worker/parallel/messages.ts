@@ -11,6 +11,8 @@ export interface ParallelWorkerInit {
   readonly index: number;
   readonly buffer: SharedArrayBuffer;
   readonly layout: SharedLayout;
+  /** Train on the scalar JavaScript kernels even where WebAssembly SIMD runs (benchmarks compare the two). */
+  readonly scalarKernels?: boolean;
 }
 
 export type CoordinatorMessage =
@@ -19,7 +21,8 @@ export type CoordinatorMessage =
   | { readonly type: 'close' };
 
 export type ParallelWorkerMessage =
-  | { readonly type: 'ready' }
+  /** `simd`: this worker's matrix products run on the WebAssembly SIMD kernels. */
+  | { readonly type: 'ready'; readonly simd: boolean }
   /** After a `run`: wall time of the steps as this worker saw them, and the last step's mean loss (worker 0 knows it). */
   | { readonly type: 'ran'; readonly ms: number; readonly lastLoss: number; readonly losses: number[] }
   /** An InputError's message (bad text or settings) or an unexpected failure. */

@@ -26,6 +26,8 @@ export interface ParallelTrainerOptions {
   readonly text: string;
   readonly settings: TrainSettings;
   readonly workers: number;
+  /** Use the scalar JavaScript kernels even where WebAssembly SIMD runs. */
+  readonly scalarKernels?: boolean;
 }
 
 export interface RunResult {
@@ -52,6 +54,7 @@ export class ParallelTrainer {
   private pending: { resolve: (r: RunResult) => void; reject: (e: Error) => void; left: number; result?: RunResult } | null = null;
   private failure: Error | null = null;
   private closed = false;
+  private simdWorkers = 0;
 
   private constructor(
     private readonly workers: Worker[],
@@ -67,6 +70,11 @@ export class ParallelTrainer {
     return this.workers.length;
   }
 
+  /** Which matrix kernels the workers train on: 'simd' (WebAssembly) or 'scalar' (JavaScript). */
+  get kernels(): 'simd' | 'scalar' {
+    return this.simdWorkers === this.workers.length ? 'simd' : 'scalar';
+  }
+
   /** Spawns the workers; resolves once every one has built its model. Throws InputError for unusable text or settings. */
   static async start(options: ParallelTrainerOptions): Promise<ParallelTrainer> {
     const W = options.workers;
@@ -77,7 +85,7 @@ export class ParallelTrainer {
     const entry = workerEntry();
     const workers: Worker[] = [];
     for (let index = 0; index < W; index++) {
-      const init: ParallelWorkerInit = { text: options.text, settings: options.settings, workers: W, index, buffer, layout };
+      const init: ParallelWorkerInit = { text: options.text, settings: options.settings, workers: W, index, buffer, layout, scalarKernels: options.scalarKernels };
       workers.push(new Worker(entry.file, { workerData: init, execArgv: entry.execArgv }));
     }
     const trainer = new ParallelTrainer(workers, buffer, layout);
@@ -97,7 +105,10 @@ export class ParallelTrainer {
         // The error listener stays: a worker must never be without one (an unheard 'error' event
         // would take the whole process down); once settled, a late reject is a no-op.
         worker.off('message', onMessage);
-        if (m.type === 'ready') resolve();
+        if (m.type === 'ready') {
+          if (m.simd) this.simdWorkers++;
+          resolve();
+        }
         else if (m.type === 'error') reject(m.input ? new InputError(m.message) : new Error(m.message));
         else reject(new Error(`unexpected message ${m.type} from a starting worker`));
       };

@@ -12,6 +12,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../engine/errors';
+import { setSimdEnabled } from '../../engine/simd/simdArena';
 import { applyUpdate } from '../../engine/update';
 import { Barrier } from './barrier';
 import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
@@ -31,6 +32,10 @@ class ParallelWorker {
   private readonly allGrads: Float32Array[];
   /** 1 / (B*T): each worker's gradient is its share of the gradient of the MEAN loss. */
   private readonly scale: number;
+
+  get simd(): boolean {
+    return this.shard.simd;
+  }
 
   constructor(private readonly w: ParallelWorkerInit) {
     this.views = sharedViews(w.buffer, w.layout);
@@ -81,8 +86,10 @@ class ParallelWorker {
 function runAsyncWorker(): void {
   let worker: ParallelWorker;
   try {
-    worker = new ParallelWorker(workerData as ParallelWorkerInit);
-    send({ type: 'ready' });
+    const init = workerData as ParallelWorkerInit;
+    if (init.scalarKernels) setSimdEnabled(false);
+    worker = new ParallelWorker(init);
+    send({ type: 'ready', simd: worker.simd });
   } catch (e) {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
     process.exit(1);

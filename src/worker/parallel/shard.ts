@@ -36,6 +36,8 @@ export interface Shard {
   readonly group: StreamGroup;
   /** Only worker 0 updates the weights, so only it keeps optimizer state. */
   readonly optimizer: OptimizerState | null;
+  /** True when its products run on the WebAssembly SIMD kernels. */
+  readonly simd: boolean;
   /**
    * One window of this worker's streams with the current shared weights: pulls them into the
    * replica, writes d(sum of its losses * scale)/dW into `sharedGrads` and returns the loss sum.
@@ -64,6 +66,7 @@ export function createShard(
     net,
     group,
     optimizer: isLeader ? createOptimizerState(settings.optimizer, net.layout.total) : null,
+    simd: memory.simd,
     accumulate(sharedGrads, scale) {
       memory.params.set(sharedParams);
       grads.fill(0);
