@@ -4,6 +4,9 @@
 //
 //   node bench/run.mjs [--seconds S] [--configs a,b,c]        (npm run bench builds first)
 //
+// Every configuration runs on the default kernels (WebAssembly SIMD where the host has it); the
+// LSTM runs once more with --kernels scalar, to show what the SIMD kernels add on this machine.
+//
 // Each measurement is its own process (`node dist/cli.js bench --json ...`), so one
 // configuration's heap and JIT state never colour the next one's figures.
 import { execFileSync } from 'node:child_process';
@@ -47,24 +50,26 @@ const CELLS = ['rnn', 'lstm', 'gru'];
 
 const results = [];
 const loadBefore = os.loadavg();
+function run(name, cfg, cell, workers, scalar) {
+  const argv = [cli, 'bench', '--json', '--cell', cell, '--hidden', String(cfg.hidden), '--layers', String(cfg.layers),
+    '--seq-len', String(cfg.seqLen), '--batch', String(cfg.batch), '--workers', String(workers), '--seconds', String(seconds)];
+  if (scalar) argv.push('--kernels', 'scalar');
+  process.stderr.write(`config ${name} ${cell} workers=${workers}${scalar ? ' scalar' : ''} ... `);
+  const out = execFileSync(process.execPath, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  results.push({ name, cell, workers, r, reference: scalar });
+  process.stderr.write(`${Math.round(r.charsPerSec)} chars/s, ${r.gflops.toFixed(2)} GFLOP/s, ${r.kernels} kernels\n`);
+}
 for (const [name, cfg] of Object.entries(CONFIGS)) {
   if (!wanted.has(name)) continue;
-  for (const cell of CELLS) {
-    for (const workers of cfg.workers) {
-      const argv = [cli, 'bench', '--json', '--cell', cell, '--hidden', String(cfg.hidden), '--layers', String(cfg.layers),
-        '--seq-len', String(cfg.seqLen), '--batch', String(cfg.batch), '--workers', String(workers), '--seconds', String(seconds)];
-      process.stderr.write(`config ${name} ${cell} workers=${workers} ... `);
-      const out = execFileSync(process.execPath, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-      const r = JSON.parse(out.trim().split('\n').pop());
-      results.push({ name, cell, workers, r });
-      process.stderr.write(`${Math.round(r.charsPerSec)} chars/s, ${r.gflops.toFixed(2)} GFLOP/s\n`);
-    }
-  }
+  for (const cell of CELLS) for (const workers of cfg.workers) run(name, cfg, cell, workers, false);
+  run(name, cfg, 'lstm', Math.max(...cfg.workers), true);
 }
+const measured = results.filter((x) => !x.reference);
 
-const find = (name, cell, workers) => results.find((x) => x.name === name && x.cell === cell && x.workers === workers)?.r;
+const find = (name, cell, workers) => measured.find((x) => x.name === name && x.cell === cell && x.workers === workers)?.r;
 const best = (name, cell) => {
-  const rs = results.filter((x) => x.name === name && x.cell === cell).map((x) => x.r);
+  const rs = measured.filter((x) => x.name === name && x.cell === cell).map((x) => x.r);
   return rs.length ? rs.reduce((a, b) => (b.charsPerSec > a.charsPerSec ? b : a)) : undefined;
 };
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -79,12 +84,12 @@ lines.push(`- Load average before the run: ${loadBefore.map((x) => x.toFixed(2))
 lines.push(`- Command: \`node bench/run.mjs --seconds ${seconds}\` (each line: \`rnn-lens bench --json ...\` in its own process); optimizer Adam, bundled sample text (V = ${results[0]?.r.config.vocab ?? '?'})`);
 lines.push('- chars/s counts trained characters (forward + backward + clipping + Adam update). GFLOP/s = chars/s × 3·(Σ_l 2·G·H·(in_l + H) + 2·V·H), the one-hot input not counted (see src/cli/bench.ts).', '');
 lines.push('## Measurements', '');
-lines.push('| config | cell | workers | chars/s | ms/step | GFLOP/s | peak RSS MB | RSS change MB | event loop p99 ms | × PyTorch | × TF.js cpu | × TF.js wasm |');
-lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+lines.push('| config | cell | workers | kernels | chars/s | ms/step | GFLOP/s | peak RSS MB | RSS change MB | event loop p99 ms | × PyTorch | × TF.js cpu | × TF.js wasm |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const { name, cell, workers, r } of results) {
-  lines.push(`| ${name} | ${cell} | ${workers} | ${fmt(r.charsPerSec)} | ${fmt(r.msPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.rssGrowthMb, 1)} | ${fmt(r.eventLoopP99Ms, 2)} | ${ratio(r.charsPerSec, REFERENCE.pytorch[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsCpu[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsWasm[name]?.[cell])} |`);
+  lines.push(`| ${name} | ${cell} | ${workers} | ${r.kernels} | ${fmt(r.charsPerSec)} | ${fmt(r.msPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.rssGrowthMb, 1)} | ${fmt(r.eventLoopP99Ms, 2)} | ${ratio(r.charsPerSec, REFERENCE.pytorch[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsCpu[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsWasm[name]?.[cell])} |`);
 }
-lines.push('', 'Configs: a = H 128, 1 layer, T 64, B 1; b = same with B 32; c = H 256, 2 layers, T 64, B 32.', '');
+lines.push('', 'Configs: a = H 128, 1 layer, T 64, B 1; b = same with B 32; c = H 256, 2 layers, T 64, B 32. The `scalar` rows are the same LSTM on the JavaScript kernels (`--kernels scalar`), for comparison; the goals use the others.', '');
 
 lines.push('## Goals', '');
 const goal = (ok, text) => lines.push(`- ${ok === undefined ? '(not measured)' : ok ? 'MET' : 'MISSED'}: ${text}`);
@@ -117,6 +122,8 @@ for (const name of Object.keys(CONFIGS)) {
     if (wasm) goal(r.charsPerSec >= 5 * wasm, `config ${name} ${cell} ≥ 5× TF.js wasm (${fmt(5 * wasm)} chars/s): ${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, wasm)}`);
   }
 }
+const notSimd = measured.filter((x) => x.r.kernels !== 'simd');
+if (notSimd.length) goal(false, `every measured run on the SIMD kernels: ${notSimd.length} ran on the scalar fallback`);
 const worstP99 = results.length ? Math.max(...results.map((x) => x.r.eventLoopP99Ms)) : undefined;
 goal(worstP99 === undefined ? undefined : worstP99 < 10, `event-loop p99 < 10 ms on every run: worst ${worstP99 === undefined ? '–' : fmt(worstP99, 2)} ms`);
 const cRuns = results.filter((x) => x.name === 'c');
