@@ -38,6 +38,7 @@
 import { scaledRowSum } from './jacobian';
 import { matmulAB, type FloatArray } from './kernels';
 import { type Network } from './network';
+import { arenaFloats, SimdArena } from './simd/simdArena';
 import { allocLike } from './params';
 import { sumSquares } from './tensorOps';
 import { type Workspace } from './workspace';
@@ -91,24 +92,42 @@ export function itemizedGradientNorms(net: Network, ws: Workspace, out: Float32A
 
 function allocate(net: Network, T: number, s0: number, S: number): StreamBuffers {
   const { H, GH } = net;
-  const a = (n: number): FloatArray => allocLike(net.params, n);
   const cho = !folds(net);
   const K = net.config.cell === 'lstm' ? 2 * H : H;
+  const sizes = {
+    dH: T * S * H,
+    dHBelow: T * S * H,
+    dhNext: S * H,
+    dcNext: S * H,
+    x: cho ? 0 : S * K,
+    fold: cho ? 0 : K * 2 * H,
+    product: cho ? 0 : S * 2 * H,
+    dG: cho ? S * GH : 0,
+    dHRZ: cho ? S * 2 * H : 0,
+    dHN: cho ? S * H : 0,
+    direct: cho ? S * H : 0,
+    dRH: cho ? S * H : 0,
+  };
+  // The folded product x F of every live stream is most of a trace's work, and its three
+  // matrices are all here: in one SIMD arena it runs on the SIMD kernels (float32 only).
+  const floats = Object.values(sizes).reduce((sum, n) => sum + arenaFloats(n), 0);
+  const arena = net.params instanceof Float32Array ? SimdArena.create(floats) : null;
+  const a = arena !== null ? arena.alloc : (n: number): FloatArray => allocLike(net.params, n);
   return {
     s0,
     S,
-    dH: a(T * S * H),
-    dHBelow: a(T * S * H),
-    dhNext: a(S * H),
-    dcNext: a(S * H),
-    x: a(cho ? 0 : S * K),
-    fold: a(cho ? 0 : K * 2 * H),
-    product: a(cho ? 0 : S * 2 * H),
-    dG: a(cho ? S * GH : 0),
-    dHRZ: a(cho ? S * 2 * H : 0),
-    dHN: a(cho ? S * H : 0),
-    direct: a(cho ? S * H : 0),
-    dRH: a(cho ? S * H : 0),
+    dH: a(sizes.dH),
+    dHBelow: a(sizes.dHBelow),
+    dhNext: a(sizes.dhNext),
+    dcNext: a(sizes.dcNext),
+    x: a(sizes.x),
+    fold: a(sizes.fold),
+    product: a(sizes.product),
+    dG: a(sizes.dG),
+    dHRZ: a(sizes.dHRZ),
+    dHN: a(sizes.dHN),
+    direct: a(sizes.direct),
+    dRH: a(sizes.dRH),
   };
 }
 

@@ -166,6 +166,20 @@ describe('trace', () => {
       assert.ok(reference.some((x) => x > 0));
     });
 
+    it(`${v.label}: in float32 (its buffers in a SIMD arena) the itemized norms follow float64`, () => {
+      const H = 12;
+      const L = 2;
+      const { net, T, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, L, H, 23);
+      const want = new Float32Array(L * T * T);
+      itemizedGradientNorms(net, run(net, inputs, targets, h0, c0, T), want, 0);
+      const net32 = net.withParams(Float32Array.from(net.params));
+      const got = new Float32Array(L * T * T);
+      itemizedGradientNorms(net32, run(net32, inputs, targets, h0, c0, T), got, 0);
+      const max = Math.max(...want);
+      assert.ok(max > 0);
+      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * max, `entry ${i}: ${got[i]} vs ${want[i]}`);
+    });
+
     for (const H of [4, 12]) it(`${v.label}: ||dh_t/dh_{t-1}|| matches the singular value of a finite-difference Jacobian (H = ${H})`, () => {
       const { net, T, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 1, H, 5);
       const trace = recordTrace(net, { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false });
