@@ -201,8 +201,12 @@ function topEigenvector(alpha: readonly number[], beta: readonly number[], theta
   return x;
 }
 
-/** A dense row-major matrix A [rows, cols] at offset `off` of `data`, read in place, as a (count 1) operator. */
-export function denseOperator(data: FloatArray, off: number, rows: number, cols: number): BatchedLinearMap {
+/**
+ * A dense row-major matrix A [rows, cols] at offset `off` of `data`, read in place, as a (count 1)
+ * operator. `alloc` places the solver's vectors (next to `data` in a SIMD arena, say); by default
+ * they are new arrays of the matrix's type.
+ */
+export function denseOperator(data: FloatArray, off: number, rows: number, cols: number, alloc?: (length: number) => FloatArray): BatchedLinearMap {
   return {
     count: 1,
     rows,
@@ -210,7 +214,7 @@ export function denseOperator(data: FloatArray, off: number, rows: number, cols:
     apply: (_ops, _n, x, out) => matmulABt(out, 0, x, 0, data, off, 1, rows, cols, false),
     applyT: (_ops, _n, u, out) => matmulAB(out, 0, u, 0, data, off, 1, cols, rows, false),
     // The same array type as the matrix: in training the products then stay on Float32 arrays.
-    alloc: (n) => (data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)),
+    alloc: alloc ?? ((n) => (data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n))),
   };
 }
 

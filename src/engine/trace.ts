@@ -17,6 +17,7 @@ import { gateCount } from './config';
 import { formsStepJacobians, layerStepJacobians, stepJacobianMatrix } from './jacobian';
 import { itemizedGradientNorms } from './itemizedBackward';
 import { type Network } from './network';
+import { arenaFloats, SimdArena } from './simd/simdArena';
 import { allocLike } from './params';
 import { denseOperator, largestSingularValues } from './spectral';
 import { mustWrap } from './streams';
@@ -163,11 +164,14 @@ function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, of
     if (formsStepJacobians(net)) {
       // One formed J_t at a time: it stays in cache for all of its 20-50 products.
       // Warm started from the previous step's singular vector, since neighbouring J_t differ only in their gates.
-      const J = allocLike(net.params, H * H);
+      // In float32, J and the solver's vectors (3 per step) share a SIMD arena: the products run on the SIMD kernels.
+      const arena = net.params instanceof Float32Array ? SimdArena.create(arenaFloats(H * H) + 3 * T * arenaFloats(H)) : null;
+      const alloc = arena !== null ? arena.alloc : undefined;
+      const J = alloc ? alloc(H * H) : allocLike(net.params, H * H);
       const vectors: Float64Array[] = [];
       for (let t = 0; t < T; t++) {
         stepJacobianMatrix(net, ws, l, t, J);
-        data[offset + l * T + t] = largestSingularValues(denseOperator(J, 0, H, H), { tolerance, starts: vectors, vectors })[0];
+        data[offset + l * T + t] = largestSingularValues(denseOperator(J, 0, H, H, alloc), { tolerance, starts: vectors, vectors })[0];
       }
     } else {
       // Products through W_hh for many steps at once; in chunks, so the Lanczos bases stay small.
