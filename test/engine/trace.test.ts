@@ -180,6 +180,16 @@ describe('trace', () => {
       for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * max, `entry ${i}: ${got[i]} vs ${want[i]}`);
     });
 
+    it(`${v.label}: a float32 trace (SIMD arenas) has the float64 trace's Jacobian norms`, () => {
+      const { net, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 2, 12, 31);
+      const net32 = net.withParams(Float32Array.from(net.params));
+      const options = { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false };
+      const want = traceSection(recordTrace(net, options), 'jacobian');
+      const got = traceSection(recordTrace(net32, options), 'jacobian');
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-4 * want[i], `entry ${i}: ${got[i]} vs ${want[i]}`);
+    });
+
     for (const H of [4, 12]) it(`${v.label}: ||dh_t/dh_{t-1}|| matches the singular value of a finite-difference Jacobian (H = ${H})`, () => {
       const { net, T, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 1, H, 5);
       const trace = recordTrace(net, { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false });
