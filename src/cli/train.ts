@@ -172,7 +172,8 @@ function plan(values: ParsedArgs['values'], file: string, io: CliIo): Plan {
   checkWritableFolder(out, io.cwd);
   const s = settings;
   const header = `training ${s.cell.toUpperCase()} (hidden ${s.hidden}, ${s.layers} layer${s.layers === 1 ? '' : 's'}) on ${file}${from}: ` +
-    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} step${budget.steps === 1 ? '' : 's'}` : `${budget.seconds} s`} -> ${out}`;
+    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} step${budget.steps === 1 ? '' : 's'}` : `${budget.seconds} s`} -> ${out}` +
+    (trainer.simd ? '' : ' (WebAssembly SIMD unavailable here: scalar kernels, slower)');
   return { trainer, out, budget, sampleEvery, valEvery, valIds, header };
 }
 

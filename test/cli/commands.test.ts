@@ -5,6 +5,7 @@ import { version } from '../../package.json';
 import { decodeCheckpoint } from '../../src/engine/checkpoint';
 import { EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run';
+import { setSimdEnabled } from '../../src/engine/simd/simdArena';
 import { assertOneLineError, GOLDEN, runIn, smallText, useTempDir } from './helpers';
 
 /** Tiny, fast settings for runs whose numbers do not matter. */
@@ -200,6 +201,20 @@ describe('cli commands (in process)', () => {
       assert.match(r.stdout, /step 4 {2}loss \d+\.\d+ {2}val \d+\.\d+/);
       assert.match(r.stdout, /--- sample at step 2 ---/);
       assert.match(r.stdout, /saved human.safetensors \(step 4, [\d,]+ bytes\)/);
+    });
+
+    it('says so when it trains on the scalar kernels (no WebAssembly SIMD), and not otherwise', async () => {
+      const args = ['train', 'small.txt', ...FAST, '--steps', '1', '--out', 'k.safetensors'];
+      const simd = await runIn(dir(), args);
+      assert.doesNotMatch(simd.stdout, /scalar kernels/);
+      setSimdEnabled(false);
+      try {
+        const scalar = await runIn(dir(), args);
+        assert.equal(scalar.code, EXIT_OK, scalar.stderr);
+        assert.match(scalar.stdout.split('\n')[0], /WebAssembly SIMD unavailable here: scalar kernels, slower/);
+      } finally {
+        setSimdEnabled(true);
+      }
     });
 
     it('draws a progress bar with step, chars/s, losses and time left on a terminal', async () => {
