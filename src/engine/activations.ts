@@ -20,7 +20,8 @@ import { gateCount, type ModelConfig } from './config';
 import { InputError } from './errors';
 import { softmaxCrossEntropy } from './loss';
 import { type Network } from './network';
-import { Workspace } from './workspace';
+import { simdAvailable } from './simd/simdArena';
+import { passWorkspace } from './trainingMemory';
 
 const WINDOW = 256;
 export const DEFAULT_TOP_K = 5;
@@ -70,7 +71,9 @@ export function unitActivations(net: Network, ids: Int32Array, layer: number, un
   if (n === 0) return out;
 
   const T = Math.min(WINDOW, n);
-  const ws = new Workspace(net, 1, T);
+  // A copy of the weights next to the workspace, in a SIMD arena where available (trainingMemory.ts).
+  const pass = passWorkspace(net, 1, T);
+  const ws = pass.ws;
   ws.resetState();
   const lb = ws.layers[layer];
   for (let start = 0; start < n; start += T) {
@@ -83,7 +86,7 @@ export function unitActivations(net: Network, ids: Int32Array, layer: number, un
       const next = start + t + 1;
       ws.targets[t] = next < n ? ids[next] : 0;
     }
-    forwardWindow(net, ws);
+    forwardWindow(pass.net, ws);
     softmaxCrossEntropy(ws.probs, null, ws.rowLoss, ws.targets, steps, V, 0);
     for (let t = 0; t < steps; t++) {
       const i = start + t;
@@ -100,10 +103,12 @@ export function unitActivations(net: Network, ids: Int32Array, layer: number, un
 
 /**
  * A forward pass with B = 1 is a matrix-vector product per layer and step, so its cost grows
- * with H^2: a big model cannot read 200,000 characters in the moment a hover is worth. This many
- * multiply-adds take about two seconds here; callers read at most affordableChars() characters.
+ * with H^2: a big model cannot read 200,000 characters in the moment a hover is worth. Callers
+ * read at most affordableChars() characters: one to two seconds of work here on the kernels that
+ * will run (measured on the reference machine: 3-8 G multiply-adds/s with SIMD, small to large
+ * models, and about 1.5 G with the scalar kernels).
  */
-export const ACTIVATION_BUDGET_MACS = 2e9;
+export const ACTIVATION_BUDGET_MACS = { simd: 8e9, scalar: 2e9 } as const;
 
 /** Multiply-adds per character: each layer's recurrent (and, above layer 0, input) product, then the decoder. */
 export function macsPerChar(config: ModelConfig): number {
@@ -114,8 +119,8 @@ export function macsPerChar(config: ModelConfig): number {
   return macs;
 }
 
-/** How many characters fit in ACTIVATION_BUDGET_MACS for this architecture (at least 1000). */
-export function affordableChars(config: ModelConfig, budget = ACTIVATION_BUDGET_MACS): number {
+/** How many characters fit in the budget of the kernels that will run, for this architecture (at least 1000). */
+export function affordableChars(config: ModelConfig, budget = simdAvailable() ? ACTIVATION_BUDGET_MACS.simd : ACTIVATION_BUDGET_MACS.scalar): number {
   return Math.max(1000, Math.floor(budget / macsPerChar(config)));
 }
 

@@ -10,7 +10,7 @@ import { softmaxCrossEntropy } from './loss';
 import { type Model } from './model';
 import { type Network } from './network';
 import { buildVocab, codePointLength, describeChar, encodeText, vocabIndex } from './text';
-import { Workspace } from './workspace';
+import { passWorkspace } from './trainingMemory';
 
 const EVAL_WINDOW = 256;
 
@@ -33,27 +33,18 @@ export function heldOutLoss(net: Network, valIds: Int32Array): number | null {
  * Sum of the cross-entropies of ids[1..] given ids[..n-1], from a zero state. `onProgress` hears
  * after each window how many of the predictions are done (a long evaluation shows it).
  */
-export function streamLoss(net: Network, ids: Int32Array, onProgress?: (done: number, total: number) => void): { lossSum: number; count: number } {
+export function streamLoss(network: Network, ids: Int32Array, onProgress?: (done: number, total: number) => void): { lossSum: number; count: number } {
   const predictions = ids.length - 1;
   if (predictions < 1) return { lossSum: 0, count: 0 };
   const T = Math.min(EVAL_WINDOW, predictions);
-  let ws = new Workspace(net, 1, T);
+  const { net, ws } = passWorkspace(network, 1, T);
   ws.resetState();
   let lossSum = 0;
   for (let start = 0; start < predictions; start += T) {
+    if (start > 0) ws.carryState();
+    // The last window may be shorter: its rows past `steps` run on stale ids and are not
+    // counted (nothing is carried out of the last window), so one workspace serves every window.
     const steps = Math.min(T, predictions - start);
-    if (steps !== ws.steps) {
-      // The last, shorter window: a workspace of its size, starting from the carried state.
-      const last = new Workspace(net, 1, steps);
-      ws.carryState();
-      for (let l = 0; l < ws.layers.length; l++) {
-        last.layers[l].hs.set(ws.layers[l].hs.subarray(0, net.H));
-        if (ws.layers[l].cs.length > 0) last.layers[l].cs.set(ws.layers[l].cs.subarray(0, net.H));
-      }
-      ws = last;
-    } else if (start > 0) {
-      ws.carryState();
-    }
     ws.ids.set(ids.subarray(start, start + steps));
     ws.targets.set(ids.subarray(start + 1, start + steps + 1));
     forwardWindow(net, ws);

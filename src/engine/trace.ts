@@ -23,7 +23,8 @@ import { denseOperator, largestSingularValues } from './spectral';
 import { mustWrap } from './streams';
 import { sumSquares } from './tensorOps';
 import { TRACE_VERSION, traceLayout, type Trace } from './traceLayout';
-import { Workspace } from './workspace';
+import { passWorkspace } from './trainingMemory';
+import { type Workspace } from './workspace';
 
 export interface TraceWindow {
   /** x_0 .. x_{T-1} and y_0 .. y_{T-1}. */
@@ -83,10 +84,13 @@ export function recordStreamTrace(net: Network, s: StreamPosition): Trace {
   });
 }
 
-export function recordTrace(net: Network, w: TraceWindow): Trace {
+export function recordTrace(network: Network, w: TraceWindow): Trace {
+  // A copy of the weights, the workspace and the gradient in one SIMD arena where available
+  // (trainingMemory.ts): the window's products then run on the SIMD kernels.
+  const T = w.inputs.length;
+  const { net, ws, extra: [grads] } = passWorkspace(network, 1, T, [network.layout.total]);
   const { config, H, V } = net;
   const L = config.layers;
-  const T = w.inputs.length;
   const G = gateCount(config.cell);
   const lstm = config.cell === 'lstm';
   const P = net.layout.specs.length;
@@ -94,7 +98,6 @@ export function recordTrace(net: Network, w: TraceWindow): Trace {
   const data = new Float32Array(layout.total);
   const at = layout.offset;
 
-  const ws = new Workspace(net, 1, T);
   ws.ids.set(w.inputs);
   ws.targets.set(w.targets);
   for (let l = 0; l < L; l++) {
@@ -117,7 +120,6 @@ export function recordTrace(net: Network, w: TraceWindow): Trace {
   data.set(ws.probs, at.probs);
   data.set(ws.rowLoss, at.loss);
 
-  const grads = allocLike(net.params, net.layout.total);
   backwardWindow(net, ws, grads);
   for (let l = 0; l < L; l++) {
     data.set(ws.layers[l].dH, at.dh + l * T * H);

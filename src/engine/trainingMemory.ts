@@ -7,9 +7,11 @@
  */
 
 import { type ModelConfig } from './config';
-import { paramLayout } from './params';
+import { type FloatArray } from './kernels';
+import { allocLike, paramLayout } from './params';
 import { arenaFloats, SimdArena } from './simd/simdArena';
-import { workspaceLengths, workspaceSizes } from './workspace';
+import { type Network } from './network';
+import { Workspace, workspaceLengths, workspaceSizes } from './workspace';
 
 export interface TrainingMemory {
   /** Room for the parameters (zeroed: the caller copies the weights in). */
@@ -29,4 +31,26 @@ export function trainingMemory(config: ModelConfig, batch: number, seqLen: numbe
   const arena = SimdArena.create(floats);
   const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);
   return { params: alloc(total), grads: alloc(total), alloc, simd: arena !== null };
+}
+
+/**
+ * For one-off passes over a float32 network (validation, neuron colours, traces): a copy of its
+ * weights and a workspace for `batch` streams of `steps`, together in a fresh SIMD arena, so those
+ * passes run on the SIMD kernels too. Float64 networks (gradient checks) and hosts without SIMD
+ * get the network itself and an ordinary workspace. The copy is one pass over the weights, next
+ * to the `steps` passes of the forward pass itself; the arena goes with the workspace. `extra`
+ * asks for more buffers of those lengths in the same place (a trace's gradient, say).
+ */
+export function passWorkspace(net: Network, batch: number, steps: number, extra: readonly number[] = []): { net: Network; ws: Workspace; extra: FloatArray[] } {
+  if (net.params instanceof Float32Array) {
+    const lengths = [net.params.length, ...workspaceLengths(workspaceSizes(net.config, batch, steps)), ...extra];
+    const arena = SimdArena.create(lengths.reduce((sum, n) => sum + arenaFloats(n), 0));
+    if (arena !== null) {
+      const params = arena.alloc(net.params.length);
+      params.set(net.params);
+      const copy = net.withParams(params);
+      return { net: copy, ws: new Workspace(copy, batch, steps, arena.alloc), extra: extra.map(arena.alloc) };
+    }
+  }
+  return { net, ws: new Workspace(net, batch, steps), extra: extra.map((n) => allocLike(net.params, n)) };
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { topK, unitActivations } from '../../src/engine/activations';
+import { ACTIVATION_BUDGET_MACS, affordableChars, macsPerChar, topK, unitActivations } from '../../src/engine/activations';
+import { setSimdEnabled } from '../../src/engine/simd/simdArena';
 import { type CellType } from '../../src/engine/config';
 import { evaluateText } from '../../src/engine/evaluate';
 import { Model } from '../../src/engine/model';
@@ -54,6 +55,35 @@ describe('unitActivations', () => {
       }
     });
   }
+
+  it('reads as many characters as the running kernels afford, more with SIMD, never under 1000', () => {
+    const big = { ...model('lstm', true).config, hidden: 256, layers: 3 };
+    const withSimd = affordableChars(big);
+    assert.equal(withSimd, Math.floor(ACTIVATION_BUDGET_MACS.simd / macsPerChar(big)));
+    setSimdEnabled(false);
+    try {
+      assert.equal(affordableChars(big), Math.floor(ACTIVATION_BUDGET_MACS.scalar / macsPerChar(big)));
+      assert.ok(affordableChars(big) < withSimd);
+    } finally {
+      setSimdEnabled(true);
+    }
+    assert.equal(affordableChars({ ...big, hidden: 4096 }), 1000);
+  });
+
+  it('the same activations on the scalar kernels (no SIMD) within float32 rounding', () => {
+    const m = model('gru', true);
+    const ids = encodeText(TEXT, m.config.vocab);
+    const simd = unitActivations(m.net, ids, 1, 3);
+    setSimdEnabled(false);
+    let scalar;
+    try {
+      scalar = unitActivations(m.net, ids, 1, 3);
+    } finally {
+      setSimdEnabled(true);
+    }
+    for (let t = 0; t < ids.length; t++) assert.ok(Math.abs(simd.h[t] - scalar.h[t]) < 1e-5, `h at ${t}`);
+    assert.deepEqual(Array.from(simd.topIds.slice(0, 50)), Array.from(scalar.topIds.slice(0, 50)));
+  });
 
   it('the mean of the per-character losses is evaluateText\'s loss', () => {
     const m = model('lstm', true);
