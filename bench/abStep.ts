@@ -3,30 +3,21 @@
 // processes hits every variant alike. Prints the best (least disturbed) ms/step of each over
 // many short blocks. Run:
 //   node --require tsx/cjs bench/abStep.ts lstm [B] [blocks]
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../src/engine/config';
-import { paramLayout } from '../src/engine/params';
 import { applyUpdate } from '../src/engine/update';
 import { windowGradients } from '../src/engine/bptt';
 import { fillWindow } from '../src/engine/streams';
-import { Workspace } from '../src/engine/workspace';
-import { createShard, modelConfigFor } from '../src/worker/parallel/shard';
+import { type Workspace } from '../src/engine/workspace';
+import { benchSetup } from './setup';
 
 const [cell = 'lstm', batch = '1', blocks = '60'] = process.argv.slice(2);
-const text = readFileSync(path.join(__dirname, 'sample.txt'), 'utf8').repeat(50);
-const settings: TrainSettings = { ...DEFAULT_SETTINGS, cell: cell as CellType, batch: +batch, valFraction: 0 };
-const params = new Float32Array(paramLayout(modelConfigFor(text, settings)).total);
-const shard = createShard(text, settings, params, 0, settings.batch, true);
-const g = shard.group;
-const ws = new Workspace(shard.net, settings.batch, settings.seqLen);
+const { settings, net, group: g, params, grads, optimizer } = benchSetup({ cell, batch: +batch });
+const ws = g.ws;
 const variants: Array<[string, Workspace, boolean]> = [['with stats', ws, true], ['stats off', ws, false]];
-const grads = new Float32Array(params.length);
 const step = (ws: Workspace, stats: boolean): void => {
   fillWindow(ws.ids, ws.targets, g.trainIds, g.streamLen, g.first, g.count, g.positions, g.seqLen);
   grads.fill(0);
-  const loss = windowGradients(shard.net, ws, grads, 1 / ws.rows);
-  applyUpdate(params, grads, shard.optimizer!, shard.net.layout, settings, settings.lr, Number.isFinite(loss), stats);
+  const loss = windowGradients(net, ws, grads, 1 / ws.rows);
+  applyUpdate(params, grads, optimizer, net.layout, settings, settings.lr, Number.isFinite(loss), stats);
 };
 const best = variants.map(() => Infinity);
 for (let b = 0; b < +blocks; b++) {

@@ -1,10 +1,13 @@
-// Microbenchmark of the matrix kernels on the shapes the RNN step uses.
-// Run: node --import tsx bench/kernels.ts   (prints GFLOP/s = 2·M·N·K / time)
+// Microbenchmark of the matrix kernels on the shapes the RNN step uses: the scalar JavaScript
+// kernels (plain Float32Arrays) and the WebAssembly SIMD ones (the same call on arena arrays).
+// Run: node --import tsx bench/kernels.ts [ABt|AB|AtB]   (prints GFLOP/s = 2·M·N·K / time)
 import { matmulABt, matmulAB, matmulAtB } from '../src/engine/kernels';
+import { SimdArena } from '../src/engine/simd/simdArena';
 
 type Kernel = typeof matmulABt;
+let arena: SimdArena | null = null;
 function rand(n: number): Float32Array {
-  const a = new Float32Array(n);
+  const a = arena ? arena.alloc(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = Math.random() - 0.5;
   return a;
 }
@@ -20,7 +23,7 @@ function gflops(name: string, k: Kernel, M: number, N: number, K: number): void 
     results.push((flop * reps) / ((performance.now() - t0) * 1e6));
   }
   results.sort((a, b) => a - b);
-  console.log(`${name.padEnd(10)} M=${String(M).padStart(4)} N=${String(N).padStart(4)} K=${String(K).padStart(4)}  ${results[2].toFixed(2)} GFLOP/s`);
+  console.log(`${arena ? 'simd  ' : 'scalar'} ${name.padEnd(4)} M=${String(M).padStart(4)} N=${String(N).padStart(4)} K=${String(K).padStart(4)}  ${results[2].toFixed(2)} GFLOP/s`);
 }
 const only = process.argv[2];
 const shapes: Array<[string, Kernel, number, number, number]> = [
@@ -34,4 +37,8 @@ const shapes: Array<[string, Kernel, number, number, number]> = [
   ['AtB', matmulAtB, 512, 128, 2048], // dW_hh over T·B
   ['AtB', matmulAtB, 512, 128, 1], // one outer product
 ];
-for (const [name, k, M, N, K] of shapes) if (!only || only === name) gflops(name, k, M, N, K);
+for (const simd of [false, true]) {
+  arena = simd ? SimdArena.create(1 << 24) : null;
+  if (simd && !arena) console.log('(no WebAssembly SIMD on this host)');
+  else for (const [name, k, M, N, K] of shapes) if (!only || only === name) gflops(name, k, M, N, K);
+}

@@ -1,20 +1,13 @@
 // Times the phases of one training step (forward, loss, backward, update) on the main thread;
 // prints the fastest time of each over 400 steps after a warm-up. Run:
 //   node --require tsx/cjs bench/phases.ts lstm 1      (cell, streams B; H=128, T=64)
-import { readFileSync } from 'node:fs';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../src/engine/config';
-import { paramLayout } from '../src/engine/params';
 import { applyUpdate } from '../src/engine/update';
 import { forwardWindow, windowLoss, backwardWindow } from '../src/engine/bptt';
 import { fillWindow } from '../src/engine/streams';
-import { createShard, modelConfigFor } from '../src/worker/parallel/shard';
+import { benchSetup } from './setup';
 const [cell = 'lstm', batch = '1'] = process.argv.slice(2);
-const text = readFileSync(__dirname + '/sample.txt', 'utf8').repeat(50);
-const settings: TrainSettings = { ...DEFAULT_SETTINGS, cell: cell as CellType, batch: +batch, valFraction: 0 };
-const params = new Float32Array(paramLayout(modelConfigFor(text, settings)).total);
-const shard = createShard(text, settings, params, 0, settings.batch, true);
-const g = shard.group, net = shard.net, ws = g.ws;
-const grads = new Float32Array(params.length);
+const { settings, net, group: g, params, grads, optimizer } = benchSetup({ cell, batch: +batch });
+const ws = g.ws;
 const best = [Infinity, Infinity, Infinity, Infinity];
 for (let it = 0; it < 600; it++) {
   g.wrapExhausted();
@@ -27,7 +20,7 @@ for (let it = 0; it < 600; it++) {
   const t2 = performance.now();
   backwardWindow(net, ws, grads);
   const t3 = performance.now();
-  applyUpdate(params, grads, shard.optimizer!, net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
+  applyUpdate(params, grads, optimizer, net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
   const t4 = performance.now();
   ws.carryState();
   for (let b = 0; b < g.count; b++) g.positions[b] += g.seqLen;

@@ -2,24 +2,17 @@
 //   node --require tsx/cjs --cpu-prof --cpu-prof-dir=/tmp/prof bench/profileStep.ts lstm 128 1 64 1 [blocks]
 // Prints ms/step of the fastest block of steps after a warm-up: on a machine shared with other
 // processes the minimum is the figure least disturbed by them.
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../src/engine/config';
-import { paramLayout } from '../src/engine/params';
+// (Add --no-liftoff when profiling: under the profiler V8 runs WebAssembly on its baseline compiler.)
 import { applyUpdate } from '../src/engine/update';
-import { createShard, modelConfigFor } from '../src/worker/parallel/shard';
+import { benchSetup } from './setup';
 
 const [cell = 'lstm', hidden = '128', layers = '1', seqLen = '64', batch = '1', blocksArg = '40'] = process.argv.slice(2);
-const text = readFileSync(path.join(__dirname, 'sample.txt'), 'utf8').repeat(50);
-const settings: TrainSettings = { ...DEFAULT_SETTINGS, cell: cell as CellType, hidden: +hidden, layers: +layers, seqLen: +seqLen, batch: +batch, valFraction: 0 };
-const params = new Float32Array(paramLayout(modelConfigFor(text, settings)).total);
-const shard = createShard(text, settings, params, 0, settings.batch, true);
-const grads = new Float32Array(params.length);
+const { settings, net, group, params, grads, optimizer } = benchSetup({ cell, hidden: +hidden, layers: +layers, seqLen: +seqLen, batch: +batch });
 const scale = 1 / (settings.batch * settings.seqLen);
 const step = (): void => {
   grads.fill(0);
-  const loss = shard.group.accumulateGradients(grads, scale);
-  applyUpdate(params, grads, shard.optimizer!, shard.net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
+  const loss = group.accumulateGradients(grads, scale);
+  applyUpdate(params, grads, optimizer, net.layout, settings, settings.lr, Number.isFinite(loss), false); // no per-tensor stats, as the bench workers
 };
 const t0 = performance.now();
 let warm = 0;

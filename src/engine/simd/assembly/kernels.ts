@@ -139,9 +139,16 @@ export function matmulAB(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, a
   rowsTimesB(c, a, <usize>K * F, F, b, M, N, K);
 }
 
+// Weight gradients sum over all T*B rows (K in the thousands). Taken K_BLOCK rows at a time, the
+// strip of A that every column tile of a row block re-reads stays in the L1 cache.
+const K_BLOCK = 256;
+
 export function matmulAtB(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, acc: i32): void {
   zeroUnlessAccumulating(c, M, N, acc);
-  rowsTimesB(c, a, F, <usize>M * F, b, M, N, K);
+  for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
+    const rows = min(K_BLOCK, K - k0);
+    rowsTimesB(c, a + <usize>k0 * <usize>M * F, F, <usize>M * F, b + <usize>k0 * <usize>N * F, M, N, rows);
+  }
 }
 
 /** C[M,N] += Σ_k A(i,k) B[k,:], where A(i,k) is at a + i*rowStep + k*kStep. */
