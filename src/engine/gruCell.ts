@@ -19,7 +19,7 @@
 
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from './kernels';
 import { type Network } from './network';
-import { addColumnSums, sigmoid } from './tensorOps';
+import { addColumnSums, sigmoidRows, tanhRows } from './tensorOps';
 import { type LayerBuffers, type Workspace } from './workspace';
 
 export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -35,36 +35,42 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   const hhWidth = resetAfter ? GH : 2 * H;
   for (let t = 0; t < ws.steps; t++) {
     const prevBase = t * B * H;
+    const gates = t * B * GH;
     matmulABt(hh, 0, hs, prevBase, p, wHh, B, hhWidth, H, false);
     for (let b = 0; b < B; b++) {
-      const g3 = (t * B + b) * GH;
+      const g3 = gates + b * GH;
+      const q = b * hhWidth;
+      for (let j = 0; j < 2 * H; j++) acts[g3 + j] = xg[g3 + j] + hh[q + j] + p[bHh + j];
+    }
+    sigmoidRows(acts, gates, B, GH, 2 * H); // r and z, every stream
+    for (let b = 0; b < B; b++) {
+      const g3 = gates + b * GH;
       const q = b * hhWidth;
       const row = (t * B + b) * H;
       const prev = prevBase + b * H;
       for (let j = 0; j < H; j++) {
-        const r = sigmoid(xg[g3 + j] + hh[q + j] + p[bHh + j]);
-        const z = sigmoid(xg[g3 + H + j] + hh[q + H + j] + p[bHh + H + j]);
-        acts[g3 + j] = r;
-        acts[g3 + H + j] = z;
         if (resetAfter) aux[row + j] = hh[q + 2 * H + j] + p[bHh + 2 * H + j];
-        else aux[row + j] = r * hs[prev + j];
+        else aux[row + j] = acts[g3 + j] * hs[prev + j];
       }
     }
     if (!resetAfter) matmulABt(hhN, 0, aux, t * B * H, p, wHn, B, H, H, false);
     for (let b = 0; b < B; b++) {
-      const g3 = (t * B + b) * GH;
+      const g3 = gates + b * GH;
       const row = (t * B + b) * H;
+      for (let j = 0; j < H; j++) {
+        acts[g3 + 2 * H + j] = resetAfter
+          ? xg[g3 + 2 * H + j] + acts[g3 + j] * aux[row + j]
+          : xg[g3 + 2 * H + j] + hhN[b * H + j] + p[bHh + 2 * H + j];
+      }
+    }
+    tanhRows(acts, gates + 2 * H, B, GH, H); // n, every stream
+    for (let b = 0; b < B; b++) {
+      const g3 = gates + b * GH;
       const prev = prevBase + b * H;
       const out = prev + B * H;
       for (let j = 0; j < H; j++) {
-        const r = acts[g3 + j];
         const z = acts[g3 + H + j];
-        const pre = resetAfter
-          ? xg[g3 + 2 * H + j] + r * aux[row + j]
-          : xg[g3 + 2 * H + j] + hhN[b * H + j] + p[bHh + 2 * H + j];
-        const n = Math.tanh(pre);
-        acts[g3 + 2 * H + j] = n;
-        hs[out + j] = (1 - z) * n + z * hs[prev + j];
+        hs[out + j] = (1 - z) * acts[g3 + 2 * H + j] + z * hs[prev + j];
       }
     }
   }

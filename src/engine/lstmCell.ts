@@ -16,7 +16,7 @@
 
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from './kernels';
 import { type Network } from './network';
-import { addColumnSums, sigmoid } from './tensorOps';
+import { addColumnSums, sigmoidRows, tanhRows } from './tensorOps';
 import { type LayerBuffers, type Workspace } from './workspace';
 
 export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -27,27 +27,34 @@ export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   const { xg, hh, acts, hs, cs, tanhC } = lb;
   for (let t = 0; t < ws.steps; t++) {
     matmulABt(hh, 0, hs, t * B * H, p, wHh, B, GH, H, false);
+    // The four gates' pre-activations for every stream: W_ih x_t + b_ih (already in xg) + W_hh h_{t-1} + b_hh.
+    const gates = t * B * GH;
     for (let b = 0; b < B; b++) {
-      const g4 = (t * B + b) * GH;
+      const g4 = gates + b * GH;
       const q = b * GH;
+      for (let j = 0; j < GH; j++) acts[g4 + j] = xg[g4 + j] + hh[q + j] + p[bHh + j];
+    }
+    // i, f, o = sigmoid(.), g = tanh(.): each a block of H in every stream's row of acts.
+    sigmoidRows(acts, gates, B, GH, 2 * H);
+    tanhRows(acts, gates + 2 * H, B, GH, H);
+    sigmoidRows(acts, gates + 3 * H, B, GH, H);
+    for (let b = 0; b < B; b++) {
+      const g4 = gates + b * GH;
       const row = (t * B + b) * H;
       const prev = t * B * H + b * H;
       const out = prev + B * H;
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(xg[g4 + j] + hh[q + j] + p[bHh + j]);
-        const f = sigmoid(xg[g4 + H + j] + hh[q + H + j] + p[bHh + H + j]);
-        const g = Math.tanh(xg[g4 + 2 * H + j] + hh[q + 2 * H + j] + p[bHh + 2 * H + j]);
-        const o = sigmoid(xg[g4 + 3 * H + j] + hh[q + 3 * H + j] + p[bHh + 3 * H + j]);
-        acts[g4 + j] = i;
-        acts[g4 + H + j] = f;
-        acts[g4 + 2 * H + j] = g;
-        acts[g4 + 3 * H + j] = o;
-        const c = f * cs[prev + j] + i * g;
+        const c = acts[g4 + H + j] * cs[prev + j] + acts[g4 + j] * acts[g4 + 2 * H + j]; // f c_{t-1} + i g
         cs[out + j] = c;
-        const tc = Math.tanh(c);
-        tanhC[row + j] = tc;
-        hs[out + j] = o * tc;
+        tanhC[row + j] = c;
       }
+    }
+    tanhRows(tanhC, t * B * H, 1, B * H, B * H);
+    for (let b = 0; b < B; b++) {
+      const o = (t * B + b) * GH + 3 * H;
+      const row = (t * B + b) * H;
+      const out = (t + 1) * B * H + b * H;
+      for (let j = 0; j < H; j++) hs[out + j] = acts[o + j] * tanhC[row + j]; // o tanh(c_t)
     }
   }
 }

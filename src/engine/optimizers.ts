@@ -17,6 +17,7 @@
 import { type OptimizerKind } from './config';
 import { type FloatArray } from './kernels';
 import { type ParamLayout } from './params';
+import { simdKernelsFor } from './simd/simdArena';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
@@ -35,9 +36,10 @@ export function slotNames(kind: OptimizerKind): string[] {
   return kind === 'adam' ? ['m', 'v'] : kind === 'adagrad' ? ['sum'] : [];
 }
 
-export function createOptimizerState(kind: OptimizerKind, size: number): OptimizerState {
+/** `alloc` places the slots (a training run's SIMD arena, next to the weights and gradients). */
+export function createOptimizerState(kind: OptimizerKind, size: number, alloc: (length: number) => Float32Array = (n) => new Float32Array(n)): OptimizerState {
   const slots = new Map<string, Float32Array>();
-  for (const name of slotNames(kind)) slots.set(name, new Float32Array(size));
+  for (const name of slotNames(kind)) slots.set(name, alloc(size));
   return { kind, t: 0, slots };
 }
 
@@ -56,10 +58,6 @@ export function optimizerStep(state: OptimizerState, params: FloatArray, grads: 
   const m = state.slots.get('m');
   const v = state.slots.get('v');
   const sum = state.slots.get('sum');
-  const bc1 = 1 - Math.pow(ADAM_BETA1, t);
-  const bc2 = 1 - Math.pow(ADAM_BETA2, t);
-  const adamStep = lr / bc1;
-  const sqrtBc2 = Math.sqrt(bc2);
   for (let k = 0; k < layout.specs.length; k++) {
     const start = layout.offsets[k];
     const end = start + layout.specs[k].size;
@@ -82,15 +80,12 @@ export function optimizerStep(state: OptimizerState, params: FloatArray, grads: 
         sq += d * d;
       }
     } else {
-      const M = m!;
-      const Vs = v!;
+      // The same update as the unmeasured path (SIMD or not), then the change it made: steps
+      // with and without statistics must train the same bits.
+      const old = params.slice(start, end);
+      adamUpdate(params, grads, m!, v!, lr, t, start, end);
       for (let i = start; i < end; i++) {
-        const g = grads[i];
-        M[i] = ADAM_BETA1 * M[i] + (1 - ADAM_BETA1) * g;
-        Vs[i] = ADAM_BETA2 * Vs[i] + (1 - ADAM_BETA2) * g * g;
-        const old = params[i];
-        params[i] = old - (adamStep * M[i]) / (Math.sqrt(Vs[i]) / sqrtBc2 + OPTIMIZER_EPS);
-        const d = params[i] - old;
+        const d = params[i] - old[i - start];
         sq += d * d;
       }
     }
@@ -99,10 +94,20 @@ export function optimizerStep(state: OptimizerState, params: FloatArray, grads: 
   return updateSq;
 }
 
-/** The Adam rule above on params[start, end), without measuring ||Δw|| (the hot path of training steps that report nothing). */
+/**
+ * The Adam rule above on params[start, end), without measuring ||Δw|| (the hot path of training
+ * steps that report nothing). When the weights, gradients and both slots share a SIMD arena (a
+ * Trainer's do), four lanes at a time in float32, as PyTorch computes it; otherwise in double.
+ */
 function adamUpdate(params: FloatArray, grads: FloatArray, M: Float32Array, Vs: Float32Array, lr: number, t: number, start: number, end: number): void {
   const adamStep = lr / (1 - Math.pow(ADAM_BETA1, t));
   const sqrtBc2 = Math.sqrt(1 - Math.pow(ADAM_BETA2, t));
+  const simd = simdKernelsFor(params, grads, M);
+  if (simd !== undefined && Vs.buffer === M.buffer) {
+    const at = (a: FloatArray): number => a.byteOffset + start * 4;
+    simd.adamUpdate(at(params), at(grads), at(M), at(Vs), end - start, adamStep, sqrtBc2, ADAM_BETA1, ADAM_BETA2, OPTIMIZER_EPS);
+    return;
+  }
   for (let i = start; i < end; i++) {
     const g = grads[i];
     M[i] = ADAM_BETA1 * M[i] + (1 - ADAM_BETA1) * g;

@@ -11,7 +11,7 @@
 
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from './kernels';
 import { type Network } from './network';
-import { addColumnSums } from './tensorOps';
+import { addColumnSums, tanhRows } from './tensorOps';
 import { type LayerBuffers, type Workspace } from './workspace';
 
 export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -28,9 +28,10 @@ export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
       for (let j = 0; j < H; j++) {
         const a = xg[row + j] + hh[b * H + j] + p[bHh + j];
         acts[row + j] = a;
-        hs[out + j] = Math.tanh(a);
+        hs[out + j] = a;
       }
     }
+    tanhRows(hs, (t + 1) * B * H, 1, B * H, B * H); // h_t = tanh(a_t), all streams at once
   }
 }
 

@@ -1,9 +1,40 @@
 /** Small element-wise helpers the cells and the trainer share. */
 
 import { type FloatArray } from './kernels';
+import { simdKernelsOf } from './simd/simdArena';
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * x = sigmoid(x) in place over `rows` runs of `width` values starting `stride` apart (a gate
+ * block of every stream of a step). In a SIMD arena, four lanes at a time with a float32
+ * exponential (simd/assembly/kernels.ts, about 1 ulp); otherwise Math.exp in double precision.
+ */
+export function sigmoidRows(x: FloatArray, off: number, rows: number, stride: number, width: number): void {
+  const simd = simdKernelsOf(x);
+  if (simd !== undefined) {
+    simd.sigmoidRows(x.byteOffset + off * 4, rows, stride, width);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * stride;
+    for (let j = 0; j < width; j++) x[o + j] = 1 / (1 + Math.exp(-x[o + j]));
+  }
+}
+
+/** x = tanh(x) in place, laid out as for sigmoidRows. */
+export function tanhRows(x: FloatArray, off: number, rows: number, stride: number, width: number): void {
+  const simd = simdKernelsOf(x);
+  if (simd !== undefined) {
+    simd.tanhRows(x.byteOffset + off * 4, rows, stride, width);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * stride;
+    for (let j = 0; j < width; j++) x[o + j] = Math.tanh(x[o + j]);
+  }
 }
 
 /** dst[dOff + j] += sum over r < rows of src[sOff + r*cols + j]: a bias gradient summed over steps and streams. */

@@ -61,7 +61,7 @@ export class Trainer {
   readonly simd: boolean;
 
   private constructor(model: Model, ids: Int32Array, settings: TrainSettings, rng: Rng) {
-    const memory = trainingMemory(model.config, settings.batch, settings.seqLen);
+    const memory = trainingMemory(model.config, settings.batch, settings.seqLen, settings.optimizer);
     this.model = model.movedTo(memory.params);
     this.simd = memory.simd;
     this.config = model.config;
@@ -72,7 +72,7 @@ export class Trainer {
     this.valIds = ids.subarray(trainLength);
     this.group = new StreamGroup(this.model.net, this.trainIds, streamLength(trainLength, settings.batch), 0, settings.batch, settings.seqLen, memory.alloc);
     this.grads = memory.grads;
-    this.optimizer = createOptimizerState(settings.optimizer, model.paramCount);
+    this.optimizer = createOptimizerState(settings.optimizer, model.paramCount, memory.slots);
     this.rng = rng;
     this.lr = settings.lr;
   }

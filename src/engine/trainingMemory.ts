@@ -6,8 +6,9 @@
  * do the work: same math, sums rounded differently.
  */
 
-import { type ModelConfig } from './config';
+import { type ModelConfig, type OptimizerKind } from './config';
 import { type FloatArray } from './kernels';
+import { slotNames } from './optimizers';
 import { allocLike, paramLayout } from './params';
 import { arenaFloats, SimdArena } from './simd/simdArena';
 import { type Network } from './network';
@@ -18,19 +19,22 @@ export interface TrainingMemory {
   readonly params: Float32Array;
   /** Room for the gradients, laid out like the parameters. */
   readonly grads: Float32Array;
+  /** Room for the optimizer's slots (as many as it has: Adam 2, Adagrad 1, SGD none). */
+  readonly slots: (length: number) => Float32Array;
   /** Allocates the workspace for `batch` streams of `seqLen` steps (sized for exactly one). */
   readonly alloc: (length: number) => Float32Array;
   /** True when the products run on the SIMD kernels. */
   readonly simd: boolean;
 }
 
-export function trainingMemory(config: ModelConfig, batch: number, seqLen: number): TrainingMemory {
+export function trainingMemory(config: ModelConfig, batch: number, seqLen: number, optimizer: OptimizerKind = 'adam'): TrainingMemory {
   const total = paramLayout(config).total;
   const workspace = workspaceLengths(workspaceSizes(config, batch, seqLen));
-  const floats = 2 * arenaFloats(total) + workspace.reduce((sum, n) => sum + arenaFloats(n), 0);
+  const slots = slotNames(optimizer).length;
+  const floats = (2 + slots) * arenaFloats(total) + workspace.reduce((sum, n) => sum + arenaFloats(n), 0);
   const arena = SimdArena.create(floats);
   const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);
-  return { params: alloc(total), grads: alloc(total), alloc, simd: arena !== null };
+  return { params: alloc(total), grads: alloc(total), slots: alloc, alloc, simd: arena !== null };
 }
 
 /**
@@ -53,4 +57,15 @@ export function passWorkspace(net: Network, batch: number, steps: number, extra:
     }
   }
   return { net, ws: new Workspace(net, batch, steps), extra: extra.map((n) => allocLike(net.params, n)) };
+}
+
+/**
+ * For applying updates to weights that live elsewhere (a data-parallel run's shared buffer): a
+ * replica of the weights, the summed gradient and the optimizer's slots in one SIMD arena, so
+ * the optimizer runs exactly as a Trainer's does (the same kernels, so the same bits).
+ */
+export function updateMemory(total: number, optimizer: OptimizerKind): Omit<TrainingMemory, 'alloc'> {
+  const arena = SimdArena.create((2 + slotNames(optimizer).length) * arenaFloats(total));
+  const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);
+  return { params: alloc(total), grads: alloc(total), slots: alloc, simd: arena !== null };
 }

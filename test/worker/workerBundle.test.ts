@@ -101,13 +101,16 @@ describe('worker: the built bundle through worker_threads', function () {
     assert.equal(started.config.vocab.length, new Set(TEXT).size);
     assert.ok(started.paramCount > 0 && started.trainLength > 0 && started.valLength > 0);
 
-    const early = await h.next('progress');
+    await h.next('progress');
     await h.next('progress', (p) => p.step >= 150);
     h.send({ type: 'pause' });
     await h.next('state', (s) => s.state === 'paused');
     const progress = h.of('progress');
     const last = progress.at(-1)!;
-    assert.ok(last.loss < early.loss * 0.7, `loss fell from ${early.loss} to ${last.loss}`);
+    // An untrained model predicts about uniformly: ln V nats. (The first report can come after
+    // the loss has already fallen: steps on this text take well under a millisecond.)
+    const untrained = Math.log(started.config.vocab.length);
+    assert.ok(last.loss < untrained * 0.7, `loss fell from about ${untrained} to ${last.loss}`);
     assert.ok(last.valLoss !== null && Number.isFinite(last.valLoss));
     assert.ok(progress.some((p) => p.charsPerSec > 0));
     // Throttled: consecutive training reports at least ~100 ms apart means far fewer reports than steps.

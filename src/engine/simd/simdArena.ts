@@ -19,6 +19,10 @@ export interface SimdKernels {
   matmulABt(c: number, a: number, b: number, M: number, N: number, K: number, acc: number): void;
   matmulAB(c: number, a: number, b: number, M: number, N: number, K: number, acc: number): void;
   matmulAtB(c: number, a: number, b: number, M: number, N: number, K: number, acc: number): void;
+  /** In place over `rows` runs of `width` floats starting `stride` floats apart. */
+  sigmoidRows(p: number, rows: number, stride: number, width: number): void;
+  tanhRows(p: number, rows: number, stride: number, width: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, n: number, step: number, sqrtBc2: number, beta1: number, beta2: number, eps: number): void;
 }
 
 // The engine is compiled without DOM or Node typings, so the little of the WebAssembly API it
@@ -87,6 +91,11 @@ export function simdKernelsFor(C: { buffer: ArrayBufferLike; BYTES_PER_ELEMENT: 
   const buffer = C.buffer;
   if (A.buffer !== buffer || B.buffer !== buffer || C.BYTES_PER_ELEMENT !== 4) return undefined;
   return kernelsByBuffer.get(buffer);
+}
+
+/** The SIMD kernels that can work on `x` in place, or undefined when it is not in an arena. */
+export function simdKernelsOf(x: { buffer: ArrayBufferLike; BYTES_PER_ELEMENT: number }): SimdKernels | undefined {
+  return x.BYTES_PER_ELEMENT === 4 ? kernelsByBuffer.get(x.buffer) : undefined;
 }
 
 export class SimdArena {

@@ -13,12 +13,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../engine/errors';
 import { setSimdEnabled } from '../../engine/simd/simdArena';
-import { applyUpdate } from '../../engine/update';
 import { Barrier } from './barrier';
 import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
 import { createShard, type Shard } from './shard';
 import { sharedViews, streamRange, type SharedViews } from './sharedMemory';
 import { type SyncWorkerInit } from './syncMemory';
+import { SummedUpdate } from './summedUpdate';
 import { runSyncShardWorker } from './syncShardWorker';
 
 const port = parentPort!;
@@ -30,6 +30,8 @@ class ParallelWorker {
   private readonly shard: Shard;
   private readonly grads: Float32Array;
   private readonly allGrads: Float32Array[];
+  /** Worker 0 sums the rows and applies the optimizer; the others have none. */
+  private readonly update: SummedUpdate | null;
   /** 1 / (B*T): each worker's gradient is its share of the gradient of the MEAN loss. */
   private readonly scale: number;
 
@@ -44,6 +46,7 @@ class ParallelWorker {
     this.shard = createShard(w.text, w.settings, this.views.params, start, end - start, w.index === 0);
     this.allGrads = Array.from({ length: w.workers }, (_, k) => this.views.gradsOf(k));
     this.grads = this.allGrads[w.index];
+    this.update = w.index === 0 ? new SummedUpdate(w.settings.optimizer, this.shard.net.layout) : null;
     this.scale = 1 / (w.settings.batch * w.settings.seqLen);
   }
 
@@ -65,19 +68,12 @@ class ParallelWorker {
 
   /** Worker 0: sum the gradients in worker order, then clip and update the shared weights. Returns the step's mean loss. */
   private reduceAndUpdate(): number {
-    const g = this.allGrads[0];
-    const n = g.length;
-    for (let k = 1; k < this.allGrads.length; k++) {
-      const other = this.allGrads[k];
-      for (let i = 0; i < n; i++) g[i] += other[i];
-    }
     let lossSum = 0;
     for (let k = 0; k < this.w.workers; k++) lossSum += this.views.losses[k];
     const meanLoss = lossSum / (this.w.settings.batch * this.w.settings.seqLen);
     const s = this.w.settings;
-    const shard = this.shard;
     // No per-tensor statistics: nobody reads them here, and they cost extra passes over the weights.
-    const update = applyUpdate(this.views.params, g, shard.optimizer!, shard.net.layout, s, s.lr, Number.isFinite(meanLoss), false);
+    const update = this.update!.apply(this.views.params, this.allGrads, s, s.lr, Number.isFinite(meanLoss), false);
     this.views.skipped[0] = update.nonFinite === null ? 0 : 1;
     return meanLoss;
   }

@@ -11,7 +11,6 @@ import { validateSettings, type ModelConfig, type TrainSettings } from '../../en
 import { InputError } from '../../engine/errors';
 import { Model } from '../../engine/model';
 import { Network } from '../../engine/network';
-import { createOptimizerState, type OptimizerState } from '../../engine/optimizers';
 import { paramLayout } from '../../engine/params';
 import { StreamGroup } from '../../engine/streamGroup';
 import { streamLength } from '../../engine/streams';
@@ -34,8 +33,6 @@ export interface Shard {
   /** The network over this worker's replica of the weights. */
   readonly net: Network;
   readonly group: StreamGroup;
-  /** Only worker 0 updates the weights, so only it keeps optimizer state. */
-  readonly optimizer: OptimizerState | null;
   /** True when its products run on the WebAssembly SIMD kernels. */
   readonly simd: boolean;
   /**
@@ -65,7 +62,6 @@ export function createShard(
   return {
     net,
     group,
-    optimizer: isLeader ? createOptimizerState(settings.optimizer, net.layout.total) : null,
     simd: memory.simd,
     accumulate(sharedGrads, scale) {
       memory.params.set(sharedParams);

@@ -24,7 +24,7 @@ import { type CheckpointData, type ResumeState } from '../../engine/checkpointDa
 import { type ModelConfig, type TrainSettings } from '../../engine/config';
 import { heldOutLoss } from '../../engine/evaluate';
 import { Model } from '../../engine/model';
-import { createOptimizerState, slotNames, type OptimizerState } from '../../engine/optimizers';
+import { slotNames, type OptimizerState } from '../../engine/optimizers';
 import { tensorViews } from '../../engine/params';
 import { sampleText, type SampleOptions } from '../../engine/sampling';
 import { matrixSpectralNorm } from '../../engine/spectral';
@@ -33,12 +33,12 @@ import { encodeText, splitLengths } from '../../engine/text';
 import { recordStreamTrace } from '../../engine/trace';
 import { type Trace } from '../../engine/traceLayout';
 import { type Trainer, type StepStats } from '../../engine/trainer';
-import { applyUpdate } from '../../engine/update';
 import { InputError } from '../../engine/errors';
 import { type TrainerLike } from '../trainingLoop';
 import { workerEntry } from './parallelTrainer';
 import { streamRange } from './sharedMemory';
 import { COMMAND, DONE, EXIT, FAILED, GO, STEP, syncLayout, syncViews, type SyncLayout, type SyncViews, type SyncWorkerInit } from './syncMemory';
+import { SummedUpdate } from './summedUpdate';
 
 /** Sub-workers load tsx or a bundle and build their model; beyond this something is wrong. */
 const START_TIMEOUT_MS = 60_000;
@@ -56,6 +56,8 @@ export class SyncParallelTrainer implements TrainerLike {
   private readonly views: SyncViews;
   private readonly rows: Float32Array[];
   private readonly optimizer: OptimizerState;
+  /** Sums the workers' rows and applies clipping and the optimizer (whose state it holds). */
+  private readonly update: SummedUpdate;
   private readonly trainIds: Int32Array;
   private readonly valIds: Int32Array;
   private readonly streamLen: number;
@@ -96,7 +98,8 @@ export class SyncParallelTrainer implements TrainerLike {
     this.rows = Array.from({ length: workers }, (_, w) => this.views.gradsOf(w));
 
     this.views.params.set(this.local.params);
-    this.optimizer = createOptimizerState(r.optimizer.kind, this.local.paramCount);
+    this.update = new SummedUpdate(r.optimizer.kind, this.local.layout);
+    this.optimizer = this.update.optimizer;
     this.optimizer.t = r.optimizer.t;
     for (const slot of slotNames(r.optimizer.kind)) {
       const flat = this.optimizer.slots.get(slot)!;
@@ -168,16 +171,11 @@ export class SyncParallelTrainer implements TrainerLike {
     Atomics.notify(control, GO);
     this.waitForAll(Infinity, 'step');
 
-    const g = this.rows[0];
-    for (let w = 1; w < this.workers; w++) {
-      const row = this.rows[w];
-      for (let i = 0; i < g.length; i++) g[i] += row[i];
-    }
     let lossSum = 0;
     for (let w = 0; w < this.workers; w++) lossSum += this.views.losses[w];
     const n = this.settings.batch * this.settings.seqLen;
     const loss = lossSum / n;
-    const update = applyUpdate(this.views.params, g, this.optimizer, this.local.layout, this.settings, this.settings.lr, Number.isFinite(loss), options.stats ?? true);
+    const update = this.update.apply(this.views.params, this.rows, this.settings, this.settings.lr, Number.isFinite(loss), options.stats ?? true);
     if (update.nonFinite !== null) this.resetNonFiniteState();
     this.stale = true;
     this.stepCount++;

@@ -253,3 +253,110 @@ function oneRow(c0: usize, a0: usize, kStep: usize, b: usize, N: i32, K: i32): v
     store<f32>(c0 + jb, load<f32>(c0 + jb) + s);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The gates' nonlinearities, four lanes at a time: sigmoid(x) = 1 / (1 + e^-x) and tanh(x), in
+// place over `rows` runs of `width` floats that start `stride` floats apart (one gate block of
+// every stream of a time step). The exponential is Cephes' expf, to about 1 ulp of float32:
+//   e^x = 2^n e^r,  n = round(x / ln 2),  r = x - n ln 2 in [-ln2/2, ln2/2],
+//   e^r = 1 + r + r^2 (1/2 + r/6 + ... + r^5/5040) (a minimax fit), 2^n built in the exponent bits.
+// NaN stays NaN (so a diverged step is still caught); +-Infinity saturate. The input of the
+// exponential is clamped to [-87.3, 88], where both functions have long reached their limits.
+
+const EXP_HI: f32 = 88; // above, 2^n would not fit the exponent bits (e^88 is 1.7e38)
+const EXP_LO: f32 = -87.3365447505531; // below, 2^n would leave the normal range
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375; // ln 2 in two parts, so r keeps its low bits
+const LN2_LO: f32 = -2.12194440e-4;
+
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+@inline function exp4(x: v128): v128 {
+  x = f32x4.max(f32x4.min(x, splat(EXP_HI)), splat(EXP_LO));
+  const n = f32x4.floor(fma(splat(0.5), x, splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
+  let p = splat(1.9875691500e-4);
+  p = fma(splat(1.3981999507e-3), p, r);
+  p = fma(splat(8.3334519073e-3), p, r);
+  p = fma(splat(4.1665795894e-2), p, r);
+  p = fma(splat(1.6666665459e-1), p, r);
+  p = fma(splat(5.0000001201e-1), p, r);
+  const er = f32x4.add(fma(r, p, f32x4.mul(r, r)), splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(er, pow2n);
+}
+
+@inline function sigmoid4(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), exp4(f32x4.neg(x))));
+}
+
+/** tanh: an odd polynomial near 0 (where 1 - 2/(e^2x + 1) would cancel), that formula beyond. */
+@inline function tanh4(x: v128): v128 {
+  const z = f32x4.mul(x, x);
+  let p = splat(-5.70498872745e-3);
+  p = fma(splat(2.06390887954e-2), p, z);
+  p = fma(splat(-5.37397155531e-2), p, z);
+  p = fma(splat(1.33314422036e-1), p, z);
+  p = fma(splat(-3.33332819422e-1), p, z);
+  const small = fma(x, f32x4.mul(p, z), x);
+  const large = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(exp4(f32x4.add(x, x)), splat(1))));
+  return v128.bitselect(small, large, f32x4.lt(f32x4.abs(x), splat(0.625)));
+}
+
+// Scalar versions for the last width mod 4 values of a row: the same formulas, one lane.
+@inline function exp1(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+}
+
+export function sigmoidRows(p: usize, rows: i32, stride: i32, width: i32): void {
+  const w4 = <usize>(width & ~3) * F;
+  const wEnd = <usize>width * F;
+  for (let r = 0; r < rows; r++) {
+    const row = p + <usize>r * <usize>stride * F;
+    let k: usize = 0;
+    for (; k < w4; k += 16) v128.store(row + k, sigmoid4(v128.load(row + k)));
+    for (; k < wEnd; k += 4) store<f32>(row + k, <f32>1 / (<f32>1 + exp1(-load<f32>(row + k))));
+  }
+}
+
+export function tanhRows(p: usize, rows: i32, stride: i32, width: i32): void {
+  const w4 = <usize>(width & ~3) * F;
+  const wEnd = <usize>width * F;
+  for (let r = 0; r < rows; r++) {
+    const row = p + <usize>r * <usize>stride * F;
+    let k: usize = 0;
+    for (; k < w4; k += 16) v128.store(row + k, tanh4(v128.load(row + k)));
+    for (; k < wEnd; k += 4) store<f32>(row + k, f32x4.extract_lane(tanh4(f32x4.splat(load<f32>(row + k))), 0));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adam over the flat parameter buffer, in float32 as PyTorch computes it (see optimizers.ts):
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= step m / (sqrt(v) / sqrtBc2 + eps)
+
+export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, sqrtBc2: f32, beta1: f32, beta2: f32, eps: f32): void {
+  const end = <usize>n * F;
+  const end4 = <usize>(n & ~3) * F;
+  const b1 = splat(beta1), c1 = splat(<f32>1 - beta1), b2 = splat(beta2), c2 = splat(<f32>1 - beta2);
+  const s = splat(step), q = splat(sqrtBc2), e = splat(eps);
+  let k: usize = 0;
+  for (; k < end4; k += 16) {
+    const gk = v128.load(g + k);
+    const mk = f32x4.add(f32x4.mul(b1, v128.load(m + k)), f32x4.mul(c1, gk));
+    const vk = f32x4.add(f32x4.mul(b2, v128.load(v + k)), f32x4.mul(c2, f32x4.mul(gk, gk)));
+    v128.store(m + k, mk);
+    v128.store(v + k, vk);
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vk), q), e);
+    v128.store(w + k, f32x4.sub(v128.load(w + k), f32x4.div(f32x4.mul(s, mk), denom)));
+  }
+  for (; k < end; k += 4) {
+    const gk = load<f32>(g + k);
+    const mk = beta1 * load<f32>(m + k) + (<f32>1 - beta1) * gk;
+    const vk = beta2 * load<f32>(v + k) + (<f32>1 - beta2) * gk * gk;
+    store<f32>(m + k, mk);
+    store<f32>(v + k, vk);
+    store<f32>(w + k, load<f32>(w + k) - (step * mk) / (Mathf.sqrt(vk) / sqrtBc2 + eps));
+  }
+}
