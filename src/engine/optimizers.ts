@@ -105,7 +105,7 @@ function adamUpdate(params: FloatArray, grads: FloatArray, M: Float32Array, Vs: 
   const simd = simdKernelsFor(params, grads, M);
   if (simd !== undefined && Vs.buffer === M.buffer) {
     const at = (a: FloatArray): number => a.byteOffset + start * 4;
-    simd.adamUpdate(at(params), at(grads), at(M), at(Vs), end - start, adamStep, sqrtBc2, ADAM_BETA1, ADAM_BETA2, OPTIMIZER_EPS);
+    simd.adamUpdate(at(params), at(grads), at(M), at(Vs), end - start, adamStep, sqrtBc2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPS);
     return;
   }
   for (let i = start; i < end; i++) {

@@ -22,7 +22,7 @@ export interface SimdKernels {
   /** In place over `rows` runs of `width` floats starting `stride` floats apart. */
   sigmoidRows(p: number, rows: number, stride: number, width: number): void;
   tanhRows(p: number, rows: number, stride: number, width: number): void;
-  adamUpdate(w: number, g: number, m: number, v: number, n: number, step: number, sqrtBc2: number, beta1: number, beta2: number, eps: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, n: number, step: number, sqrtBc2: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number): void;
 }
 
 // The engine is compiled without DOM or Node typings, so the little of the WebAssembly API it

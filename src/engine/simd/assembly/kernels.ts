@@ -336,10 +336,11 @@ export function tanhRows(p: usize, rows: i32, stride: i32, width: i32): void {
 // Adam over the flat parameter buffer, in float32 as PyTorch computes it (see optimizers.ts):
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= step m / (sqrt(v) / sqrtBc2 + eps)
 
-export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, sqrtBc2: f32, beta1: f32, beta2: f32, eps: f32): void {
+// 1 - beta comes from the caller, in double: 1 - 0.999f in float32 would be 1.3e-5 off.
+export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, sqrtBc2: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32): void {
   const end = <usize>n * F;
   const end4 = <usize>(n & ~3) * F;
-  const b1 = splat(beta1), c1 = splat(<f32>1 - beta1), b2 = splat(beta2), c2 = splat(<f32>1 - beta2);
+  const b1 = splat(beta1), c1 = splat(oneMinusBeta1), b2 = splat(beta2), c2 = splat(oneMinusBeta2);
   const s = splat(step), q = splat(sqrtBc2), e = splat(eps);
   let k: usize = 0;
   for (; k < end4; k += 16) {
@@ -353,8 +354,8 @@ export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, step:
   }
   for (; k < end; k += 4) {
     const gk = load<f32>(g + k);
-    const mk = beta1 * load<f32>(m + k) + (<f32>1 - beta1) * gk;
-    const vk = beta2 * load<f32>(v + k) + (<f32>1 - beta2) * gk * gk;
+    const mk = beta1 * load<f32>(m + k) + oneMinusBeta1 * gk;
+    const vk = beta2 * load<f32>(v + k) + oneMinusBeta2 * gk * gk;
     store<f32>(m + k, mk);
     store<f32>(v + k, vk);
     store<f32>(w + k, load<f32>(w + k) - (step * mk) / (Mathf.sqrt(vk) / sqrtBc2 + eps));
