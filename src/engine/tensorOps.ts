@@ -1,7 +1,7 @@
 /** Small element-wise helpers the cells and the trainer share. */
 
 import { type FloatArray } from './kernels';
-import { simdKernelsOf } from './simd/simdArena';
+import { simdKernelsFor, simdKernelsOf } from './simd/simdArena';
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -39,6 +39,11 @@ export function tanhRows(x: FloatArray, off: number, rows: number, stride: numbe
 
 /** dst[dOff + j] += sum over r < rows of src[sOff + r*cols + j]: a bias gradient summed over steps and streams. */
 export function addColumnSums(dst: FloatArray, dOff: number, src: FloatArray, sOff: number, rows: number, cols: number): void {
+  const simd = simdKernelsFor(dst, src, src);
+  if (simd !== undefined) {
+    simd.addColumnSums(dst.byteOffset + dOff * 4, src.byteOffset + sOff * 4, rows, cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const o = sOff + r * cols;
     for (let j = 0; j < cols; j++) dst[dOff + j] += src[o + j];
@@ -47,10 +52,8 @@ export function addColumnSums(dst: FloatArray, dOff: number, src: FloatArray, sO
 
 /** Copies a bias vector into every row of a [rows, cols] block (the starting value before products add into it). */
 export function fillRows(dst: FloatArray, dOff: number, bias: FloatArray, bOff: number, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = dOff + r * cols;
-    for (let j = 0; j < cols; j++) dst[o + j] = bias[bOff + j];
-  }
+  const row = bias.subarray(bOff, bOff + cols);
+  for (let r = 0; r < rows; r++) dst.set(row, dOff + r * cols); // a block copy when both have one element type
 }
 
 /** Sum of squares of a[off .. off+n), in double precision. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createOptimizerState, optimizerStep } from '../../src/engine/optimizers';
 import { paramLayout } from '../../src/engine/params';
 import { SimdArena } from '../../src/engine/simd/simdArena';
-import { sigmoidRows, tanhRows } from '../../src/engine/tensorOps';
+import { addColumnSums, fillRows, sigmoidRows, tanhRows } from '../../src/engine/tensorOps';
 
 // The element-wise SIMD kernels against their definitions (the scalar paths, in double).
 describe('engine/simd: element-wise kernels', () => {
@@ -43,6 +43,27 @@ describe('engine/simd: element-wise kernels', () => {
       }
     });
   }
+
+  it('addColumnSums in an arena gives the scalar version\'s bits (same order, float32 partial sums)', () => {
+    const rows = 37, cols = 23; // neither a multiple of 4
+    const src = arena.alloc(3 + rows * cols);
+    for (let i = 0; i < src.length; i++) src[i] = Math.cos(i * 0.37) * 3;
+    const dst = arena.alloc(cols + 2).fill(0.25);
+    const plainDst = new Float32Array(cols + 2).fill(0.25);
+    addColumnSums(dst, 1, src, 3, rows, cols - 1);
+    addColumnSums(plainDst, 1, Float32Array.from(src), 3, rows, cols - 1);
+    assert.deepEqual(Array.from(dst), Array.from(plainDst));
+    assert.equal(dst[0], 0.25);
+    assert.equal(dst[cols], 0.25, 'nothing past the columns');
+    assert.notEqual(dst[1], 0.25);
+  });
+
+  it('fillRows copies the bias into every row and nothing else', () => {
+    const bias = Float32Array.from([9, 1, 2, 3, 9]);
+    const dst = new Float32Array(2 + 4 * 3 + 1).fill(-1);
+    fillRows(dst, 2, bias, 1, 4, 3);
+    assert.deepEqual(Array.from(dst), [-1, -1, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, -1]);
+  });
 
   it('Adam in an arena (float32 SIMD) follows the double-precision rule within float32 rounding', () => {
     const config = { cell: 'lstm' as const, hidden: 7, layers: 1, vocab: ['a', 'b', 'c', 'd', 'e'], gruResetAfter: true };

@@ -22,6 +22,7 @@ export interface SimdKernels {
   /** In place over `rows` runs of `width` floats starting `stride` floats apart. */
   sigmoidRows(p: number, rows: number, stride: number, width: number): void;
   tanhRows(p: number, rows: number, stride: number, width: number): void;
+  addColumnSums(dst: number, src: number, rows: number, cols: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, step: number, sqrtBc2: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number): void;
 }
 

@@ -361,3 +361,18 @@ export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, step:
     store<f32>(w + k, load<f32>(w + k) - (step * mk) / (Mathf.sqrt(vk) / sqrtBc2 + eps));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// dst[j] += Σ_r src[r*cols + j]: a bias gradient summed over all rows, row by row as the scalar
+// version adds them (each partial sum rounded to float32 in dst), so both give the same bits.
+
+export function addColumnSums(dst: usize, src: usize, rows: i32, cols: i32): void {
+  const c4 = <usize>(cols & ~3) * F;
+  const cEnd = <usize>cols * F;
+  for (let r = 0; r < rows; r++) {
+    const row = src + <usize>r * <usize>cols * F;
+    let k: usize = 0;
+    for (; k < c4; k += 16) addInto(dst + k, v128.load(row + k));
+    for (; k < cEnd; k += 4) store<f32>(dst + k, load<f32>(dst + k) + load<f32>(row + k));
+  }
+}
