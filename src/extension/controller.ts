@@ -66,6 +66,8 @@ export class RnnLensController implements vscode.Disposable {
   private panelSubscriptions: vscode.Disposable[] = [];
   private wiredPanel: TrainingPanel | undefined;
   private selectedUnit: NeuronSelection = { layer: 0, unit: 0 };
+  /** The number of the training panel's latest cursor report applied (see the protocol's cursor notes); none from a fresh page. */
+  private panelCursorAck: number | undefined;
   private warnedAboutEdits = false;
   /** Neuron colours: a pass is in flight (at most one), another was asked for meanwhile, when the last one was asked for. */
   private recolorInFlight = false;
@@ -80,7 +82,7 @@ export class RnnLensController implements vscode.Disposable {
     this.disposables.push(
       this.log, this.statusBar, this.highlight, this.neuronColors, this.gradientView, this.autosave,
       vscode.window.registerWebviewViewProvider(GradientFlowViewProvider.viewType, this.gradientView),
-      this.gradientView.onDidReceiveMessage((m) => this.onWebviewMessage(m)),
+      this.gradientView.onDidReceiveMessage((m) => this.onWebviewMessage(m, 'gradient')),
       TrainingPanel.registerSerializer(context.extensionUri, (panel) => this.wirePanel(panel)),
       this.cursor.onDidChange(() => this.onCursorMoved()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshEditorDecorations()),
@@ -346,8 +348,14 @@ export class RnnLensController implements vscode.Disposable {
   }
 
   private onCursorMoved(): void {
-    this.postToViews({ type: 'cursor', t: this.cursor.t, direction: this.cursor.direction });
+    this.postToViews(this.cursorMessage());
     this.refreshHighlight(true);
+  }
+
+  /** The cursor as the views are told it, with the panel's acknowledgement when it has reported moves. */
+  private cursorMessage(): HostToWebview {
+    const { t, direction } = this.cursor;
+    return this.panelCursorAck === undefined ? { type: 'cursor', t, direction } : { type: 'cursor', t, direction, ack: this.panelCursorAck };
   }
 
   private onTrace(message: TraceMessage): void {
@@ -395,7 +403,7 @@ export class RnnLensController implements vscode.Disposable {
     for (const d of this.panelSubscriptions.splice(0)) d.dispose();
     this.wiredPanel = panel;
     this.panelSubscriptions.push(
-      panel.onDidReceiveMessage((m) => this.onWebviewMessage(m)),
+      panel.onDidReceiveMessage((m) => this.onWebviewMessage(m, 'panel')),
       panel.onDidDispose(() => {
         if (this.wiredPanel === panel) this.wiredPanel = undefined;
         for (const d of this.panelSubscriptions.splice(0)) d.dispose();
@@ -422,7 +430,7 @@ export class RnnLensController implements vscode.Disposable {
     const t = session.latestTrace;
     if (t) out.push({ type: 'trace', header: t.header, ids: t.ids, data: t.data });
     out.push({ type: 'selection', layer: this.selectedUnit.layer, unit: this.selectedUnit.unit });
-    out.push({ type: 'cursor', t: this.cursor.t, direction: this.cursor.direction });
+    out.push(this.cursorMessage());
     return out;
   }
 
@@ -432,12 +440,14 @@ export class RnnLensController implements vscode.Disposable {
   }
 
   /** Messages from either webview (already validated by their classes). */
-  onWebviewMessage(message: WebviewToHost): void {
+  onWebviewMessage(message: WebviewToHost, from: 'panel' | 'gradient'): void {
     const run = (work: () => unknown): void => {
       void Promise.resolve().then(work).catch((error) => this.report(error));
     };
     switch (message.type) {
       case 'ready':
+        // A freshly loaded page has reported no cursor moves yet.
+        if (from === 'panel') this.panelCursorAck = undefined;
         return;
       case 'action':
         switch (message.action) {
@@ -448,6 +458,7 @@ export class RnnLensController implements vscode.Disposable {
         }
         return;
       case 'cursor':
+        if (from === 'panel' && message.seq !== undefined) this.panelCursorAck = message.seq;
         return this.cursor.set(message.t, message.direction);
       case 'selectUnit': {
         const info = this.session?.info;

@@ -60,12 +60,21 @@ export interface StatsInfo {
 
 export type CursorDirection = 'forward' | 'backward';
 
+/**
+ * Cursor moves cross in flight: the page numbers each move it reports (`seq`, counted from 1 per
+ * page load) and the host stamps every cursor message with the last number it has applied
+ * (`ack`). A page that has reported moves the host has not yet seen ignores cursor messages with
+ * an older `ack`: they are echoes of its own earlier moves (or host moves its newer report
+ * overrides), and applying them would drag the cursor back. The host's reply to the page's last
+ * report carries that report's number, so both sides end on the same position. Both fields are
+ * optional: the Gradient Flow view reports moves without numbers, and ignores `ack`.
+ */
 export type HostToWebview =
   | { readonly type: 'session'; readonly session: SessionInfo }
   | { readonly type: 'progress'; readonly progress: ProgressInfo }
   | { readonly type: 'stats'; readonly stats: StatsInfo }
   | { readonly type: 'trace'; readonly header: TraceHeader; readonly ids: Int32Array; readonly data: Float32Array }
-  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection }
+  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection; readonly ack?: number }
   | { readonly type: 'sample'; readonly text: string }
   | { readonly type: 'selection'; readonly layer: number; readonly unit: number };
 
@@ -81,7 +90,7 @@ export const PANEL_ACTIONS: readonly PanelAction[] = ['play', 'pause', 'step', '
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'action'; readonly action: PanelAction }
-  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection }
+  | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection; readonly seq?: number }
   | { readonly type: 'selectUnit'; readonly layer: number; readonly unit: number };
 
 export type WebviewToHostType = WebviewToHost['type'];
@@ -221,7 +230,9 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       return trace && { type: 'trace', header: trace.header, ids: trace.ids, data: trace.data };
     }
     case 'cursor':
-      return isInt(v.t, 0, 4095) && oneOf(v.direction, ['forward', 'backward'] as const) ? { type: 'cursor', t: v.t, direction: v.direction } : null;
+      if (!isInt(v.t, 0, 4095) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
+      if (v.ack === undefined) return { type: 'cursor', t: v.t, direction: v.direction };
+      return isInt(v.ack, 0, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, ack: v.ack } : null;
     case 'sample':
       return isStr(v.text, MAX_STRING) ? { type: 'sample', text: v.text } : null;
     case 'selection':
@@ -240,7 +251,9 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | null {
     case 'action':
       return oneOf(v.action, PANEL_ACTIONS) ? { type: 'action', action: v.action } : null;
     case 'cursor':
-      return isInt(v.t, 0, 4095) && oneOf(v.direction, ['forward', 'backward'] as const) ? { type: 'cursor', t: v.t, direction: v.direction } : null;
+      if (!isInt(v.t, 0, 4095) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
+      if (v.seq === undefined) return { type: 'cursor', t: v.t, direction: v.direction };
+      return isInt(v.seq, 1, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, seq: v.seq } : null;
     case 'selectUnit':
       return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selectUnit', layer: v.layer, unit: v.unit } : null;
     default:

@@ -216,6 +216,34 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.ok(fake.progress.every((p) => p.done), 'the progress notification closes');
   });
 
+  it('stamps cursor messages with the panel\'s latest numbered report, so the page can tell echoes of older ones', async () => {
+    await train(harness);
+    panel().webview.receive.fire({ type: 'ready' });
+    await run('rnnLens.pause');
+    await settle();
+    await run('rnnLens.firstTimestep');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 0, direction: 'forward' }, 'no report yet: nothing to acknowledge');
+    // The page stepped twice before hearing back: each answer names the report it answers.
+    panel().webview.receive.fire({ type: 'cursor', t: 1, direction: 'forward', seq: 1 });
+    panel().webview.receive.fire({ type: 'cursor', t: 2, direction: 'forward', seq: 2 });
+    assert.deepEqual(posted('cursor').slice(-2), [
+      { type: 'cursor', t: 1, direction: 'forward', ack: 1 },
+      { type: 'cursor', t: 2, direction: 'forward', ack: 2 },
+    ]);
+    // Host moves and the Gradient Flow view's (unnumbered) moves carry the panel's latest number.
+    await run('rnnLens.lastTimestep');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 7, direction: 'forward', ack: 2 });
+    harness.controller.onWebviewMessage({ type: 'cursor', t: 4, direction: 'backward' }, 'gradient');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 4, direction: 'backward', ack: 2 });
+    // A report the host clamps is answered with where the cursor really is.
+    panel().webview.receive.fire({ type: 'cursor', t: 99, direction: 'forward', seq: 3 });
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 7, direction: 'forward', ack: 3 });
+    // A reloaded page counts from 1 again: it has reported nothing yet.
+    panel().webview.receive.fire({ type: 'ready' });
+    await run('rnnLens.firstTimestep');
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 0, direction: 'forward' });
+  });
+
   it('the panel buttons drive the session', async () => {
     await train(harness);
     panel().webview.receive.fire({ type: 'action', action: 'pause' });

@@ -163,7 +163,7 @@ describe('keyboard, screen reader and high contrast (Chromium)', function () {
     assert.equal(await p.page.locator('.pred-col[aria-current]').count(), 1);
 
     const cursors = ((await p.posted()) as { type: string; t?: number }[]).filter((m) => m.type === 'cursor');
-    assert.deepEqual(cursors.at(-1), { type: 'cursor', t: 2, direction: 'backward' }, 'keyboard moves are reported to the host');
+    assert.deepEqual(cursors.at(-1), { type: 'cursor', t: 2, direction: 'backward', seq: cursors.length }, 'keyboard moves are reported to the host');
     assert.deepEqual(await p.cspViolations(), []);
     assert.deepEqual(p.errors, []);
     await p.page.context().close();

@@ -70,11 +70,12 @@ describe('training panel webview (Chromium)', function () {
         assert.equal(await p.page.getAttribute('#graph', 'data-highlighted'), 'h:0:1');
         assert.equal(await p.page.getAttribute('#graph', 'data-direction'), 'backward');
         assert.match((await p.page.textContent('#announce')) ?? '', /^Timestep 1 of \d+, backward: .*Gradient norm/);
-        const posted = (await p.posted()) as { type: string; t?: number; direction?: string }[];
+        const posted = (await p.posted()) as { type: string; t?: number; direction?: string; seq?: number }[];
         const cursors = posted.filter((m) => m.type === 'cursor');
-        assert.deepEqual(cursors.at(-1), { type: 'cursor', t: 1, direction: 'backward' });
+        assert.deepEqual(cursors.at(-1), { type: 'cursor', t: 1, direction: 'backward', seq: cursors.length });
+        assert.deepEqual(cursors.map((m) => m.seq), cursors.map((_, i) => i + 1), 'reports are numbered 1, 2, 3, ...');
         // The host's cursor wins too.
-        await p.send({ type: 'cursor', t: d.T - 1, direction: 'forward' });
+        await p.send({ type: 'cursor', t: d.T - 1, direction: 'forward', ack: cursors.length });
         await p.settle();
         assert.equal(await p.page.getAttribute('#graph', 'data-highlighted'), `h:0:${d.T - 1}`);
         assert.equal(await p.page.inputValue('#t-slider'), String(d.T - 1));
@@ -149,6 +150,32 @@ describe('training panel webview (Chromium)', function () {
       await assertClean(p);
       await p.page.context().close();
     }
+  });
+
+  it('ignores the host\'s echoes of older cursor reports, so quick steps are not dragged back', async () => {
+    const { p, d } = await openWith('gru-english');
+    const reports = async (): Promise<number[]> =>
+      ((await p.posted()) as { type: string; seq?: number }[]).filter((m) => m.type === 'cursor').map((m) => m.seq!);
+    const slider = async (): Promise<string> => p.page.inputValue('#t-slider');
+    await p.page.click('#t-first');
+    for (let i = 0; i < 3; i++) await p.page.click('#t-next');
+    await p.settle();
+    const seqs = await reports();
+    const latest = seqs.at(-1)!;
+    assert.equal(await slider(), '3');
+    // The host's answers to the first reports arrive only now, after the page has moved on.
+    for (const [t, ack] of [[0, latest - 3], [1, latest - 2], [2, latest - 1]]) await p.send({ type: 'cursor', t, direction: 'forward', ack });
+    await p.settle();
+    assert.equal(await slider(), '3', 'an echo of an older report moved the cursor back');
+    // The answer to the latest report, and later host moves, apply.
+    await p.send({ type: 'cursor', t: 3, direction: 'forward', ack: latest });
+    await p.send({ type: 'cursor', t: d.T - 1, direction: 'backward', ack: latest });
+    await p.settle();
+    assert.equal(await slider(), String(d.T - 1));
+    assert.equal(await p.page.getAttribute('#graph', 'data-direction'), 'backward');
+    assert.deepEqual(await reports(), seqs, 'host moves are not reported back');
+    await assertClean(p);
+    await p.page.context().close();
   });
 
   it('restores the cursor, direction and selection after a reload (setState)', async () => {

@@ -118,6 +118,9 @@ function spoken(d: TraceData, t: number, direction: CursorDirection): string {
   return `${base} Gradient norm ||dL/dh_t||: ${norms}.`;
 }
 
+/** How many cursor moves this page has reported to the host; each report carries its number. */
+let cursorReports = 0;
+
 /** Moves the cursor (clamped to the window); `fromUser` reports it to the host. */
 function moveCursor(t: number, direction: CursorDirection, fromUser: boolean): void {
   const T = data?.T ?? 1;
@@ -125,7 +128,7 @@ function moveCursor(t: number, direction: CursorDirection, fromUser: boolean): v
   const changed = clamped !== view.cursor || direction !== view.direction;
   view.cursor = clamped;
   view.direction = direction;
-  if (fromUser && changed) postToHost({ type: 'cursor', t: clamped, direction });
+  if (fromUser && changed) postToHost({ type: 'cursor', t: clamped, direction, seq: ++cursorReports });
   persist();
   scheduleCursor();
 }
@@ -229,6 +232,11 @@ function handle(m: HostToWebview): void {
       onTrace(new TraceData({ header: m.header, ids: m.ids, data: m.data }));
       break;
     case 'cursor':
+      // The host answers every report with the cursor it settled on. An answer to an older report
+      // than our latest is an echo of a position we have already moved on from (the user stepped
+      // again, or dragged the slider, before it came back): applying it would drag the cursor back.
+      // The answer to the latest report follows, so host and page still end up agreeing.
+      if (m.ack !== undefined && m.ack < cursorReports) break;
       moveCursor(m.t, m.direction, false);
       break;
     case 'sample':
