@@ -60,46 +60,67 @@ export async function explorerContextMenu(page: Page, fileName: string, item: st
   }
 }
 
-/** Runs a command from the palette by its full title, e.g. "RNN Lens: Pause Training". */
+/**
+ * Runs a command from the palette by its full title, e.g. "RNN Lens: Pause Training", and returns
+ * once the palette has taken it (closed, or handed over to the command's own question).
+ *
+ * Commands run back to back (a cursor walk) race the workbench settling after the previous one:
+ * now and then (about 1 in 200 such commands here) the palette F1 opened closes again under the
+ * typing, and fill() then waited 30 s for an input that had gone. So: wait for any quick input to
+ * be gone first, retry the whole gesture if the palette closes before the command is chosen, and
+ * choose the row with the keyboard (Enter on the palette's focused row) rather than a click, which
+ * lands on whatever is underneath (the training panel's buttons) if the list closes or re-renders
+ * between aiming and clicking.
+ */
 export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
-  await closeQuickInput(page);
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  // The first row must be exactly our command, not a fuzzy neighbour ("Next Timestep" vs "Last Timestep").
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-  try {
-    await row.waitFor({ timeout: timeoutMs });
-  } catch {
-    await page.keyboard.press('Escape');
-    throw new Error(`the command palette has no "${title}"`);
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = '';
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 2_000 });
+      const chosen = await focusRow(page, title, Math.max(1_000, deadline - Date.now()));
+      if (chosen === 'absent') lastProblem = 'no such row';
+      else if (chosen === 'closed') lastProblem = 'the palette closed before the command was chosen';
+      else {
+        await page.keyboard.press('Enter');
+        break;
+      }
+    } catch (error) {
+      lastProblem = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
+    if (Date.now() > deadline) {
+      await closeQuickInput(page);
+      throw new Error(`the command palette has no "${title}" (${lastProblem})`);
+    }
   }
-  // Once in CI the list kept re-rendering under the pointer and the click waited 30 s for a row
-  // that kept being replaced; then walk the focus to our row with the keyboard and press Enter.
-  try {
-    await row.click({ timeout: 5_000 });
-  } catch {
-    await runFocusedRow(page, title, timeoutMs);
-  }
+  // Not retried from here on: the command may have run, and running it twice is worse than failing.
+  await waitFor(`the palette to take "${title}"`, async () => {
+    if (!(await quickInputHeading(page)).visible) return true;
+    return (await input.inputValue({ timeout: 1_000 })) !== `>${title}`;
+  }, 5_000, 50);
 }
 
-async function runFocusedRow(page: Page, title: string, timeoutMs: number): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+/**
+ * Waits until the palette's focused row is our command (the filter has settled with it on top,
+ * or ArrowDown walked to it, never to a fuzzy neighbour: "Next Timestep" vs "Last Timestep").
+ */
+async function focusRow(page: Page, title: string, timeoutMs: number): Promise<'focused' | 'absent' | 'closed'> {
+  const rows = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row');
   const ours = (label: string | null): boolean => label !== null && (label === title || label.startsWith(`${title},`));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (!(await quickInputHeading(page)).visible) return 'closed';
     const labels = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('aria-label'), e.classList.contains('focused')] as const)).catch(() => []);
     const focused = labels.find(([, isFocused]) => isFocused)?.[0] ?? null;
-    if (ours(focused)) break;
-    if (Date.now() > deadline) {
-      await page.keyboard.press('Escape');
-      throw new Error(`the command palette has no "${title}" (focused row: ${focused ?? 'none'})`);
-    }
+    if (ours(focused)) return 'focused';
+    if (Date.now() > deadline) return 'absent';
     if (labels.some(([label]) => ours(label))) await page.keyboard.press('ArrowDown');
     await page.waitForTimeout(100);
   }
-  await page.keyboard.press('Enter');
 }
 
 /** Opens a workspace file through Quick Open (works whichever side bar view is showing). */
@@ -120,8 +141,12 @@ export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget:visible');
 }
 
+/** Closes any quick input and waits until it is gone (a closing widget still counts as open). */
 export async function closeQuickInput(page: Page): Promise<void> {
-  if (await quickInput(page).count()) await page.keyboard.press('Escape');
+  for (let i = 0; i < 3 && (await quickInput(page).count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => {});
+  }
 }
 
 /**
@@ -146,11 +171,23 @@ export async function answerQuickInput(page: Page, label?: string, timeoutMs = 1
 
 /** The title and prompt of the visible quick input, which tell one question from the next. */
 async function quickInputQuestion(page: Page): Promise<string> {
-  const w = quickInput(page);
-  if ((await w.count()) === 0) return '';
-  const title = await w.locator('.quick-input-title').innerText().catch(() => '');
-  const message = await w.locator('.quick-input-message').innerText().catch(() => '');
-  return `${title}|${message}`;
+  const { visible, title, message } = await quickInputHeading(page);
+  return visible ? `${title}|${message}` : '';
+}
+
+/**
+ * The visible quick input's title and message, read in one pass without waiting: '' for a
+ * widget that is not there. A locator's innerText() would instead wait (30 s by default) for an
+ * element to appear, and the widget can close between a count() and the read that follows it
+ * (just after Enter, say): that stalled probes for 30 or 60 s, past the tests' own timeouts.
+ */
+export async function quickInputHeading(page: Page): Promise<{ visible: boolean; title: string; message: string }> {
+  // evaluateAll reads whatever matches now (possibly nothing); it never waits.
+  const found = await page.locator('.quick-input-widget:visible').evaluateAll((widgets) => widgets.map((w) => ({
+    title: w.querySelector('.quick-input-title')?.textContent?.trim() ?? '',
+    message: w.querySelector('.quick-input-message')?.textContent?.trim() ?? '',
+  })));
+  return found.length > 0 ? { visible: true, ...found[0] } : { visible: false, title: '', message: '' };
 }
 
 /**
@@ -198,11 +235,18 @@ export async function saveScreenshot(target: Page | Locator, name: string): Prom
   return file;
 }
 
-/** Polls `probe` until it returns a truthy value, or fails with `what`. */
+/**
+ * Polls `probe` until it returns a truthy value, or fails with `what`. A probe that hangs (a
+ * Playwright read waiting for an element that has gone) is abandoned at the deadline, so the
+ * failure names what was awaited instead of surfacing as a test timeout.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), Math.max(0, deadline - Date.now()) + everyMs); });
+    const value = await Promise.race([probe().catch(() => undefined), expired]);
+    clearTimeout(timer);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
