@@ -132,7 +132,7 @@ if (cRuns.length) {
   const growth = Math.max(...cRuns.map((x) => x.r.rssGrowthMb));
   goal(peak < 400 && growth < 5, `config c peak RSS < 400 MB and no growth with steps: peak ${fmt(peak)} MB, largest change over a measurement ${fmt(growth, 1)} MB`);
 }
-lines.push('', '(MET/MISSED are computed by bench/run.mjs from the figures above; bench/README.md explains the misses and what was tried.)', '');
+lines.push('', '(MET/MISSED are computed by bench/run.mjs from the figures above; bench/README.md explains where the time goes and what was tried.)', '');
 
 const target = path.join(here, 'RESULTS.md');
 const temp = `${target}.${process.pid}.tmp`;
