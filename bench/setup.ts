@@ -23,11 +23,11 @@ export function benchSetup(o: { cell: string; hidden?: number; layers?: number; 
     seqLen: o.seqLen ?? DEFAULT_SETTINGS.seqLen, batch: o.batch, valFraction: 0,
   };
   const config = modelConfigFor(text, settings);
-  const memory = trainingMemory(config, settings.batch, settings.seqLen);
+  const memory = trainingMemory(config, settings.batch, settings.seqLen, settings.optimizer);
   memory.params.set(Model.init(config, settings.seed, settings.forgetBias).params);
   const net = new Network(config, memory.params);
   const ids = encodeText(text, config.vocab);
   const group = new StreamGroup(net, ids, streamLength(ids.length, settings.batch), 0, settings.batch, settings.seqLen, memory.alloc);
-  const optimizer = createOptimizerState(settings.optimizer, memory.params.length);
+  const optimizer = createOptimizerState(settings.optimizer, memory.params.length, memory.slots);
   return { settings, net, group, params: memory.params, grads: memory.grads, optimizer, simd: memory.simd };
 }

@@ -19,7 +19,7 @@ export interface TrainingMemory {
   readonly params: Float32Array;
   /** Room for the gradients, laid out like the parameters. */
   readonly grads: Float32Array;
-  /** Room for the optimizer's slots (as many as it has: Adam 2, Adagrad 1, SGD none). */
+  /** Room for the optimizer's slots (as many as it has: Adam 2, Adagrad 1, SGD none; none without an optimizer). */
   readonly slots: (length: number) => Float32Array;
   /** Allocates the workspace for `batch` streams of `seqLen` steps (sized for exactly one). */
   readonly alloc: (length: number) => Float32Array;
@@ -27,10 +27,11 @@ export interface TrainingMemory {
   readonly simd: boolean;
 }
 
-export function trainingMemory(config: ModelConfig, batch: number, seqLen: number, optimizer: OptimizerKind = 'adam'): TrainingMemory {
+/** `optimizer`: room for its slots too; null for none (a data-parallel worker's share, whose update happens elsewhere). */
+export function trainingMemory(config: ModelConfig, batch: number, seqLen: number, optimizer: OptimizerKind | null): TrainingMemory {
   const total = paramLayout(config).total;
   const workspace = workspaceLengths(workspaceSizes(config, batch, seqLen));
-  const slots = slotNames(optimizer).length;
+  const slots = optimizer === null ? 0 : slotNames(optimizer).length;
   const floats = (2 + slots) * arenaFloats(total) + workspace.reduce((sum, n) => sum + arenaFloats(n), 0);
   const arena = SimdArena.create(floats);
   const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);

@@ -17,7 +17,7 @@ describe('BPTT against PyTorch golden forward cases (float32)', () => {
       const layout = paramLayout(c.config);
       const ids = encodeText(c.text, c.config.vocab);
       const T = ids.length - 1;
-      const simd = memory === 'SIMD' ? trainingMemory(c.config, 1, T) : null;
+      const simd = memory === 'SIMD' ? trainingMemory(c.config, 1, T, null) : null;
       if (simd) assert.ok(simd.simd, 'no SIMD arena on this host');
       const params = simd ? simd.params : new Float32Array(layout.total);
       const weights = weightMap(c);

@@ -54,7 +54,7 @@ export function createShard(
   const ids = encodeText(text, config.vocab);
   const { trainLength } = splitLengths(codePointLength(text), settings.valFraction);
   const trainIds = ids.subarray(0, trainLength);
-  const memory = trainingMemory(config, count, settings.seqLen);
+  const memory = trainingMemory(config, count, settings.seqLen, null); // the update (and its optimizer) is SummedUpdate's
   const net = new Network(config, memory.params);
   if (isLeader) sharedParams.set(Model.init(config, settings.seed, settings.forgetBias).params);
   const group = new StreamGroup(net, trainIds, streamLength(trainLength, settings.batch), first, count, settings.seqLen, memory.alloc);
