@@ -33,14 +33,9 @@
  * Keep the arrays of one call the same type (all Float32Array in training): V8 then compiles a
  * single specialized version of each kernel.
  */
-import { simdKernelsFor } from './simd/simdArena';
+import { byteAddress, simdKernelsFor } from './simd/simdArena';
 
 export type FloatArray = Float32Array | Float64Array;
-
-/** Byte address of element `offset` of a view into an arena's memory. */
-function byteAddress(array: FloatArray, offset: number): number {
-  return array.byteOffset + offset * 4;
-}
 
 function zeroUnlessAccumulating(C: FloatArray, cOff: number, M: number, N: number, acc: boolean): void {
   if (!acc) C.fill(0, cOff, cOff + M * N);

@@ -17,7 +17,7 @@
 import { type OptimizerKind } from './config';
 import { type FloatArray } from './kernels';
 import { type ParamLayout } from './params';
-import { simdKernelsFor } from './simd/simdArena';
+import { byteAddress, simdKernelsFor } from './simd/simdArena';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
@@ -104,7 +104,7 @@ function adamUpdate(params: FloatArray, grads: FloatArray, M: Float32Array, Vs: 
   const sqrtBc2 = Math.sqrt(1 - Math.pow(ADAM_BETA2, t));
   const simd = simdKernelsFor(params, grads, M);
   if (simd !== undefined && Vs.buffer === M.buffer) {
-    const at = (a: FloatArray): number => a.byteOffset + start * 4;
+    const at = (a: FloatArray): number => byteAddress(a, start);
     simd.adamUpdate(at(params), at(grads), at(M), at(Vs), end - start, adamStep, sqrtBc2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPS);
     return;
   }

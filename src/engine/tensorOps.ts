@@ -1,11 +1,7 @@
 /** Small element-wise helpers the cells and the trainer share. */
 
 import { type FloatArray } from './kernels';
-import { simdKernelsFor, simdKernelsOf } from './simd/simdArena';
-
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+import { byteAddress, simdKernelsFor, simdKernelsOf } from './simd/simdArena';
 
 /**
  * x = sigmoid(x) in place over `rows` runs of `width` values starting `stride` apart (a gate
@@ -15,7 +11,7 @@ export function sigmoid(x: number): number {
 export function sigmoidRows(x: FloatArray, off: number, rows: number, stride: number, width: number): void {
   const simd = simdKernelsOf(x);
   if (simd !== undefined) {
-    simd.sigmoidRows(x.byteOffset + off * 4, rows, stride, width);
+    simd.sigmoidRows(byteAddress(x, off), rows, stride, width);
     return;
   }
   for (let r = 0; r < rows; r++) {
@@ -28,7 +24,7 @@ export function sigmoidRows(x: FloatArray, off: number, rows: number, stride: nu
 export function tanhRows(x: FloatArray, off: number, rows: number, stride: number, width: number): void {
   const simd = simdKernelsOf(x);
   if (simd !== undefined) {
-    simd.tanhRows(x.byteOffset + off * 4, rows, stride, width);
+    simd.tanhRows(byteAddress(x, off), rows, stride, width);
     return;
   }
   for (let r = 0; r < rows; r++) {
@@ -41,7 +37,7 @@ export function tanhRows(x: FloatArray, off: number, rows: number, stride: numbe
 export function addColumnSums(dst: FloatArray, dOff: number, src: FloatArray, sOff: number, rows: number, cols: number): void {
   const simd = simdKernelsFor(dst, src, src);
   if (simd !== undefined) {
-    simd.addColumnSums(dst.byteOffset + dOff * 4, src.byteOffset + sOff * 4, rows, cols);
+    simd.addColumnSums(byteAddress(dst, dOff), byteAddress(src, sOff), rows, cols);
     return;
   }
   for (let r = 0; r < rows; r++) {

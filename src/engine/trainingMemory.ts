@@ -1,7 +1,7 @@
 /**
- * Where a training run keeps everything its matrix products touch: the parameters, their
- * gradients and the BPTT workspace, together in one SimdArena so that every product of the
- * forward and backward pass runs on the SIMD kernels (see kernels.ts). Where WebAssembly SIMD is
+ * Where a training run keeps everything its kernels touch: the parameters, their gradients, the
+ * optimizer's slots and the BPTT workspace, together in one SimdArena so that the forward and
+ * backward pass and the update run on the SIMD kernels (see simd/README.md). Where WebAssembly SIMD is
  * missing (or switched off), the same buffers are ordinary Float32Arrays and the scalar kernels
  * do the work: same math, sums rounded differently.
  */
@@ -10,7 +10,7 @@ import { type ModelConfig, type OptimizerKind } from './config';
 import { type FloatArray } from './kernels';
 import { slotNames } from './optimizers';
 import { allocLike, paramLayout } from './params';
-import { arenaFloats, SimdArena } from './simd/simdArena';
+import { arenaFloats, floatAllocator, SimdArena } from './simd/simdArena';
 import { type Network } from './network';
 import { Workspace, workspaceLengths, workspaceSizes } from './workspace';
 
@@ -33,9 +33,8 @@ export function trainingMemory(config: ModelConfig, batch: number, seqLen: numbe
   const workspace = workspaceLengths(workspaceSizes(config, batch, seqLen));
   const slots = optimizer === null ? 0 : slotNames(optimizer).length;
   const floats = (2 + slots) * arenaFloats(total) + workspace.reduce((sum, n) => sum + arenaFloats(n), 0);
-  const arena = SimdArena.create(floats);
-  const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);
-  return { params: alloc(total), grads: alloc(total), slots: alloc, alloc, simd: arena !== null };
+  const { alloc, simd } = floatAllocator(floats);
+  return { params: alloc(total), grads: alloc(total), slots: alloc, alloc, simd };
 }
 
 /**
@@ -66,7 +65,6 @@ export function passWorkspace(net: Network, batch: number, steps: number, extra:
  * the optimizer runs exactly as a Trainer's does (the same kernels, so the same bits).
  */
 export function updateMemory(total: number, optimizer: OptimizerKind): Omit<TrainingMemory, 'alloc'> {
-  const arena = SimdArena.create((2 + slotNames(optimizer).length) * arenaFloats(total));
-  const alloc = arena !== null ? arena.alloc : (n: number): Float32Array => new Float32Array(n);
-  return { params: alloc(total), grads: alloc(total), slots: alloc, simd: arena !== null };
+  const { alloc, simd } = floatAllocator((2 + slotNames(optimizer).length) * arenaFloats(total));
+  return { params: alloc(total), grads: alloc(total), slots: alloc, simd };
 }

@@ -1,13 +1,13 @@
 /**
  * Memory the SIMD kernels can reach.
  *
- * WebAssembly code sees only its own linear memory, so a matrix product can run in SIMD only
- * when all three of its matrices live there. A SimdArena is one such memory, sized once for
- * everything a training run multiplies (parameters, gradients, the BPTT workspace) and handed
- * out as ordinary Float32Array views. The engine keeps working on those views as on any other
- * array; kernels.ts looks at which buffer a call's arrays belong to and sends the call to the
- * arena's SIMD code when all three share one arena, to the scalar JavaScript kernels otherwise
- * (float64 gradient checks, or one-off buffers such as a trace's).
+ * WebAssembly code sees only its own linear memory, so a kernel can run in SIMD only when all
+ * its arrays live there. A SimdArena is one such memory, sized once for everything a pass
+ * touches (a training run's parameters, gradients, optimizer slots and BPTT workspace; see
+ * ../trainingMemory.ts) and handed out as ordinary Float32Array views. The engine keeps working
+ * on those views as on any other array; kernels.ts, tensorOps.ts and optimizers.ts look at which
+ * buffer a call's arrays belong to and send it to the arena's SIMD code when they share one
+ * arena, to the scalar JavaScript otherwise (float64 gradient checks, arrays outside arenas).
  *
  * The memory never grows: growing a WebAssembly memory detaches every view made over it.
  */
@@ -79,6 +79,20 @@ function hexBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+/** Byte address of element `offset` of a float32 view into an arena, as the SIMD kernels take it. */
+export function byteAddress(array: { byteOffset: number }, offset: number): number {
+  return array.byteOffset + offset * 4;
+}
+
+/**
+ * An allocator for `floats` float32 values: views into a fresh arena, or ordinary arrays when no
+ * arena can be had (then the same code runs on the scalar kernels). `simd` says which.
+ */
+export function floatAllocator(floats: number): { alloc: (length: number) => Float32Array; simd: boolean } {
+  const arena = SimdArena.create(floats);
+  return arena !== null ? { alloc: arena.alloc, simd: true } : { alloc: (n) => new Float32Array(n), simd: false };
+}
+
 /** Floats `length` occupies in an arena (views are padded to the alignment). */
 export function arenaFloats(length: number): number {
   return Math.ceil(length / ALIGN_FLOATS) * ALIGN_FLOATS;
@@ -132,8 +146,4 @@ export class SimdArena {
     this.next = end;
     return new Float32Array(this.memory.buffer, start * 4, length);
   };
-
-  get used(): number {
-    return this.next;
-  }
 }
