@@ -11,7 +11,7 @@ const nodeGlobals = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-results/**', 'bench/tmp/**', 'samples/**', '**/*.vsix', 'src/engine/simd/assembly/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-results/**', 'bench/tmp/**', 'samples/**', '**/*.vsix', 'src/engine/kernels/simd/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

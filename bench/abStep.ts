@@ -3,10 +3,10 @@
 // processes hits every variant alike. Prints the best (least disturbed) ms/step of each over
 // many short blocks. Run:
 //   node --require tsx/cjs bench/abStep.ts lstm [B] [blocks]
-import { applyUpdate } from '../src/engine/update';
-import { windowGradients } from '../src/engine/bptt';
-import { fillWindow } from '../src/engine/streams';
-import { type Workspace } from '../src/engine/workspace';
+import { applyUpdate } from '../src/engine/training/update';
+import { windowGradients } from '../src/engine/model/bptt';
+import { fillWindow } from '../src/engine/training/streams';
+import { type Workspace } from '../src/engine/model/workspace';
 import { benchSetup } from './setup';
 
 const [cell = 'lstm', batch = '1', blocks = '60'] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 // Microbenchmark of the matrix kernels on the shapes the RNN step uses: the scalar JavaScript
 // kernels (plain Float32Arrays) and the WebAssembly SIMD ones (the same call on arena arrays).
 // Run: node --import tsx bench/kernels.ts [ABt|AB|AtB]   (prints GFLOP/s = 2·M·N·K / time)
-import { matmulABt, matmulAB, matmulAtB } from '../src/engine/kernels';
-import { SimdArena } from '../src/engine/simd/simdArena';
+import { matmulABt, matmulAB, matmulAtB } from '../src/engine/kernels/kernels';
+import { SimdArena } from '../src/engine/kernels/simd/simdArena';
 
 type Kernel = typeof matmulABt;
 let arena: SimdArena | null = null;

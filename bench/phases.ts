@@ -1,9 +1,9 @@
 // Times the phases of one training step (forward, loss, backward, update) on the main thread;
 // prints the fastest time of each over 400 steps after a warm-up. Run:
 //   node --require tsx/cjs bench/phases.ts lstm 1      (cell, streams B; H=128, T=64)
-import { applyUpdate } from '../src/engine/update';
-import { forwardWindow, windowLoss, backwardWindow } from '../src/engine/bptt';
-import { fillWindow } from '../src/engine/streams';
+import { applyUpdate } from '../src/engine/training/update';
+import { forwardWindow, windowLoss, backwardWindow } from '../src/engine/model/bptt';
+import { fillWindow } from '../src/engine/training/streams';
 import { benchSetup } from './setup';
 const [cell = 'lstm', batch = '1'] = process.argv.slice(2);
 const { settings, net, group: g, params, grads, optimizer } = benchSetup({ cell, batch: +batch });

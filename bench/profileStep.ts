@@ -3,7 +3,7 @@
 // Prints ms/step of the fastest block of steps after a warm-up: on a machine shared with other
 // processes the minimum is the figure least disturbed by them.
 // (Add --no-liftoff when profiling: under the profiler V8 runs WebAssembly on its baseline compiler.)
-import { applyUpdate } from '../src/engine/update';
+import { applyUpdate } from '../src/engine/training/update';
 import { benchSetup } from './setup';
 
 const [cell = 'lstm', hidden = '128', layers = '1', seqLen = '64', batch = '1', blocksArg = '40'] = process.argv.slice(2);

@@ -3,15 +3,15 @@
 // SIMD arena where available), with the pieces exposed so each phase can be timed on its own.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../src/engine/config';
-import { Model } from '../src/engine/model';
-import { Network } from '../src/engine/network';
-import { createOptimizerState } from '../src/engine/optimizers';
-import { setSimdEnabled } from '../src/engine/simd/simdArena';
-import { StreamGroup } from '../src/engine/streamGroup';
-import { streamLength } from '../src/engine/streams';
+import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../src/engine/model/config';
+import { Model } from '../src/engine/model/model';
+import { Network } from '../src/engine/model/network';
+import { createOptimizerState } from '../src/engine/training/optimizers';
+import { setSimdEnabled } from '../src/engine/kernels/simd/simdArena';
+import { StreamGroup } from '../src/engine/training/streamGroup';
+import { streamLength } from '../src/engine/training/streams';
 import { encodeText } from '../src/engine/text';
-import { trainingMemory } from '../src/engine/trainingMemory';
+import { trainingMemory } from '../src/engine/training/trainingMemory';
 import { modelConfigFor } from '../src/worker/parallel/shard';
 
 export function benchSetup(o: { cell: string; hidden?: number; layers?: number; seqLen?: number; batch: number }) {

@@ -12,7 +12,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, gateCount, type CellType, type OptimizerKind, type TrainSettings } from '../engine/config';
+import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, gateCount, type CellType, type OptimizerKind, type TrainSettings } from '../engine/model/config';
 import { InputError } from '../engine/errors';
 import { buildVocab, codePointLength, decodeTextBytes } from '../engine/text';
 import { ParallelTrainer } from '../worker/parallel/parallelTrainer';

@@ -2,7 +2,7 @@
 
 import { InputError } from '../engine/errors';
 import { evaluateText } from '../engine/evaluate';
-import { Model } from '../engine/model';
+import { Model } from '../engine/model/model';
 import { parseCommandArgs } from './args';
 import { readCheckpointFile, readTextFile } from './files';
 import { EVAL_HELP } from './help';

@@ -6,8 +6,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../common/atomicWrite';
-import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
-import { type CheckpointData } from '../engine/checkpointData';
+import { decodeCheckpoint, encodeCheckpoint } from '../engine/io/checkpoint';
+import { type CheckpointData } from '../engine/io/checkpointData';
 import { InputError } from '../engine/errors';
 import { decodeTextBytes } from '../engine/text';
 

@@ -1,7 +1,7 @@
 /** `rnn-lens gradcheck`: is backpropagation through time right? Finite differences say. */
 
-import { CELL_TYPES, type CellType, SETTING_BOUNDS } from '../engine/config';
-import { gradientCheck } from '../engine/gradcheck';
+import { CELL_TYPES, type CellType, SETTING_BOUNDS } from '../engine/model/config';
+import { gradientCheck } from '../engine/analysis/gradcheck';
 import { booleanText, choiceFlag, numberFlag, parseCommandArgs } from './args';
 import { GRADCHECK_HELP } from './help';
 import { EXIT_INPUT, EXIT_OK, type CliIo } from './io';

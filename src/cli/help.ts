@@ -1,6 +1,6 @@
 /** The --help texts, one per command, kept beside each other so they read as one manual. */
 
-import { DEFAULT_SETTINGS as D } from '../engine/config';
+import { DEFAULT_SETTINGS as D } from '../engine/model/config';
 import { MAX_VALIDATION_CHARS } from '../engine/evaluate';
 import { MAX_TEXT_BYTES } from './files';
 

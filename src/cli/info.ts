@@ -2,8 +2,8 @@
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CheckpointData } from '../engine/checkpointData';
-import { parameterSpecs } from '../engine/config';
+import { type CheckpointData } from '../engine/io/checkpointData';
+import { parameterSpecs } from '../engine/model/config';
 import { describeChar } from '../engine/text';
 import { parseCommandArgs } from './args';
 import { readCheckpointFile } from './files';

@@ -1,7 +1,7 @@
 /** `rnn-lens sample CKPT`: let a trained model write. */
 
-import { SETTING_BOUNDS } from '../engine/config';
-import { Model } from '../engine/model';
+import { SETTING_BOUNDS } from '../engine/model/config';
+import { Model } from '../engine/model/model';
 import { sampleText } from '../engine/sampling';
 import { numberFlag, parseCommandArgs, stringFlag } from './args';
 import { readCheckpointFile } from './files';

@@ -6,12 +6,12 @@
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { type CheckpointData } from '../engine/checkpointData';
-import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, validateSettings, type TrainSettings } from '../engine/config';
+import { type CheckpointData } from '../engine/io/checkpointData';
+import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, validateSettings, type TrainSettings } from '../engine/model/config';
 import { InputError } from '../engine/errors';
 import { heldOutLoss, MAX_VALIDATION_CHARS } from '../engine/evaluate';
 import { buildVocab, checkTrainable, describeChar, encodeText, sliceCodePoints } from '../engine/text';
-import { Trainer } from '../engine/trainer';
+import { Trainer } from '../engine/training/trainer';
 import { booleanText, choiceFlag, numberFlag, parseCommandArgs, stringFlag, type ParsedArgs } from './args';
 import { readCheckpointFile, readTextFile, writeCheckpointFile } from './files';
 import { TRAIN_HELP } from './help';

@@ -4,13 +4,13 @@
  * the window length changes nothing but memory).
  */
 
-import { forwardWindow } from './bptt';
+import { forwardWindow } from './model/bptt';
 import { InputError } from './errors';
-import { softmaxCrossEntropy } from './loss';
-import { type Model } from './model';
-import { type Network } from './network';
+import { softmaxCrossEntropy } from './model/loss';
+import { type Model } from './model/model';
+import { type Network } from './model/network';
 import { buildVocab, codePointLength, describeChar, encodeText, vocabIndex } from './text';
-import { passWorkspace } from './trainingMemory';
+import { passWorkspace } from './training/trainingMemory';
 
 const EVAL_WINDOW = 256;
 

@@ -10,12 +10,12 @@
  * vocabulary and counts as one of the `length`.
  */
 
-import { forwardWindow } from './bptt';
+import { forwardWindow } from './model/bptt';
 import { InputError } from './errors';
-import { type Model } from './model';
+import { type Model } from './model/model';
 import { Rng } from './rng';
 import { buildVocab, describeChar, encodeText } from './text';
-import { Workspace } from './workspace';
+import { Workspace } from './model/workspace';
 
 export interface SampleOptions { length: number; temperature: number; topK?: number; prime?: string; seed: number }
 

@@ -4,7 +4,7 @@
  * UTF-16 units. The vocabulary is the sorted set of distinct code points, as in the golden files.
  */
 
-import { type TrainSettings } from './config';
+import { type TrainSettings } from './model/config';
 import { InputError } from './errors';
 
 /**

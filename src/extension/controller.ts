@@ -6,7 +6,7 @@
  */
 
 import * as vscode from 'vscode';
-import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/config';
+import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { MAX_SAMPLE_LENGTH, type TraceMessage } from '../protocol/worker';

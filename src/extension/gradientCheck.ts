@@ -4,7 +4,7 @@
  * training session, and the host stays responsive.
  */
 
-import { type CellType } from '../engine/config';
+import { type CellType } from '../engine/model/config';
 import { PendingRequests, RequestFailedError, type WorkerToHost } from '../protocol/worker';
 import { WorkerClient, type WorkerFactory } from './workerClient';
 

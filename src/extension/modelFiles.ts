@@ -5,8 +5,8 @@
  */
 
 import * as vscode from 'vscode';
-import { decodeCheckpoint } from '../engine/checkpoint';
-import { type CheckpointData } from '../engine/checkpointData';
+import { decodeCheckpoint } from '../engine/io/checkpoint';
+import { type CheckpointData } from '../engine/io/checkpointData';
 import { InputError } from '../engine/errors';
 import { displayName } from './inputText';
 import { UserError } from './userError';

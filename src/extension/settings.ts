@@ -4,7 +4,7 @@
  * allowed one (and the caller is told, to log it) rather than reaching the engine.
  */
 
-import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, type CellType, type OptimizerKind, type TrainSettings } from '../engine/config';
+import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, type CellType, type OptimizerKind, type TrainSettings } from '../engine/model/config';
 
 /** Bounds of the settings that exist only in the extension (the rest come from SETTING_BOUNDS). */
 export const EXTENSION_BOUNDS = {

@@ -8,8 +8,8 @@
  * No `vscode`, no DOM, no Node built-ins: the host, the webviews and plain-Node tests share it.
  */
 
-import { type TrainSettings, type CellType, CELL_TYPES, OPTIMIZER_KINDS, validateSettings } from '../engine/config';
-import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from '../engine/traceLayout';
+import { type TrainSettings, type CellType, CELL_TYPES, OPTIMIZER_KINDS, validateSettings } from '../engine/model/config';
+import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from './traceLayout';
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview

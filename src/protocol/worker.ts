@@ -9,8 +9,8 @@
  * `replyTo` (an `error` with that `replyTo` rejects the request instead).
  */
 
-import { CELL_TYPES, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/config';
-import { checkTrace, type TraceHeader, type Trace } from '../engine/traceLayout';
+import { CELL_TYPES, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/model/config';
+import { checkTrace, type TraceHeader, type Trace } from './traceLayout';
 import {
   isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
 } from './guards';

@@ -8,11 +8,11 @@
  * trainer; `trainingWorker.ts` wires the real engine and the worker_threads port.
  */
 
-import { type CellType, type ModelConfig, type TrainSettings } from '../engine/config';
-import { type CheckpointData } from '../engine/checkpointData';
-import { streamLength } from '../engine/streams';
-import { type UnitActivations } from '../engine/activations';
-import { type Trace } from '../engine/traceLayout';
+import { type CellType, type ModelConfig, type TrainSettings } from '../engine/model/config';
+import { type CheckpointData } from '../engine/io/checkpointData';
+import { streamLength } from '../engine/training/streams';
+import { type UnitActivations } from '../engine/kernels/activations';
+import { type Trace } from '../protocol/traceLayout';
 import {
   exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type UnitActivationsRequest, type WorkerToHost,
 } from '../protocol/worker';

@@ -6,10 +6,10 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { Trainer } from '../engine/trainer';
-import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint';
-import { gradientCheck } from '../engine/gradcheck';
-import { affordableChars, codePointPrefix, unitActivations } from '../engine/activations';
+import { Trainer } from '../engine/training/trainer';
+import { decodeCheckpoint, encodeCheckpoint } from '../engine/io/checkpoint';
+import { gradientCheck } from '../engine/analysis/gradcheck';
+import { affordableChars, codePointPrefix, unitActivations } from '../engine/kernels/activations';
 import { encodeText } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { transferablesOf, validateHostToWorker, type WorkerToHost } from '../protocol/worker';

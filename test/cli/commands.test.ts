@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import { decodeCheckpoint } from '../../src/engine/checkpoint';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
 import { EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run';
-import { setSimdEnabled } from '../../src/engine/simd/simdArena';
+import { setSimdEnabled } from '../../src/engine/kernels/simd/simdArena';
 import { assertOneLineError, GOLDEN, runIn, smallText, useTempDir } from './helpers';
 
 /** Tiny, fast settings for runs whose numbers do not matter. */

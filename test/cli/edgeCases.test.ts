@@ -9,7 +9,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFile
 import { join } from 'node:path';
 import { MAX_TEXT_BYTES } from '../../src/cli/files';
 import { EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../../src/cli/io';
-import { decodeCheckpoint } from '../../src/engine/checkpoint';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
 import { assertOneLineError, GOLDEN, runIn, smallText, useTempDir } from './helpers';
 
 const FAST = ['--cell', 'lstm', '--hidden', '8', '--seq-len', '16', '--batch', '4'];

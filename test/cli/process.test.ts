@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
-import { decodeCheckpoint } from '../../src/engine/checkpoint';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
 import { GOLDEN, smallText, useTempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { evaluateText, heldOutLoss, MAX_VALIDATION_CHARS, streamLoss } from '../../src/engine/evaluate';
-import { Model } from '../../src/engine/model';
+import { Model } from '../../src/engine/model/model';
 import { encodeText } from '../../src/engine/text';
-import { Trainer } from '../../src/engine/trainer';
+import { Trainer } from '../../src/engine/training/trainer';
 
 const vocab = ['\n', ' ', 'a', 'b', 'c', 'd'];
 const model = Model.init({ cell: 'gru', hidden: 4, layers: 1, vocab, gruResetAfter: true }, 3, 1);

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { type ModelConfig } from '../../src/engine/config';
+import { type ModelConfig } from '../../src/engine/model/config';
 import { InputError } from '../../src/engine/errors';
 import { evaluateText } from '../../src/engine/evaluate';
-import { Model } from '../../src/engine/model';
+import { Model } from '../../src/engine/model/model';
 import { sampleText } from '../../src/engine/sampling';
-import { forwardWindow } from '../../src/engine/bptt';
-import { Workspace } from '../../src/engine/workspace';
+import { forwardWindow } from '../../src/engine/model/bptt';
+import { Workspace } from '../../src/engine/model/workspace';
 import { encodeText } from '../../src/engine/text';
-import { softmaxCrossEntropy } from '../../src/engine/loss';
+import { softmaxCrossEntropy } from '../../src/engine/model/loss';
 
 const config: ModelConfig = { cell: 'gru', hidden: 16, layers: 2, vocab: [' ', 'a', 'b', 'c', 'd', '한', '😀'], gruResetAfter: true };
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { InputError } from '../../src/engine/errors';
 import { buildVocab, checkTrainable, decodeTextBytes, encodeText, sliceCodePoints } from '../../src/engine/text';
 

@@ -4,7 +4,7 @@
  * inject anything else: a crash, an exit, a non-finite loss, a malformed message.
  */
 
-import { traceLayout, TRACE_VERSION, type TraceHeader } from '../../src/engine/traceLayout';
+import { traceLayout, TRACE_VERSION, type TraceHeader } from '../../src/protocol/traceLayout';
 import { type HostToWorker, type WorkerToHost } from '../../src/protocol/worker';
 import { type WorkerHandle } from '../../src/extension/workerClient';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, SETTING_BOUNDS, CELL_TYPES, OPTIMIZER_KINDS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS, SETTING_BOUNDS, CELL_TYPES, OPTIMIZER_KINDS } from '../../src/engine/model/config';
 import { COMMAND_IDS } from '../../src/extension/commands';
 import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
 import { EXTENSION_BOUNDS, EXTENSION_DEFAULTS, TRAIN_SETTING_KEYS } from '../../src/extension/settings';

@@ -8,7 +8,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscodeTypes from 'vscode';
-import { decodeCheckpoint } from '../../src/engine/checkpoint';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
 import { activate } from '../../src/extension/extension';
 import { TrainingPanel } from '../../src/extension/trainingPanel';
 import { nodeWorkerFactory } from '../../src/extension/workerClient';

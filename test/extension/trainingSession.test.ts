@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { TrainingSession, type StartOptions } from '../../src/extension/trainingSession';
 import { fake, Uri } from './fakeVscode';
 import { FakeWorker, settle } from './fakeWorker';

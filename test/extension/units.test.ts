@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { parseSelection } from '../../src/extension/controller';
 import { cutAtCharBoundary } from '../../src/extension/inputText';
 import { activationLevel, hoverMarkdown, levelRuns, HALF_LEVELS, LEVELS, type ActivationResult } from '../../src/extension/neuronColors';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseHostToWebview, parseWebviewToHost, parseTrace, LatestMessages, MAX_STRING, type HostToWebview } from '../../src/protocol/webview';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { loadTrace } from '../fixtures/traces/traceFile';
 
 const session = { fileName: 'a.txt', cell: 'lstm', hidden: 8, layers: 1, vocabSize: 5, paramCount: 100, settings: { ...DEFAULT_SETTINGS } };

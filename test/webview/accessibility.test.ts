@@ -7,9 +7,9 @@
 
 import { strict as assert } from 'node:assert';
 import { startHarness, sessionFor, type Harness, type WebviewPage } from './harness';
-import { Trainer } from '../../src/engine/trainer';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
-import { type Trace } from '../../src/engine/traceLayout';
+import { Trainer } from '../../src/engine/training/trainer';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
+import { type Trace } from '../../src/protocol/traceLayout';
 import { ENGLISH } from '../fixtures/traces/record';
 import { loadTrace } from '../fixtures/traces/traceFile';
 

@@ -11,7 +11,7 @@ import { join, extname, normalize } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWebviewHtml } from '../../src/extension/webviewHtml';
-import { type Trace } from '../../src/engine/traceLayout';
+import { type Trace } from '../../src/protocol/traceLayout';
 import { type PageGlobals } from './pageGlobals';
 
 export type ThemeKind = 'light' | 'dark' | 'hc-dark' | 'hc-light';

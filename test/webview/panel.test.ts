@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { startHarness, sessionFor, SCREENSHOTS, THEME_KINDS, type Harness, type WebviewPage } from './harness';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData } from '../../webview/shared/traceData';
-import { Trainer } from '../../src/engine/trainer';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { Trainer } from '../../src/engine/training/trainer';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { ENGLISH } from '../fixtures/traces/record';
 import { type PageElement, type PageGlobals } from './pageGlobals';
 

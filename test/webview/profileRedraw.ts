@@ -6,8 +6,8 @@
  *   npx tsx test/webview/profileRedraw.ts [moves] [--cpu]
  */
 
-import { Trainer } from '../../src/engine/trainer';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { Trainer } from '../../src/engine/training/trainer';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { ENGLISH } from '../fixtures/traces/record';
 import { startHarness, sessionFor } from './harness';
 import { type PageGlobals } from './pageGlobals';

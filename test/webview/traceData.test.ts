@@ -5,7 +5,7 @@ import { TraceData, gradientHorizon, layerHorizon, saturationFraction, traceSatu
 import { addStats, emptyStats } from '../../webview/gradient/statsHistory';
 import { diagnose } from '../../webview/gradient/diagnosis';
 import { loadTrace } from '../fixtures/traces/traceFile';
-import { traceSection } from '../../src/engine/traceLayout';
+import { traceSection } from '../../src/protocol/traceLayout';
 
 describe('trace arithmetic of the webviews', () => {
   it('gradientHorizon counts consecutive steps back at or above 1% of the k = t value', () => {

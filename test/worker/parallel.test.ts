@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/engine/config';
+import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/engine/model/config';
 import { InputError } from '../../src/engine/errors';
-import { Trainer } from '../../src/engine/trainer';
+import { Trainer } from '../../src/engine/training/trainer';
 import { ParallelTrainer, type RunResult } from '../../src/worker/parallel/parallelTrainer';
 import { streamRange } from '../../src/worker/parallel/sharedMemory';
 

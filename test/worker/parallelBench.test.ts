@@ -3,7 +3,7 @@ import { UsageError } from '../../src/cli/usageError';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { measure, median, parseBenchArgs, trainingFlopsPerChar } from '../../src/cli/bench';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { ParallelTrainer } from '../../src/worker/parallel/parallelTrainer';
 
 describe('rnn-lens bench (parallel training harness)', function () {

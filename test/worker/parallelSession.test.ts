@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import { decodeCheckpoint } from '../../src/engine/checkpoint';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
 import { validateWorkerToHost, type HostToWorker, type WorkerToHost } from '../../src/protocol/worker';
-import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/engine/config';
-import { type CheckpointData } from '../../src/engine/checkpointData';
-import { checkTrace } from '../../src/engine/traceLayout';
-import { Trainer } from '../../src/engine/trainer';
+import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/engine/model/config';
+import { type CheckpointData } from '../../src/engine/io/checkpointData';
+import { checkTrace } from '../../src/protocol/traceLayout';
+import { Trainer } from '../../src/engine/training/trainer';
 import { SyncParallelTrainer } from '../../src/worker/parallel/syncParallelTrainer';
 import { withWorkers } from '../../src/worker/parallel/withWorkers';
 

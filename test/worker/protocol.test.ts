@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SETTINGS } from '../../src/engine/config';
+import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import {
   PendingRequests, exactBytes, transferablesOf, validateHostToWorker, validateWorkerToHost,
 } from '../../src/protocol/worker';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { MessageChannel } from 'node:worker_threads';
-import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/config';
+import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/model/config';
 import { InputError } from '../../src/engine/errors';
 import { type WorkerToHost } from '../../src/protocol/worker';
 import { TrainingLoop, PROGRESS_INTERVAL_MS, TRACE_INTERVAL_MS, type TrainerLike, type WorkerEngine } from '../../src/worker/trainingLoop';

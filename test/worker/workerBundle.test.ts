@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/config';
-import { checkTrace } from '../../src/engine/traceLayout';
+import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/model/config';
+import { checkTrace } from '../../src/protocol/traceLayout';
 import { validateWorkerToHost, type HostToWorker, type WorkerToHost } from '../../src/protocol/worker';
 
 const root = path.join(__dirname, '..', '..');

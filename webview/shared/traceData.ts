@@ -4,7 +4,7 @@
  * predictions, gradient horizons. Pure: no DOM, so plain-Node tests can check the arithmetic.
  */
 
-import { type Trace, type TraceHeader, traceGateNames, traceLayout, traceShapeOf, type TraceSection } from '../../src/engine/traceLayout';
+import { type Trace, type TraceHeader, traceGateNames, traceLayout, traceShapeOf, type TraceSection } from '../../src/protocol/traceLayout';
 
 export interface Prediction {
   readonly char: string;

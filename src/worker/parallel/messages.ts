@@ -1,5 +1,5 @@
 /** What the coordinator (main thread) and the data-parallel workers say to each other. */
-import { type TrainSettings } from '../../engine/config';
+import { type TrainSettings } from '../../engine/model/config';
 import { type SharedLayout } from './sharedMemory';
 
 /** Given to each worker at start (workerData). */

@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type TrainSettings } from '../../engine/config';
+import { type TrainSettings } from '../../engine/model/config';
 import { InputError } from '../../engine/errors';
 import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
 import { sharedLayout, sharedViews, type SharedLayout } from './sharedMemory';

@@ -12,7 +12,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../engine/errors';
-import { setSimdEnabled } from '../../engine/simd/simdArena';
+import { setSimdEnabled } from '../../engine/kernels/simd/simdArena';
 import { Barrier } from './barrier';
 import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
 import { createShard, type Shard } from './shard';

@@ -7,14 +7,14 @@
  * streams and the parameter layout.
  */
 
-import { validateSettings, type ModelConfig, type TrainSettings } from '../../engine/config';
+import { validateSettings, type ModelConfig, type TrainSettings } from '../../engine/model/config';
 import { InputError } from '../../engine/errors';
-import { Model } from '../../engine/model';
-import { Network } from '../../engine/network';
-import { paramLayout } from '../../engine/params';
-import { StreamGroup } from '../../engine/streamGroup';
-import { streamLength } from '../../engine/streams';
-import { trainingMemory } from '../../engine/trainingMemory';
+import { Model } from '../../engine/model/model';
+import { Network } from '../../engine/model/network';
+import { paramLayout } from '../../engine/model/params';
+import { StreamGroup } from '../../engine/training/streamGroup';
+import { streamLength } from '../../engine/training/streams';
+import { trainingMemory } from '../../engine/training/trainingMemory';
 import { buildVocab, checkTrainable, codePointLength, encodeText, splitLengths } from '../../engine/text';
 
 export function modelConfigFor(text: string, settings: TrainSettings): ModelConfig {

@@ -6,11 +6,11 @@
  * to a replica of the weights and the summed gradient (engine/trainingMemory.ts: updateMemory).
  */
 
-import { type OptimizerKind } from '../../engine/config';
-import { createOptimizerState, type OptimizerState } from '../../engine/optimizers';
-import { type ParamLayout } from '../../engine/params';
-import { updateMemory } from '../../engine/trainingMemory';
-import { applyUpdate, type ClipSettings, type UpdateResult } from '../../engine/update';
+import { type OptimizerKind } from '../../engine/model/config';
+import { createOptimizerState, type OptimizerState } from '../../engine/training/optimizers';
+import { type ParamLayout } from '../../engine/model/params';
+import { updateMemory } from '../../engine/training/trainingMemory';
+import { applyUpdate, type ClipSettings, type UpdateResult } from '../../engine/training/update';
 
 export class SummedUpdate {
   readonly optimizer: OptimizerState;

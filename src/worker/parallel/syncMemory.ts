@@ -17,7 +17,7 @@
  * without asking anyone: a worker loads its streams' slice before a step and writes it back after.
  */
 
-import { type ModelConfig, type TrainSettings } from '../../engine/config';
+import { type ModelConfig, type TrainSettings } from '../../engine/model/config';
 
 export const GO = 0;
 export const COMMAND = 1;

@@ -20,19 +20,19 @@
  */
 
 import { Worker } from 'node:worker_threads';
-import { type CheckpointData, type ResumeState } from '../../engine/checkpointData';
-import { type ModelConfig, type TrainSettings } from '../../engine/config';
+import { type CheckpointData, type ResumeState } from '../../engine/io/checkpointData';
+import { type ModelConfig, type TrainSettings } from '../../engine/model/config';
 import { heldOutLoss } from '../../engine/evaluate';
-import { Model } from '../../engine/model';
-import { slotNames, type OptimizerState } from '../../engine/optimizers';
-import { tensorViews } from '../../engine/params';
+import { Model } from '../../engine/model/model';
+import { slotNames, type OptimizerState } from '../../engine/training/optimizers';
+import { tensorViews } from '../../engine/model/params';
 import { sampleText, type SampleOptions } from '../../engine/sampling';
-import { matrixSpectralNorm } from '../../engine/spectral';
-import { streamLength } from '../../engine/streams';
+import { matrixSpectralNorm } from '../../engine/analysis/spectral';
+import { streamLength } from '../../engine/training/streams';
 import { encodeText, splitLengths } from '../../engine/text';
-import { recordStreamTrace } from '../../engine/trace';
-import { type Trace } from '../../engine/traceLayout';
-import { type Trainer, type StepStats } from '../../engine/trainer';
+import { recordStreamTrace } from '../../engine/analysis/trace';
+import { type Trace } from '../../protocol/traceLayout';
+import { type Trainer, type StepStats } from '../../engine/training/trainer';
 import { InputError } from '../../engine/errors';
 import { type TrainerLike } from '../trainingLoop';
 import { workerEntry } from './parallelTrainer';

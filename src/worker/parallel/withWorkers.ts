@@ -4,7 +4,7 @@
  * notice saying why.
  */
 
-import { type Trainer } from '../../engine/trainer';
+import { type Trainer } from '../../engine/training/trainer';
 import { type TrainerLike } from '../trainingLoop';
 import { SyncParallelTrainer } from './syncParallelTrainer';
 

@@ -1,0 +1,315 @@
+/**
+ * Itemized gradients (RNNbow): for every loss term L_s / T of a window and every step k <= s,
+ * the vector d(L_s/T)/dh_k in every layer, and the trace keeps its norm.
+ *
+ * The direct way is T backward passes, one per source s, each a chain of matrix-VECTOR
+ * products. All T of them run on the same forward activations, so here they run as ONE backward
+ * over S = T "gradient streams" sharing the window's single forward pass (the B = 1 workspace):
+ * stream s starts at step s with (p_s - onehot(y_s)) / T on the decoder and is zero after s.
+ * At step t only the streams s >= t carry anything (L_s does not depend on h_t for t > s),
+ * so the step's products are one matrix-MATRIX product over the T - t live streams: T^2/2
+ * rows per layer in T products instead of T^2/2 separate matrix-vector products.
+ *
+ * Per layer, top to bottom (rows of dH indexed by (step k, stream s)):
+ *   dh_(k,s) = (from above)_(k,s) + (from step k+1)_s          the itemized vector
+ *   dG_s     = the cell's gate gradients at step k             (the cell files' formulas, with
+ *                                                               step k's activations shared)
+ *   (from step k)_s = W_hh^T dG_s                              for the step below in time
+ *   (from above, layer l-1)_(k,s) = W_ih^T dG_s                for the layer below
+ * Summed over s, the streams give exactly what backwardWindow computes for the mean loss.
+ *
+ * Folding the gates. Because every stream sees the same activations at step k, the gate
+ * gradients are fixed diagonal scalings of (dh, dc), so W^T dG folds into one small matrix per
+ * step, formed once (O(G H^2)) and used by all live streams:
+ *   rnn:   [dhNext | below] = dh F,  F = diag(1-h^2) [W_hh | W_ih]                 (H x 2H)
+ *   gru:   [dhNext | below] = dh F,  F = diag(z) [I | 0] + sum_g diag(p_g) [W_hh,g | W_ih,g]
+ *          (reset-after: p_r = (1-z)(1-n^2)(W_hn h + b_hn) r(1-r), p_z = (h_{t-1}-n) z(1-z),
+ *          p_n = (1-z)(1-n^2) r on W_hn but (1-z)(1-n^2) on W_in)                  (H x 2H)
+ *   lstm:  dc = dcNext + o(1-tanh^2 c) dh, dcNext <- f dc, and
+ *          [dhNext | below] = [dc | dh] F,  F = [sum_{i,f,g} diag(p_g) [W_hh,g | W_ih,g];
+ *                                               diag(p_o) [W_hh,o | W_ih,o]]      (2H x 2H)
+ *          with p_i = g i(1-i), p_f = c_{t-1} f(1-f), p_g = i(1-g^2), p_o = tanh(c) o(1-o).
+ * That is 2H^2 (lstm 4H^2) multiply-adds per stream and step instead of 2 G H^2. Only the Cho
+ * GRU, whose n path multiplies W_hn^T and W_hr^T in series, keeps the per-gate products.
+ *
+ * Memory: the streams run in chunks, so the [T, chunk, H] buffers stay within a few MB.
+ */
+
+import { scaledRowSum } from './jacobian';
+import { matmulAB, type FloatArray } from '../kernels/kernels';
+import { type Network } from '../model/network';
+import { arenaFloats, SimdArena } from '../kernels/simd/simdArena';
+import { allocLike } from '../model/params';
+import { sumSquares } from '../kernels/tensorOps';
+import { type Workspace } from '../model/workspace';
+
+/** Elements per [steps, streams, H] buffer: chunks of streams are sized to this. */
+const CHUNK_ELEMENTS = 1 << 22;
+
+/** Buffers for one chunk of S gradient streams (s0 .. s0+S-1); stream s is local index s - s0. */
+interface StreamBuffers {
+  readonly s0: number;
+  readonly S: number;
+  /** [s0+S steps, S, H] row (k, i): first what comes from above, then (in place) the full d(L_s/T)/dh_k. */
+  dH: FloatArray;
+  /** [s0+S, S, H] what this layer sends to the layer below, same rows. */
+  dHBelow: FloatArray;
+  /** [S, H] per stream: the gradient from step t+1 into step t (and the LSTM cell's). */
+  readonly dhNext: FloatArray;
+  readonly dcNext: FloatArray;
+  /** Folded path: [S, K] the rows multiplied by F ([dc | dh] for the LSTM, dh otherwise), F, and [S, 2H] the product. */
+  readonly x: FloatArray;
+  readonly fold: FloatArray;
+  readonly product: FloatArray;
+  /** Cho GRU: [S, G*H] input-path gate gradients, [S, 2H] (r, z) and [S, H] (n) recurrent ones, the z shortcut and d(r h). */
+  readonly dG: FloatArray;
+  readonly dHRZ: FloatArray;
+  readonly dHN: FloatArray;
+  readonly direct: FloatArray;
+  readonly dRH: FloatArray;
+}
+
+/**
+ * Fills `out[offset + (l*T + s)*T + k]` with ||d(L_s/T)/dh^l_k|| for k <= s (other entries are
+ * left untouched); streams go in chunks of at most chunkElements / (T H). Needs ws (batch 1) after forwardWindow and windowLoss(net, ws, 1/T), whose
+ * dLogits row s is then exactly (p_s - onehot(y_s)) / T.
+ */
+export function itemizedGradientNorms(net: Network, ws: Workspace, out: Float32Array, offset: number, chunkElements = CHUNK_ELEMENTS): void {
+  const { H, V } = net;
+  const T = ws.steps;
+  if (ws.batch !== 1) throw new Error('itemized gradients replay one stream: the workspace must have batch 1');
+  // The top layer hears from the decoder only at its own step: W_dec^T dlogits_s at (s, s).
+  const decoded = allocLike(net.params, T * H);
+  matmulAB(decoded, 0, ws.dLogits, 0, net.params, net.layout.decoderWeight, T, H, V, false);
+  const S = Math.max(1, Math.min(T, Math.floor(chunkElements / (T * H))));
+  let bufs: StreamBuffers | null = null;
+  for (let s0 = 0; s0 < T; s0 += S) {
+    if (!bufs || s0 + S > T) bufs = allocate(net, T, s0, Math.min(S, T - s0));
+    bufs = { ...bufs, s0 };
+    chunkNorms(net, ws, decoded, bufs, out, offset);
+  }
+}
+
+function allocate(net: Network, T: number, s0: number, S: number): StreamBuffers {
+  const { H, GH } = net;
+  const cho = !folds(net);
+  const K = net.config.cell === 'lstm' ? 2 * H : H;
+  const sizes = {
+    dH: T * S * H,
+    dHBelow: T * S * H,
+    dhNext: S * H,
+    dcNext: S * H,
+    x: cho ? 0 : S * K,
+    fold: cho ? 0 : K * 2 * H,
+    product: cho ? 0 : S * 2 * H,
+    dG: cho ? S * GH : 0,
+    dHRZ: cho ? S * 2 * H : 0,
+    dHN: cho ? S * H : 0,
+    direct: cho ? S * H : 0,
+    dRH: cho ? S * H : 0,
+  };
+  // The folded product x F of every live stream is most of a trace's work, and its three
+  // matrices are all here: in one SIMD arena it runs on the SIMD kernels (float32 only).
+  const floats = Object.values(sizes).reduce((sum, n) => sum + arenaFloats(n), 0);
+  const arena = net.params instanceof Float32Array ? SimdArena.create(floats) : null;
+  const a = arena !== null ? arena.alloc : (n: number): FloatArray => allocLike(net.params, n);
+  return {
+    s0,
+    S,
+    dH: a(sizes.dH),
+    dHBelow: a(sizes.dHBelow),
+    dhNext: a(sizes.dhNext),
+    dcNext: a(sizes.dcNext),
+    x: a(sizes.x),
+    fold: a(sizes.fold),
+    product: a(sizes.product),
+    dG: a(sizes.dG),
+    dHRZ: a(sizes.dHRZ),
+    dHN: a(sizes.dHN),
+    direct: a(sizes.direct),
+    dRH: a(sizes.dRH),
+  };
+}
+
+function folds(net: Network): boolean {
+  return !(net.config.cell === 'gru' && !net.config.gruResetAfter);
+}
+
+/** All layers for the streams s0 .. s0+S-1. */
+function chunkNorms(net: Network, ws: Workspace, decoded: FloatArray, bufs: StreamBuffers, out: Float32Array, offset: number): void {
+  const H = net.H;
+  const T = ws.steps;
+  const { s0, S } = bufs;
+  const end = s0 + S;
+  bufs.dH.fill(0, 0, end * S * H);
+  for (let i = 0; i < S; i++) bufs.dH.set(decoded.subarray((s0 + i) * H, (s0 + i + 1) * H), ((s0 + i) * S + i) * H);
+  for (let l = net.config.layers - 1; l >= 0; l--) {
+    if (folds(net)) foldedBackward(net, ws, l, bufs);
+    else choBackward(net, ws, l, bufs);
+    for (let i = 0; i < S; i++) {
+      const s = s0 + i;
+      for (let k = 0; k <= s; k++) out[offset + (l * T + s) * T + k] = Math.sqrt(sumSquares(bufs.dH, (k * S + i) * H, H));
+    }
+    const above = bufs.dH;
+    bufs.dH = bufs.dHBelow;
+    bufs.dHBelow = above;
+  }
+}
+
+/** The recurrence of layer l with the folded step matrix F (rnn, lstm, reset-after gru). */
+function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers): void {
+  const H = net.H;
+  const { s0, S, dH, dHBelow, dhNext, dcNext, x, fold, product } = bufs;
+  const lstm = net.config.cell === 'lstm';
+  const K = lstm ? 2 * H : H;
+  const N = l > 0 ? 2 * H : H; // layer 0 sends nothing below
+  dhNext.fill(0);
+  dcNext.fill(0);
+  for (let t = s0 + S - 1; t >= 0; t--) {
+    // Local streams lo .. S-1 are live; a stream starting here still has zero dhNext / dcNext.
+    const lo = Math.max(0, t - s0);
+    const live = S - lo;
+    const { a, f } = formFold(net, ws, l, t, N, fold);
+    for (let i = lo; i < S; i++) {
+      const row = (t * S + i) * H;
+      const q = i * H;
+      const xr = i * K;
+      for (let j = 0; j < H; j++) {
+        const dh = dH[row + j] + dhNext[q + j];
+        dH[row + j] = dh;
+        if (lstm) {
+          const dc = dcNext[q + j] + a[j] * dh;
+          x[xr + j] = dc;
+          x[xr + H + j] = dh;
+          dcNext[q + j] = dc * f[j];
+        } else {
+          x[xr + j] = dh;
+        }
+      }
+    }
+    if (t === 0 && l === 0) continue;
+    matmulAB(product, lo * N, x, lo * K, fold, 0, live, N, K, false);
+    for (let i = lo; i < S; i++) {
+      const pr = i * N;
+      if (t > 0) dhNext.set(product.subarray(pr, pr + H), i * H);
+      if (l > 0) dHBelow.set(product.subarray(pr + H, pr + 2 * H), (t * S + i) * H);
+    }
+  }
+}
+
+/**
+ * Forms F [K, N] of layer l at step t (see the top of the file; N = H when nothing goes below).
+ * Returns the LSTM's elementwise factors: a = o(1 - tanh^2 c) (dh into dc) and f (dc into dc_{t-1}).
+ */
+function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, F: FloatArray): { a: Float64Array; f: Float64Array } {
+  const { H, GH, G } = net;
+  const p = net.params;
+  const { wHh, wIh } = net.layout.layers[l];
+  const { acts, hs, cs, tanhC, aux } = ws.layers[l];
+  const cell = net.config.cell;
+  const below = N > H;
+  const g0 = t * GH;
+  const prev = t * H;
+  const a = new Float64Array(cell === 'lstm' ? H : 0);
+  const f = new Float64Array(cell === 'lstm' ? H : 0);
+  // pRec[g][c], pIn[g][c]: the scaling of row c of gate block g of W_hh and of W_ih.
+  const pRec = new Float64Array(G * H);
+  const pIn = new Float64Array(G * H);
+  const diag = new Float64Array(H);
+  for (let c = 0; c < H; c++) {
+    if (cell === 'rnn') {
+      const h = hs[prev + H + c];
+      pRec[c] = pIn[c] = 1 - h * h;
+    } else if (cell === 'lstm') {
+      const i = acts[g0 + c], fg = acts[g0 + H + c], g = acts[g0 + 2 * H + c], o = acts[g0 + 3 * H + c];
+      const tc = tanhC[prev + c];
+      a[c] = o * (1 - tc * tc);
+      f[c] = fg;
+      pRec[c] = pIn[c] = g * i * (1 - i);
+      pRec[H + c] = pIn[H + c] = cs[prev + c] * fg * (1 - fg);
+      pRec[2 * H + c] = pIn[2 * H + c] = i * (1 - g * g);
+      pRec[3 * H + c] = pIn[3 * H + c] = tc * o * (1 - o);
+    } else {
+      const r = acts[g0 + c], z = acts[g0 + H + c], n = acts[g0 + 2 * H + c];
+      const an = (1 - z) * (1 - n * n);
+      diag[c] = z;
+      pRec[c] = pIn[c] = an * aux[prev + c] * r * (1 - r);
+      pRec[H + c] = pIn[H + c] = (hs[prev + c] - n) * z * (1 - z);
+      pRec[2 * H + c] = an * r;
+      pIn[2 * H + c] = an;
+    }
+  }
+  // Row c of F sums row c of the gate blocks it receives; the LSTM's i, f, g blocks act on dc
+  // (rows 0..H-1 of F), its o block on dh (rows H..2H-1).
+  const blocks = cell === 'lstm' ? [[0, 1, 2], [3]] : [Array.from({ length: G }, (_, g) => g)];
+  const scales = new Float64Array(4);
+  const rows = new Int32Array(4);
+  blocks.forEach((gates, part) => {
+    for (let c = 0; c < H; c++) {
+      const fr = (part * H + c) * N;
+      gates.forEach((g, n) => { scales[n] = pRec[g * H + c]; rows[n] = wHh + (g * H + c) * H; });
+      scaledRowSum(F, fr, p, H, gates.length, scales, rows);
+      if (below) {
+        gates.forEach((g, n) => { scales[n] = pIn[g * H + c]; rows[n] = wIh + (g * H + c) * H; });
+        scaledRowSum(F, fr + H, p, H, gates.length, scales, rows);
+      }
+    }
+  });
+  if (cell === 'gru') for (let c = 0; c < H; c++) F[c * N + c] += diag[c];
+  return { a, f };
+}
+
+/** The Cho GRU's recurrence, per gate (see gruCell.ts): its n path is W_hr^T diag W_hn^T, not foldable cheaply. */
+function choBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers): void {
+  const { H, GH } = net;
+  const p = net.params;
+  const { wIh, wHh } = net.layout.layers[l];
+  const wHn = wHh + 2 * H * H;
+  const { acts, hs } = ws.layers[l];
+  const { s0, S, dH, dHBelow, dG, dhNext, dHRZ, dHN, direct, dRH } = bufs;
+  dhNext.fill(0);
+  for (let t = s0 + S - 1; t >= 0; t--) {
+    const lo = Math.max(0, t - s0);
+    const live = S - lo;
+    const g3 = t * GH;
+    const prev = t * H;
+    for (let i = lo; i < S; i++) {
+      const row = (t * S + i) * H;
+      const q = i * H;
+      const d3 = i * GH;
+      const rz = i * 2 * H;
+      for (let j = 0; j < H; j++) {
+        const dh = dH[row + j] + dhNext[q + j];
+        dH[row + j] = dh;
+        const z = acts[g3 + H + j];
+        const n = acts[g3 + 2 * H + j];
+        const dn = dh * (1 - z) * (1 - n * n);
+        const dz = dh * (hs[prev + j] - n) * z * (1 - z);
+        dG[d3 + H + j] = dz;
+        dHRZ[rz + H + j] = dz;
+        dG[d3 + 2 * H + j] = dn;
+        dHN[q + j] = dn;
+        direct[q + j] = dh * z;
+      }
+    }
+    matmulAB(dRH, lo * H, dHN, lo * H, p, wHn, live, H, H, false);
+    for (let i = lo; i < S; i++) {
+      const q = i * H;
+      const d3 = i * GH;
+      const rz = i * 2 * H;
+      for (let j = 0; j < H; j++) {
+        const r = acts[g3 + j];
+        const d = dRH[q + j];
+        const dr = d * hs[prev + j] * r * (1 - r);
+        dG[d3 + j] = dr;
+        dHRZ[rz + j] = dr;
+        direct[q + j] += d * r;
+      }
+    }
+    if (t > 0) {
+      dhNext.set(direct.subarray(lo * H, S * H), lo * H);
+      matmulAB(dhNext, lo * H, dHRZ, lo * 2 * H, p, wHh, live, H, 2 * H, true);
+    }
+    if (l > 0) matmulAB(dHBelow, (t * S + lo) * H, dG, lo * GH, p, wIh, live, H, GH, false);
+  }
+}

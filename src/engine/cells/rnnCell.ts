@@ -1,0 +1,64 @@
+/**
+ * Vanilla (Elman) RNN cell, PyTorch's nn.RNN with tanh:
+ *
+ *   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+ *   h_t = tanh(a_t)
+ *
+ * Backward through one step, with dh_t = (dL/dh_t from above) + (from step t+1):
+ *   da_t      = dh_t * (1 - h_t^2)
+ *   dh_{t-1} += W_hh^T da_t          (the recurrence: this product, repeated T times, is what vanishes or explodes)
+ */
+
+import { matmulAB, matmulABt, matmulAtB, type FloatArray } from '../kernels/kernels';
+import { type Network } from '../model/network';
+import { addColumnSums, tanhRows } from '../kernels/tensorOps';
+import { type LayerBuffers, type Workspace } from '../model/workspace';
+
+export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
+  const { H } = net;
+  const p = net.params;
+  const { wHh, bHh } = net.layout.layers[layer];
+  const B = ws.batch;
+  const { xg, hh, acts, hs } = lb;
+  for (let t = 0; t < ws.steps; t++) {
+    matmulABt(hh, 0, hs, t * B * H, p, wHh, B, H, H, false);
+    for (let b = 0; b < B; b++) {
+      const row = (t * B + b) * H;
+      const out = (t + 1) * B * H + b * H;
+      for (let j = 0; j < H; j++) {
+        const a = xg[row + j] + hh[b * H + j] + p[bHh + j];
+        acts[row + j] = a;
+        hs[out + j] = a;
+      }
+    }
+    tanhRows(hs, (t + 1) * B * H, 1, B * H, B * H); // h_t = tanh(a_t), all streams at once
+  }
+}
+
+export function rnnBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number, grads: FloatArray | null): void {
+  const { H } = net;
+  const p = net.params;
+  const { wHh, bHh } = net.layout.layers[layer];
+  const B = ws.batch;
+  const { hs, dH, dGX, dhNext } = lb;
+  dhNext.fill(0);
+  for (let t = ws.steps - 1; t >= 0; t--) {
+    for (let b = 0; b < B; b++) {
+      const row = (t * B + b) * H;
+      const out = (t + 1) * B * H + b * H;
+      for (let j = 0; j < H; j++) {
+        const dh = dH[row + j] + dhNext[b * H + j];
+        dH[row + j] = dh;
+        const h = hs[out + j];
+        dGX[row + j] = dh * (1 - h * h);
+      }
+    }
+    // The gradient stops at the window start (truncated BPTT), so step 0 needs no dh_{-1}.
+    if (t > 0) matmulAB(dhNext, 0, dGX, t * B * H, p, wHh, B, H, H, false);
+  }
+  if (grads) {
+    // dW_hh = sum_t da_t h_{t-1}^T over all steps and streams at once.
+    matmulAtB(grads, wHh, dGX, 0, hs, 0, H, H, ws.rows, true);
+    addColumnSums(grads, bHh, dGX, 0, ws.rows, H);
+  }
+}
