@@ -8,7 +8,7 @@ import { type CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run';
 
 export const SEEDS = '/work/shared/seeds';
-export const GOLDEN = '/work/shared/golden';
+export { GOLDEN_DIR as GOLDEN } from '../engine/golden';
 
 export interface Captured {
   code: number;

@@ -1,9 +1,12 @@
-// Loads the PyTorch golden vectors in /work/shared/golden (see its README).
+// Loads the PyTorch golden vectors (their README states every convention): the copy committed in
+// test/fixtures/golden, so that a fresh clone tests against them, and the shared folder the
+// vectors come from (or $RNN_LENS_GOLDEN), which may hold cases the copy lacks.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type ModelConfig } from '../../src/engine/config';
+import { join, resolve } from 'node:path';
+import { type ModelConfig } from '../../src/engine/model/config';
 
-export const GOLDEN_DIR = process.env.RNN_LENS_GOLDEN ?? '/work/shared/golden';
+export const GOLDEN_DIR = resolve(__dirname, '../fixtures/golden');
+const SHARED_GOLDEN_DIR = process.env.RNN_LENS_GOLDEN ?? '/work/shared/golden';
 
 export interface Tensor { shape: number[]; data: number[] }
 export interface GoldenCase {
@@ -19,12 +22,16 @@ export interface GoldenCase {
   };
 }
 
+/** Every case of `kind`, by name; a case in both folders is read from the shared one. */
 export function goldenCases(kind: 'forward' | 'train'): GoldenCase[] {
-  if (!existsSync(GOLDEN_DIR)) return [];
-  return readdirSync(GOLDEN_DIR)
-    .filter((f) => f.endsWith('.json'))
+  const files = new Map<string, string>();
+  for (const dir of [GOLDEN_DIR, SHARED_GOLDEN_DIR]) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) if (f.endsWith('.json')) files.set(f, join(dir, f));
+  }
+  return [...files.keys()]
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(GOLDEN_DIR, f), 'utf8')) as GoldenCase)
+    .map((f) => JSON.parse(readFileSync(files.get(f)!, 'utf8')) as GoldenCase)
     .filter((c) => c.kind === kind)
     .map((c) => ({ ...c, config: { ...c.config, gruResetAfter: c.config.gruResetAfter ?? true } }));
 }

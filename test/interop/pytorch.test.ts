@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SNIPPETS = join(ROOT, 'scripts', 'pytorch');
-const GOLDEN = '/work/shared/golden';
+import { GOLDEN_DIR as GOLDEN } from '../engine/golden';
 /** Debian's python3-torch by default; RNN_LENS_PYTHON points at another interpreter (e.g. a venv with pip's torch). */
 const PYTHON = process.env.RNN_LENS_PYTHON ?? '/usr/bin/python3';
 const CLI_SOURCE = join(ROOT, 'src', 'cli', 'main.ts');
