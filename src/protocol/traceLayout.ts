@@ -23,6 +23,13 @@
  *   dh        [L, T, H]    dL/dh_t from BPTT through the window, L = mean over the T steps' losses
  *                          (the gradient is cut at the window start: truncated BPTT)
  *   dc        [L, T, H]    dL/dc_t, LSTM only (length 0 otherwise)
+ *   dhPrev    [L, T, H]    dL/dh_{t-1} through step t's cell alone: what step t sends back to the state
+ *                          it started from (for rnn and lstm W_hh^T times the pre-activation gradient;
+ *                          for gru also the copy path z ⊙ dL/dh_t). So dh[t-1] = dhPrev[t] + what
+ *                          reaches h_{t-1} from above (the decoder, or the layer above); at t = 0 it is
+ *                          dL/dh0, the gradient truncated BPTT drops at the window start
+ *   dReset    [L, T, H]    dL/dr_t, the GRU reset gate's gradient (length 0 for rnn and lstm): the one
+ *                          gate gradient that the other sections do not determine without the weights
  *   itemized  [L, T, T]    row t, column k: || d(L_t / T) / dh_k ||_2 for k <= t, 0 for k > t.
  *                          The vectors behind row sums equal dh: sum over t >= k of d(L_t/T)/dh_k = dL/dh_k.
  *   jacobian  [L, T]       || dh_t / dh_{t-1} ||_2 (largest singular value; for LSTM with c_{t-1} held
@@ -33,7 +40,8 @@
 
 import { type CellType } from '../engine/model/config';
 
-export const TRACE_VERSION = 1;
+/** 2: dhPrev and dReset added (the cell diagram's backward view needs them). */
+export const TRACE_VERSION = 2;
 
 export interface TraceHeader {
   readonly version: typeof TRACE_VERSION;
@@ -65,10 +73,10 @@ export interface Trace {
 }
 
 export type TraceSection =
-  | 'h0' | 'c0' | 'h' | 'c' | 'gates' | 'probs' | 'loss' | 'dh' | 'dc' | 'itemized' | 'jacobian' | 'gradNorms';
+  | 'h0' | 'c0' | 'h' | 'c' | 'gates' | 'probs' | 'loss' | 'dh' | 'dc' | 'dhPrev' | 'dReset' | 'itemized' | 'jacobian' | 'gradNorms';
 
 export const TRACE_SECTIONS: readonly TraceSection[] = [
-  'h0', 'c0', 'h', 'c', 'gates', 'probs', 'loss', 'dh', 'dc', 'itemized', 'jacobian', 'gradNorms',
+  'h0', 'c0', 'h', 'c', 'gates', 'probs', 'loss', 'dh', 'dc', 'dhPrev', 'dReset', 'itemized', 'jacobian', 'gradNorms',
 ];
 
 /** The gates a trace records per cell, in order (see the layout above). */
@@ -108,6 +116,8 @@ export function traceLayout(s: TraceShape): TraceLayout {
     loss: T,
     dh: L * T * H,
     dc: lstm ? L * T * H : 0,
+    dhPrev: L * T * H,
+    dReset: s.cell === 'gru' ? L * T * H : 0,
     itemized: L * T * T,
     jacobian: L * T,
     gradNorms: P,

@@ -4,6 +4,9 @@
  *
  *  - forward: h_t, c_t, gates, probabilities and per-step losses;
  *  - backward of the window's mean loss: dL/dh_t, dL/dc_t and each tensor's gradient norm;
+ *  - what each step's cell sends back to h_{t-1} (and the GRU's reset gate gradient), from the
+ *    backward pass's own pre-activation gradients (recurrentGradients.ts): two more products per
+ *    layer, so the cell diagram can show every gradient of the cell at the cursor;
  *  - itemized gradients (RNNbow): ||d(L_t/T)/dh_k|| for every k <= t, how much each later
  *    prediction's error reaches back to step k. Summed as vectors over t they are dL/dh_k. All T
  *    loss terms go back together as T gradient streams of one batched backward
@@ -16,6 +19,7 @@ import { backwardWindow, forwardWindow, windowLoss } from '../model/bptt';
 import { gateCount } from '../model/config';
 import { formsStepJacobians, layerStepJacobians, stepJacobianMatrix } from './jacobian';
 import { itemizedGradientNorms } from './itemizedBackward';
+import { recordRecurrentGradients } from './recurrentGradients';
 import { type Network } from '../model/network';
 import { arenaFloats, SimdArena } from '../kernels/simd/simdArena';
 import { allocLike } from '../model/params';
@@ -88,7 +92,7 @@ export function recordTrace(network: Network, w: TraceWindow): Trace {
   // A copy of the weights, the workspace and the gradient in one SIMD arena where available
   // (trainingMemory.ts): the window's products then run on the SIMD kernels.
   const T = w.inputs.length;
-  const { net, ws, extra: [grads] } = passWorkspace(network, 1, T, [network.layout.total]);
+  const { net, ws, extra: [grads, scratch] } = passWorkspace(network, 1, T, [network.layout.total, T * network.H]);
   const { config, H, V } = net;
   const L = config.layers;
   const G = gateCount(config.cell);
@@ -125,6 +129,7 @@ export function recordTrace(network: Network, w: TraceWindow): Trace {
     data.set(ws.layers[l].dH, at.dh + l * T * H);
     if (lstm) data.set(ws.layers[l].dC, at.dc + l * T * H);
   }
+  recordRecurrentGradients(net, ws, scratch, data, at.dhPrev, at.dReset);
   for (let k = 0; k < P; k++) data[at.gradNorms + k] = Math.sqrt(sumSquares(grads, net.layout.offsets[k], net.layout.specs[k].size));
 
   recordJacobianNorms(net, ws, data, at.jacobian);

@@ -312,4 +312,92 @@ describe('trace', () => {
       assert.ok(Math.abs(power - exact) < 1e-6 * exact, `${power} vs ${exact}`);
     }
   });
+
+  describe('what each step sends back to h_{t-1} (dhPrev) and the GRU reset gate gradient (dReset)', () => {
+    /** The window's mean loss from a given state (float64). */
+    const meanLoss = (net: Network, w: ReturnType<typeof tinyNet>, h0: Float64Array[], c0: Float64Array[]): number => {
+      const ws = run(net, w.inputs, w.targets, h0, c0, w.T);
+      let s = 0;
+      for (let t = 0; t < w.T; t++) s += ws.rowLoss[t];
+      return s / w.T;
+    };
+    const windowOf = (w: ReturnType<typeof tinyNet>) => ({ inputs: w.inputs, targets: w.targets, h0: w.h0, c0: w.c0, trainingStep: 0, stream: 0, position: 0, carriedState: true });
+    const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 2e-5 * Math.max(1, Math.abs(a), Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+    for (const v of VARIANTS) {
+      it(`${v.label}: dhPrev at t = 0 is dL/dh0 by finite differences, in every layer`, () => {
+        const w = tinyNet(v.cell, v.resetAfter, 3, 5);
+        const trace = recordTrace(w.net, windowOf(w));
+        const dhPrev = traceSection(trace, 'dhPrev');
+        const H = 5, T = w.T, eps = 1e-6;
+        for (let l = 0; l < 3; l++) {
+          for (let i = 0; i < H; i++) {
+            const plus = w.h0.map((x) => Float64Array.from(x)), minus = w.h0.map((x) => Float64Array.from(x));
+            plus[l][i] += eps; minus[l][i] -= eps;
+            const numeric = (meanLoss(w.net, w, plus, w.c0) - meanLoss(w.net, w, minus, w.c0)) / (2 * eps);
+            close(dhPrev[(l * T + 0) * H + i], numeric, `layer ${l} unit ${i}`);
+          }
+        }
+      });
+
+      it(`${v.label}: dL/dh_{t-1} from the engine's backward pass is dhPrev_t plus the decoder's part (top layer)`, () => {
+        const w = tinyNet(v.cell, v.resetAfter, 2, 5);
+        const trace = recordTrace(w.net, windowOf(w));
+        const dh = traceSection(trace, 'dh'), dhPrev = traceSection(trace, 'dhPrev'), probs = traceSection(trace, 'probs');
+        const { H, V } = w.net;
+        const T = w.T, top = 1;
+        const dec = w.net.layout.decoderWeight;
+        for (let t = 1; t < T; t++) {
+          for (let j = 0; j < H; j++) {
+            // What the loss at t-1 sends into h_{t-1} through the decoder: W_hy^T (p - onehot(target)) / T.
+            let fromAbove = 0;
+            for (let k = 0; k < V; k++) fromAbove += w.net.params[dec + k * H + j] * (probs[(t - 1) * V + k] - (k === w.targets[t - 1] ? 1 : 0)) / T;
+            close(dh[(top * T + t - 1) * H + j], dhPrev[(top * T + t) * H + j] + fromAbove, `t ${t} unit ${j}`);
+          }
+        }
+        if (v.cell !== 'gru') assert.equal(traceSection(trace, 'dReset').length, 0, 'dReset is for the GRU only');
+      });
+    }
+
+    for (const v of VARIANTS) {
+      it(`${v.label}: a float32 trace (SIMD arenas) has the float64 trace's dhPrev and dReset`, () => {
+        const { net, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 2, 12, 31);
+        const options = { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false };
+        const want = recordTrace(net, options), got = recordTrace(net.withParams(Float32Array.from(net.params)), options);
+        for (const section of ['dhPrev', 'dReset'] as const) {
+          const a = traceSection(got, section), b = traceSection(want, section);
+          assert.equal(a.length, b.length);
+          let scale = 0;
+          for (const x of b) scale = Math.max(scale, Math.abs(x));
+          for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-4 * scale, `${section} entry ${i}: ${a[i]} vs ${b[i]}`);
+        }
+      });
+    }
+
+    for (const resetAfter of [true, false]) {
+      it(`gru (${resetAfter ? 'reset-after' : 'Cho'}): dReset summed through sigma' over the window is the gradient of the reset bias (finite differences)`, () => {
+        const w = tinyNet('gru', resetAfter, 2, 5);
+        const trace = recordTrace(w.net, windowOf(w));
+        const dReset = traceSection(trace, 'dReset'), gates = traceSection(trace, 'gates');
+        const H = 5, T = w.T, G = 3, eps = 1e-6;
+        for (let l = 0; l < 2; l++) {
+          const bias = w.net.layout.layers[l].bHh;
+          for (let j = 0; j < H; j++) {
+            let analytic = 0;
+            for (let t = 0; t < T; t++) {
+              const r = gates[((l * T + t) * G + 0) * H + j];
+              analytic += dReset[(l * T + t) * H + j] * r * (1 - r);
+            }
+            const saved = w.net.params[bias + j];
+            w.net.params[bias + j] = saved + eps;
+            const plus = meanLoss(w.net, w, w.h0, w.c0);
+            w.net.params[bias + j] = saved - eps;
+            const minus = meanLoss(w.net, w, w.h0, w.c0);
+            w.net.params[bias + j] = saved;
+            close(analytic, (plus - minus) / (2 * eps), `layer ${l} unit ${j}`);
+          }
+        }
+      });
+    }
+  });
 });
