@@ -5,6 +5,7 @@
  */
 
 import { forwardWindow } from './model/bptt';
+import { layerHolds, type UnitHold } from './analysis/ablation';
 import { InputError } from './errors';
 import { softmaxCrossEntropy } from './model/loss';
 import { type Model } from './model/model';
@@ -30,15 +31,25 @@ export function heldOutLoss(net: Network, valIds: Int32Array): number | null {
   return lossSum / count;
 }
 
+/** What a stream's loss can also do: hold units (analysis/ablation.ts), keep each prediction's loss. */
+export interface StreamLossOptions {
+  readonly holds?: readonly UnitHold[];
+  /** Receives the loss of prediction i (of ids[i + 1]) at index i; length ids.length - 1. */
+  readonly losses?: Float64Array;
+}
+
 /**
  * Sum of the cross-entropies of ids[1..] given ids[..n-1], from a zero state. `onProgress` hears
  * after each window how many of the predictions are done (a long evaluation shows it).
  */
-export function streamLoss(network: Network, ids: Int32Array, onProgress?: (done: number, total: number) => void): { lossSum: number; count: number } {
+export function streamLoss(
+  network: Network, ids: Int32Array, onProgress?: (done: number, total: number) => void, options: StreamLossOptions = {},
+): { lossSum: number; count: number } {
   const predictions = ids.length - 1;
   if (predictions < 1) return { lossSum: 0, count: 0 };
   const T = Math.min(EVAL_WINDOW, predictions);
   const { net, ws } = passWorkspace(network, 1, T);
+  ws.holds = layerHolds(options.holds ?? [], net.config);
   ws.resetState();
   let lossSum = 0;
   for (let start = 0; start < predictions; start += T) {
@@ -50,19 +61,37 @@ export function streamLoss(network: Network, ids: Int32Array, onProgress?: (done
     ws.targets.set(ids.subarray(start + 1, start + steps + 1));
     forwardWindow(net, ws);
     lossSum += softmaxCrossEntropy(ws.probs, null, ws.rowLoss, ws.targets, steps, net.V, 0);
+    options.losses?.set(ws.rowLoss.subarray(0, steps), start);
     onProgress?.(start + steps, predictions);
   }
   return { lossSum, count: predictions };
 }
 
-export interface EvaluateResult { loss: number; bitsPerChar: number; perplexity: number; chars: number; skipped: number }
+export interface EvaluateResult {
+  loss: number;
+  bitsPerChar: number;
+  perplexity: number;
+  chars: number;
+  skipped: number;
+  /** With `perChar`: the loss of every prediction (of the known characters), length `chars`. */
+  losses?: Float64Array;
+}
+
+export interface EvaluateOptions {
+  skipUnknown?: boolean;
+  /** Also return each prediction's loss. */
+  perChar?: boolean;
+  /** Units held fixed while reading (analysis/ablation.ts). */
+  holds?: readonly UnitHold[];
+  onProgress?: (done: number, total: number) => void;
+}
 
 /**
  * Mean cross-entropy of the model on a text (nats), with bits per character and perplexity.
  * `chars` counts the characters predicted (all but the first). Characters outside the model's
  * vocabulary are refused, or with skipUnknown dropped (and counted in `skipped`).
  */
-export function evaluateText(model: Model, text: string, opts: { skipUnknown?: boolean; onProgress?: (done: number, total: number) => void } = {}): EvaluateResult {
+export function evaluateText(model: Model, text: string, opts: EvaluateOptions = {}): EvaluateResult {
   let kept = text;
   let skipped = 0;
   if (opts.skipUnknown) {
@@ -82,7 +111,8 @@ export function evaluateText(model: Model, text: string, opts: { skipUnknown?: b
   }
   if (codePointLength(kept) < 2) throw new InputError('The text needs at least 2 known characters to evaluate (one to read, one to predict).');
   const ids = encodeText(kept, model.config.vocab);
-  const { lossSum, count } = streamLoss(model.net, ids, opts.onProgress);
+  const losses = opts.perChar ? new Float64Array(ids.length - 1) : undefined;
+  const { lossSum, count } = streamLoss(model.net, ids, opts.onProgress, { holds: opts.holds, losses });
   const loss = lossSum / count;
-  return { loss, bitsPerChar: loss / Math.LN2, perplexity: Math.exp(loss), chars: count, skipped };
+  return { loss, bitsPerChar: loss / Math.LN2, perplexity: Math.exp(loss), chars: count, skipped, ...(losses ? { losses } : {}) };
 }

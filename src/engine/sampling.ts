@@ -11,13 +11,22 @@
  */
 
 import { forwardWindow } from './model/bptt';
+import { layerHolds, type UnitHold } from './analysis/ablation';
 import { InputError } from './errors';
 import { type Model } from './model/model';
 import { Rng } from './rng';
 import { buildVocab, describeChar, encodeText } from './text';
 import { Workspace } from './model/workspace';
 
-export interface SampleOptions { length: number; temperature: number; topK?: number; prime?: string; seed: number }
+export interface SampleOptions {
+  length: number;
+  temperature: number;
+  topK?: number;
+  prime?: string;
+  seed: number;
+  /** Units held fixed while generating (analysis/ablation.ts); the same seed then gives the sample beside the normal one. */
+  holds?: readonly UnitHold[];
+}
 
 export function sampleText(model: Model, opts: SampleOptions): string {
   const { vocab } = model.config;
@@ -31,6 +40,7 @@ export function sampleText(model: Model, opts: SampleOptions): string {
   const rng = new Rng(opts.seed);
   const net = model.net;
   const ws = new Workspace(net, 1, 1);
+  ws.holds = layerHolds(opts.holds ?? [], model.config);
   ws.resetState();
   const out: string[] = [prime];
   let remaining = opts.length;

@@ -20,6 +20,7 @@
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from '../kernels/kernels';
 import { type Network } from '../model/network';
 import { addColumnSums, sigmoidRows, tanhRows } from '../kernels/tensorOps';
+import { holdUnits } from './unitHolds';
 import { type LayerBuffers, type Workspace } from '../model/workspace';
 
 export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -33,6 +34,7 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   // Reset-after: all three blocks multiply h_{t-1}, so one product W_hh h_{t-1} [B, 3H] (each
   // entry the same dot product as with separate products). Cho: [r z] now, n after r is known.
   const hhWidth = resetAfter ? GH : 2 * H;
+  const hold = ws.holds?.[layer] ?? null;
   for (let t = 0; t < ws.steps; t++) {
     const prevBase = t * B * H;
     const gates = t * B * GH;
@@ -73,6 +75,7 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
         hs[out + j] = (1 - z) * acts[g3 + 2 * H + j] + z * hs[prev + j];
       }
     }
+    if (hold) holdUnits(hs, (t + 1) * B * H, B, H, hold.hUnits, hold.hValues);
   }
 }
 
@@ -86,7 +89,7 @@ export function gruBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   const { acts, hs, aux, dH, dGX, dHRZ, dHN, dhNext } = lb;
   const direct = lb.scratch; // dh_t * z, plus (Cho) d(r h) * r: the parts of dh_{t-1} that skip W_hr and W_hz
   const dRH = lb.scratch2;
-  dhNext.fill(0);
+  if (!ws.continueGradient) dhNext.fill(0);
   for (let t = ws.steps - 1; t >= 0; t--) {
     const prevBase = t * B * H;
     for (let b = 0; b < B; b++) {
@@ -133,7 +136,7 @@ export function gruBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
         }
       }
     }
-    if (t > 0) {
+    if (t > 0 || ws.continueGradient) {
       dhNext.set(direct);
       matmulAB(dhNext, 0, dHRZ, t * B * 2 * H, p, wHh, B, H, 2 * H, true);
       if (resetAfter) matmulAB(dhNext, 0, dHN, t * B * H, p, wHn, B, H, H, true);

@@ -17,6 +17,7 @@
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from '../kernels/kernels';
 import { type Network } from '../model/network';
 import { addColumnSums, sigmoidRows, tanhRows } from '../kernels/tensorOps';
+import { holdUnits } from './unitHolds';
 import { type LayerBuffers, type Workspace } from '../model/workspace';
 
 export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -25,6 +26,7 @@ export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
   const { xg, hh, acts, hs, cs, tanhC } = lb;
+  const hold = ws.holds?.[layer] ?? null;
   for (let t = 0; t < ws.steps; t++) {
     matmulABt(hh, 0, hs, t * B * H, p, wHh, B, GH, H, false);
     // The four gates' pre-activations for every stream: W_ih x_t + b_ih (already in xg) + W_hh h_{t-1} + b_hh.
@@ -49,6 +51,10 @@ export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer
         tanhC[row + j] = c;
       }
     }
+    if (hold) {
+      holdUnits(cs, (t + 1) * B * H, B, H, hold.cUnits, hold.cValues);
+      holdUnits(tanhC, t * B * H, B, H, hold.cUnits, hold.cValues);
+    }
     tanhRows(tanhC, t * B * H, 1, B * H, B * H);
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * GH + 3 * H;
@@ -56,6 +62,7 @@ export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer
       const out = (t + 1) * B * H + b * H;
       for (let j = 0; j < H; j++) hs[out + j] = acts[o + j] * tanhC[row + j]; // o tanh(c_t)
     }
+    if (hold) holdUnits(hs, (t + 1) * B * H, B, H, hold.hUnits, hold.hValues);
   }
 }
 
@@ -65,8 +72,10 @@ export function lstmBackward(net: Network, ws: Workspace, lb: LayerBuffers, laye
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
   const { acts, hs, cs, tanhC, dH, dC, dGX, dhNext, dcNext } = lb;
-  dhNext.fill(0);
-  dcNext.fill(0);
+  if (!ws.continueGradient) {
+    dhNext.fill(0);
+    dcNext.fill(0);
+  }
   for (let t = ws.steps - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
       const g4 = (t * B + b) * GH;
@@ -90,7 +99,7 @@ export function lstmBackward(net: Network, ws: Workspace, lb: LayerBuffers, laye
         dcNext[s + j] = dc * f;
       }
     }
-    if (t > 0) matmulAB(dhNext, 0, dGX, t * B * GH, p, wHh, B, H, GH, false);
+    if (t > 0 || ws.continueGradient) matmulAB(dhNext, 0, dGX, t * B * GH, p, wHh, B, H, GH, false);
   }
   if (grads) {
     matmulAtB(grads, wHh, dGX, 0, hs, 0, GH, H, ws.rows, true);

@@ -12,6 +12,7 @@
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from '../kernels/kernels';
 import { type Network } from '../model/network';
 import { addColumnSums, tanhRows } from '../kernels/tensorOps';
+import { holdUnits } from './unitHolds';
 import { type LayerBuffers, type Workspace } from '../model/workspace';
 
 export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number): void {
@@ -20,6 +21,7 @@ export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
   const { xg, hh, acts, hs } = lb;
+  const hold = ws.holds?.[layer] ?? null;
   for (let t = 0; t < ws.steps; t++) {
     matmulABt(hh, 0, hs, t * B * H, p, wHh, B, H, H, false);
     for (let b = 0; b < B; b++) {
@@ -32,6 +34,7 @@ export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
       }
     }
     tanhRows(hs, (t + 1) * B * H, 1, B * H, B * H); // h_t = tanh(a_t), all streams at once
+    if (hold) holdUnits(hs, (t + 1) * B * H, B, H, hold.hUnits, hold.hValues);
   }
 }
 
@@ -41,7 +44,7 @@ export function rnnBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
   const { hs, dH, dGX, dhNext } = lb;
-  dhNext.fill(0);
+  if (!ws.continueGradient) dhNext.fill(0);
   for (let t = ws.steps - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
       const row = (t * B + b) * H;
@@ -53,8 +56,8 @@ export function rnnBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
         dGX[row + j] = dh * (1 - h * h);
       }
     }
-    // The gradient stops at the window start (truncated BPTT), so step 0 needs no dh_{-1}.
-    if (t > 0) matmulAB(dhNext, 0, dGX, t * B * H, p, wHh, B, H, H, false);
+    // The gradient stops at the window start (truncated BPTT), so step 0 needs no dh_{-1} unless it is carried on.
+    if (t > 0 || ws.continueGradient) matmulAB(dhNext, 0, dGX, t * B * H, p, wHh, B, H, H, false);
   }
   if (grads) {
     // dW_hh = sum_t da_t h_{t-1}^T over all steps and streams at once.

@@ -9,6 +9,7 @@
 
 import { gateCount, type ModelConfig } from './config';
 import { type FloatArray } from '../kernels/kernels';
+import { type LayerHolds } from '../cells/unitHolds';
 import { type Network } from './network';
 import { allocLike } from './params';
 
@@ -102,6 +103,18 @@ export class Workspace {
   readonly dLogits: FloatArray;
   /** [T*B] each row's cross-entropy (nats). */
   readonly rowLoss: Float64Array;
+  /**
+   * Analysis only: units held at fixed values in the forward pass, per layer (cells/unitHolds.ts).
+   * Null, as in training, holds nothing.
+   */
+  holds: readonly (LayerHolds | null)[] | null = null;
+  /**
+   * Analysis only: the backward pass starts from the gradient already in each layer's dhNext (and
+   * dcNext) rather than from zero, and leaves there the gradient into the window's initial state,
+   * so a long text can be backpropagated window by window (analysis/saliency.ts). Training keeps
+   * it off: its gradient stops at the window start.
+   */
+  continueGradient = false;
 
   /** `alloc` places the buffers (a SimdArena's, for training); by default ordinary arrays of the network's precision. */
   constructor(readonly net: Network, readonly batch: number, readonly steps: number, alloc: (length: number) => FloatArray = (n) => allocLike(net.params, n)) {
