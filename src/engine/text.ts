@@ -137,6 +137,26 @@ export function encodeText(text: string, vocab: readonly string[]): Int32Array {
   return ids;
 }
 
+/**
+ * The entropy of the character frequencies of the text's first `length` code points, in nats:
+ * the cross-entropy of the best model that knows only how often each character occurs (and
+ * nothing of the order), the level a character model first has to get below. Between 0 (one
+ * character) and ln V (every character equally often).
+ */
+export function unigramEntropy(text: string, length = Infinity): number {
+  const counts = new Map<number, number>();
+  let n = 0;
+  for (let i = 0; i < text.length && n < length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    counts.set(cp, (counts.get(cp) ?? 0) + 1);
+    n++;
+  }
+  let h = 0;
+  for (const c of counts.values()) h -= (c / n) * Math.log(c / n);
+  return n > 0 ? h : 0;
+}
+
 /** How the text splits: the first trainLength characters train, the last valLength validate. */
 export function splitLengths(length: number, valFraction: number): { trainLength: number; valLength: number } {
   const valLength = Math.floor(length * valFraction);

@@ -10,7 +10,7 @@ import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from 
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { MAX_SAMPLE_LENGTH, type TraceMessage } from '../protocol/worker';
-import { type HostToWebview, type WebviewToHost, type TrainingState as WebviewTrainingState } from '../protocol/webview';
+import { sessionInfo, type HostToWebview, type WebviewToHost, type TrainingState as WebviewTrainingState } from '../protocol/webview';
 import { Autosave } from './autosave';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { CursorHighlight } from './cursorHighlight';
@@ -204,7 +204,7 @@ export class RnnLensController implements vscode.Disposable {
       session.onDidStart((info) => {
         this.postToViews({
           type: 'session',
-          session: { fileName: source.fileName, cell: info.config.cell, hidden: info.config.hidden, layers: info.config.layers, vocabSize: info.config.vocab.length, paramCount: info.paramCount, settings: info.settings },
+          session: sessionInfo(source.fileName, info),
         });
         if (info.notice) void vscode.window.showInformationMessage(`RNN Lens: ${info.notice}`);
       }),
@@ -421,7 +421,7 @@ export class RnnLensController implements vscode.Disposable {
     const info = session.info;
     const out: HostToWebview[] = [{
       type: 'session',
-      session: { fileName: session.source.fileName, cell: info.config.cell, hidden: info.config.hidden, layers: info.config.layers, vocabSize: info.config.vocab.length, paramCount: info.paramCount, settings: info.settings },
+      session: sessionInfo(session.source.fileName, info),
     }];
     const state = toWebviewState(session.state);
     if (session.latestProgress && state) out.push({ type: 'progress', progress: { ...progressInfo(session.latestProgress), state } });

@@ -10,6 +10,7 @@
 
 import { type TrainSettings, type CellType, CELL_TYPES, OPTIMIZER_KINDS, validateSettings } from '../engine/model/config';
 import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from './traceLayout';
+import { type StartedMessage } from './worker';
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview
@@ -23,6 +24,21 @@ export interface SessionInfo {
   readonly vocabSize: number;
   readonly paramCount: number;
   readonly settings: TrainSettings;
+  /**
+   * The entropy of the training text's character frequencies, in nats: the loss of a model that
+   * knows only how often each character occurs. The loss chart draws it beside ln(vocabSize), the
+   * loss of a uniform guess, so a learner sees what learning has to beat.
+   */
+  readonly unigramEntropy: number;
+}
+
+/** The session a webview is told about, from what the worker reported when training started. */
+export function sessionInfo(fileName: string, started: Pick<StartedMessage, 'config' | 'paramCount' | 'settings' | 'unigramEntropy'>): SessionInfo {
+  const { config } = started;
+  return {
+    fileName, cell: config.cell, hidden: config.hidden, layers: config.layers, vocabSize: config.vocab.length,
+    paramCount: started.paramCount, settings: started.settings, unigramEntropy: started.unigramEntropy,
+  };
 }
 
 export type TrainingState = 'training' | 'paused' | 'stopped' | 'failed';
@@ -126,12 +142,14 @@ const oneOf = <T extends string>(v: unknown, set: readonly T[]): v is T => typeo
 
 function parseSession(v: unknown): SessionInfo | null {
   if (!isObj(v)) return null;
-  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings } = v;
+  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings, unigramEntropy } = v;
   if (!isStr(fileName, MAX_FILE_NAME) || !oneOf(cell, CELL_TYPES)) return null;
   if (!isInt(hidden, 1, 4096) || !isInt(layers, 1, 4) || !isInt(vocabSize, 1, MAX_VOCAB) || !isInt(paramCount, 0, 2 ** 40)) return null;
+  // An entropy of V characters' frequencies is at most ln V (rounding allowed for).
+  if (!isFiniteNum(unigramEntropy) || unigramEntropy < 0 || unigramEntropy > Math.log(vocabSize) + 1e-9) return null;
   if (!isObj(settings) || !oneOf(settings.cell, CELL_TYPES) || !oneOf(settings.optimizer, OPTIMIZER_KINDS)) return null;
   if (validateSettings(settings as unknown as TrainSettings).length > 0) return null;
-  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings };
+  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings, unigramEntropy };
 }
 
 function parseProgress(v: unknown): ProgressInfo | null {

@@ -22,6 +22,8 @@ export const MAX_SAMPLE_LENGTH = 100_000;
 export const MAX_STEPS_LIMIT = 1e9;
 /** Most training threads a session may ask for (rnnLens.workers allows 1-16). */
 export const MAX_WORKERS = 64;
+/** Above any unigram entropy: ln of the largest vocabulary (all of Unicode's code points, about e^14). */
+export const MAX_ENTROPY = Math.log(0x110000);
 
 // ---------------------------------------------------------------------------------------------
 // Host -> worker
@@ -113,6 +115,8 @@ export interface StartedMessage {
   readonly paramCount: number;
   readonly trainLength: number;
   readonly valLength: number;
+  /** The entropy of the training part's character frequencies, in nats (the loss chart's "letter frequencies only" line). */
+  readonly unigramEntropy: number;
   /** Steps already taken (non-zero when resumed). */
   readonly step: number;
   readonly state: TrainingState;
@@ -272,7 +276,8 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
       return { type: 'ready' };
     case 'started':
       return isModelConfig(m.config) && isSettings(m.settings) && isStep(m.paramCount) && isStep(m.trainLength)
-        && isStep(m.valLength) && isStep(m.step) && isTrainingState(m.state) && isOptional(m.notice, (v): v is string => isCappedString(v))
+        && isStep(m.valLength) && isNumberIn(m.unigramEntropy, 0, MAX_ENTROPY) && isStep(m.step) && isTrainingState(m.state)
+        && isOptional(m.notice, (v): v is string => isCappedString(v))
         ? (m as unknown as WorkerToHost) : null;
     case 'state':
       return isTrainingState(m.state) && isStep(m.step) && isOneOf(m.reason, ['request', 'maxSteps'] as const)

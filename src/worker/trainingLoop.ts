@@ -11,6 +11,7 @@
 import { type CellType, type ModelConfig, type TrainSettings } from '../engine/model/config';
 import { type CheckpointData } from '../engine/io/checkpointData';
 import { streamLength } from '../engine/training/streams';
+import { unigramEntropy } from '../engine/text';
 import { type UnitActivations } from '../engine/kernels/activations';
 import { type Trace } from '../protocol/traceLayout';
 import {
@@ -175,7 +176,7 @@ export class TrainingLoop {
     this.lastReportAt = this.timing.now();
     this.post({
       type: 'started', config: t.config, settings: t.settings, paramCount: t.model.paramCount,
-      trainLength: t.trainLength, valLength: t.valLength, step: t.step, state: this.state, ...(notice ? { notice } : {}),
+      trainLength: t.trainLength, valLength: t.valLength, unigramEntropy: unigramEntropy(message.text, t.trainLength), step: t.step, state: this.state, ...(notice ? { notice } : {}),
     }, []);
     this.postTrace();
     if (this.state === 'training') this.scheduleSlice();

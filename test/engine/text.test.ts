@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { InputError } from '../../src/engine/errors';
-import { buildVocab, checkTrainable, decodeTextBytes, encodeText, sliceCodePoints } from '../../src/engine/text';
+import { buildVocab, checkTrainable, decodeTextBytes, encodeText, sliceCodePoints, unigramEntropy } from '../../src/engine/text';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -46,5 +46,16 @@ describe('text: bytes, vocabulary, ids', () => {
     assert.throws(() => checkTrainable('abababab', settings), /needs at least 10/);
     checkTrainable('ababababab', settings);
     assert.throws(() => checkTrainable('ababababab', { ...settings, valFraction: 0.5 }), /needs at least 19/);
+  });
+
+  it('computes the unigram entropy of the characters (code points), over the first part if asked', () => {
+    assert.equal(unigramEntropy('aaaa'), 0);
+    assert.ok(Math.abs(unigramEntropy('abab') - Math.log(2)) < 1e-12);
+    assert.ok(Math.abs(unigramEntropy('abcd') - Math.log(4)) < 1e-12, 'all equally often: ln V');
+    // p = 3/4, 1/4: -(0.75 ln 0.75 + 0.25 ln 0.25)
+    assert.ok(Math.abs(unigramEntropy('aaab') - 0.5623351446188083) < 1e-12);
+    assert.ok(Math.abs(unigramEntropy('😀😀한a') - unigramEntropy('xxyz')) < 1e-12, 'an emoji counts as one character');
+    assert.equal(unigramEntropy('aaaabcd', 4), 0, 'only the first 4 characters');
+    assert.equal(unigramEntropy(''), 0);
   });
 });

@@ -119,7 +119,7 @@ export class FakeWorker implements WorkerHandle {
         this.text = m.text;
         this.emit({
           type: 'started', config: { cell: m.settings.cell, hidden: FAKE_HIDDEN, layers: 1, vocab: FAKE_VOCAB, gruResetAfter: true },
-          settings: m.settings, paramCount: 100, trainLength: 900, valLength: 100, step: 0, state: this.state,
+          settings: m.settings, paramCount: 100, trainLength: 900, valLength: 100, unigramEntropy: 1.25, step: 0, state: this.state,
         });
         this.trace();
         return;

@@ -66,7 +66,7 @@ describe('extension: training session with a fake worker', () => {
   it('a stop the worker never answers still ends the session', async () => {
     const { session, worker, log } = makeSession({ auto: false }, { stopMs: 1 });
     void session.start(options).catch(() => undefined);
-    worker().emit({ type: 'started', config: { cell: 'lstm', hidden: 3, layers: 1, vocab: ['a', 'b'], gruResetAfter: true }, settings: options.settings, paramCount: 1, trainLength: 1, valLength: 0, step: 0, state: 'training' });
+    worker().emit({ type: 'started', config: { cell: 'lstm', hidden: 3, layers: 1, vocab: ['a', 'b'], gruResetAfter: true }, settings: options.settings, paramCount: 1, trainLength: 1, valLength: 0, unigramEntropy: 0.5, step: 0, state: 'training' });
     await session.stop();
     assert.equal(session.state, 'stopped');
     assert.ok(worker().terminated);

@@ -3,7 +3,7 @@ import { parseHostToWebview, parseWebviewToHost, parseTrace, LatestMessages, MAX
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { loadTrace } from '../fixtures/traces/traceFile';
 
-const session = { fileName: 'a.txt', cell: 'lstm', hidden: 8, layers: 1, vocabSize: 5, paramCount: 100, settings: { ...DEFAULT_SETTINGS } };
+const session = { fileName: 'a.txt', cell: 'lstm', hidden: 8, layers: 1, vocabSize: 5, paramCount: 100, settings: { ...DEFAULT_SETTINGS }, unigramEntropy: 1.2 };
 
 describe('webview protocol validators', () => {
   it('accepts every well-formed webview-to-host message and nothing else', () => {
@@ -22,6 +22,10 @@ describe('webview protocol validators', () => {
     assert.equal(parseHostToWebview({ type: 'session', session })?.type, 'session');
     assert.equal(parseHostToWebview({ type: 'session', session: { ...session, settings: { ...DEFAULT_SETTINGS, hidden: 0 } } }), null);
     assert.equal(parseHostToWebview({ type: 'session', session: { ...session, fileName: 'x'.repeat(5000) } }), null);
+    // The entropy of 5 characters' frequencies is at most ln 5.
+    assert.equal(parseHostToWebview({ type: 'session', session: { ...session, unigramEntropy: Math.log(5) + 0.01 } }), null);
+    assert.equal(parseHostToWebview({ type: 'session', session: { ...session, unigramEntropy: -0.1 } }), null);
+    assert.equal(parseHostToWebview({ type: 'session', session: { ...session, unigramEntropy: undefined } }), null);
     const progress = { step: 10, loss: 2.5, valLoss: null, charsPerSec: 1000, state: 'training' };
     assert.deepEqual(parseHostToWebview({ type: 'progress', progress }), { type: 'progress', progress });
     assert.equal(parseHostToWebview({ type: 'progress', progress: { ...progress, state: 'exploded' } }), null);

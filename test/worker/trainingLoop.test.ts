@@ -84,6 +84,9 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     w.loop.handle(start);
     assert.equal(w.of('started').length, 1);
     assert.equal(w.of('started')[0].paramCount, 40);
+    // 'abc abc': a, b, c twice each and one space, p = 2/7, 2/7, 2/7, 1/7.
+    const entropy = -(3 * (2 / 7) * Math.log(2 / 7) + (1 / 7) * Math.log(1 / 7));
+    assert.ok(Math.abs(w.of('started')[0].unigramEntropy - entropy) < 1e-12, 'the unigram entropy of the training text');
     assert.equal(w.of('trace').length, 1, 'a first trace right away');
     w.slices(50); // 50 slices x ~40 ms of 1 ms steps = ~2 s of training
     const steps = w.trainer().step;
