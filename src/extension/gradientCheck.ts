@@ -4,6 +4,7 @@
  * training session, and the host stays responsive.
  */
 
+import * as vscode from 'vscode';
 import { type CellType } from '../engine/model/config';
 import { PendingRequests, RequestFailedError, type WorkerToHost } from '../protocol/worker';
 import { WorkerClient, type WorkerFactory } from './workerClient';
@@ -38,4 +39,31 @@ export async function runGradientCheck(
   } finally {
     await client.terminate();
   }
+}
+
+/**
+ * Run Gradient Check as a command: the current session's cell (or the rnnLens.cell setting) at
+ * 2 layers of 4 units, with a progress notification; every tensor's error goes to the log and the
+ * verdict to a message.
+ */
+export async function gradientCheckCommand(
+  factory: WorkerFactory,
+  log: { info(message: string): void },
+  options: { cell: CellType; gruResetAfter: boolean },
+): Promise<void> {
+  const { cell } = options;
+  const check = { cell, layers: 2, hidden: 4, gruResetAfter: options.gruResetAfter };
+  log.info(`Gradient check: ${cell.toUpperCase()}, ${check.layers} layers of ${check.hidden} units, float64 finite differences against BPTT.`);
+  const results = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `RNN Lens: checking ${cell.toUpperCase()} gradients...` },
+    () => runGradientCheck(factory, check),
+  );
+  let worst = 0;
+  for (const r of results) {
+    log.info(`  ${r.tensor}: max relative error ${r.maxRelError.toExponential(2)}`);
+    worst = Math.max(worst, Number.isFinite(r.maxRelError) ? r.maxRelError : Infinity);
+  }
+  const verdict = `${cell.toUpperCase()} gradient check over ${results.length} tensors: max relative error ${worst.toExponential(2)}`;
+  if (worst < GRADCHECK_TOLERANCE) void vscode.window.showInformationMessage(`RNN Lens: ${verdict}, passed (< ${GRADCHECK_TOLERANCE}).`);
+  else void vscode.window.showWarningMessage(`RNN Lens: ${verdict}, FAILED (tolerance ${GRADCHECK_TOLERANCE}); see the RNN Lens log.`);
 }

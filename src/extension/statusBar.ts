@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { type SessionState } from './sessionState';
+import { type TrainingSession } from './trainingSession';
 
 const ICONS: Record<SessionState, string> = {
   idle: '$(pulse)',
@@ -47,6 +48,19 @@ export class StatusBar implements vscode.Disposable {
     const val = view.valLoss !== undefined && view.valLoss !== null ? `, validation loss ${view.valLoss.toFixed(3)}` : '';
     this.item.tooltip = `RNN Lens: ${view.state} on ${view.fileName}${val}. Click to show the panel.`;
     this.item.show();
+  }
+
+  /** Shows the session's cell, state, step and loss; hides the item when there is no session. */
+  showSession(session: TrainingSession | null): void {
+    if (!session) {
+      this.hide();
+      return;
+    }
+    const p = session.latestProgress;
+    this.show({
+      cell: session.info?.config.cell ?? '', state: session.state, fileName: session.source.fileName,
+      ...(p ? { step: p.step, loss: p.loss, valLoss: p.valLoss } : {}),
+    });
   }
 
   get text(): string {

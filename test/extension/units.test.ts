@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
-import { parseSelection } from '../../src/extension/controller';
+import { parseSelection } from '../../src/extension/neuronColoring';
 import { cutAtCharBoundary } from '../../src/extension/inputText';
 import { activationLevel, hoverMarkdown, levelRuns, HALF_LEVELS, LEVELS, type ActivationResult } from '../../src/extension/neuronColors';
 import { readSettings } from '../../src/extension/settings';

@@ -1,0 +1,77 @@
+/**
+ * What can be done with the session's weights besides training them: Sample Text (generated text
+ * in a new document, and its start in the panel) and Save Model As (a safetensors checkpoint
+ * written atomically).
+ */
+
+import * as vscode from 'vscode';
+import { MAX_SAMPLE_LENGTH } from '../protocol/worker';
+import { type HostToWebview } from '../protocol/webview';
+import { displayName } from './inputText';
+import { writeFileAtomically } from './modelFiles';
+import { type ExtensionSettings } from './settings';
+import { type SessionHost } from './sessionHost';
+import { UserError } from './userError';
+
+export interface ModelCommandsOptions {
+  readonly host: SessionHost;
+  readonly log: vscode.LogOutputChannel;
+  readonly readSettings: () => { settings: ExtensionSettings };
+  readonly post: (message: HostToWebview) => void;
+}
+
+export class ModelCommands {
+  constructor(private readonly options: ModelCommandsOptions) {}
+
+  /** Sample Text...: asks length, temperature and an optional prime, then opens the sample. */
+  async sampleText(): Promise<void> {
+    const session = this.options.host.requireLive();
+    const { settings } = this.options.readSettings();
+    const vocab = session.info?.config.vocab ?? [];
+    const length = await vscode.window.showInputBox({
+      title: 'RNN Lens: Sample Text (1/3)', prompt: 'How many characters to generate', value: '500',
+      validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SAMPLE_LENGTH ? undefined : `Enter a whole number from 1 to ${MAX_SAMPLE_LENGTH}.`),
+    });
+    if (length === undefined) return;
+    const temperature = await vscode.window.showInputBox({
+      title: 'RNN Lens: Sample Text (2/3)', prompt: 'Temperature: 0 always picks the likeliest character; 1 samples the model as is; higher is wilder',
+      value: String(settings.temperature),
+      validateInput: (v) => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 10 ? undefined : 'Enter a number from 0 to 10.'),
+    });
+    if (temperature === undefined) return;
+    const known = new Set(vocab);
+    const prime = await vscode.window.showInputBox({
+      title: 'RNN Lens: Sample Text (3/3)', prompt: 'Prime text the sample continues (optional)', value: '',
+      validateInput: (v) => {
+        const unknown = [...v].filter((c) => !known.has(c));
+        return unknown.length === 0 ? undefined : `The model has never seen ${[...new Set(unknown)].slice(0, 5).map((c) => JSON.stringify(c)).join(', ')}; use characters from the training text.`;
+      },
+    });
+    if (prime === undefined) return;
+    const text = await session.sample({
+      length: Number(length), temperature: Number(temperature), seed: Math.floor(Math.random() * 2 ** 32),
+      ...(prime !== '' ? { prime } : {}),
+    });
+    this.options.post({ type: 'sample', text: text.slice(0, 20_000) });
+    const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    this.options.log.info(`Sampled ${text.length} UTF-16 units at temperature ${temperature}.`);
+  }
+
+  /** Save Model As...: to `arg` when a command passes a uri, otherwise where the user picks. */
+  async saveModel(arg?: unknown): Promise<void> {
+    const session = this.options.host.session;
+    if (!session || (!session.machine.isLive && !session.latestCheckpoint)) throw new UserError('There is no model to save; train one first.');
+    const base = session.source.fileName.replace(/\.[^.]*$/, '') || 'model';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(session.source.uri, '..');
+    const target = arg instanceof vscode.Uri ? arg : await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, `${base}.${session.info?.config.cell ?? 'rnn'}.safetensors`),
+      filters: { 'RNN Lens model (safetensors)': ['safetensors'] }, saveLabel: 'Save Model',
+    });
+    if (!target) return;
+    const bytes = session.machine.isLive ? (await session.save()).bytes : session.latestCheckpoint!.bytes;
+    await writeFileAtomically(target, bytes);
+    this.options.log.info(`Saved the model to ${target.toString()} (${bytes.length} bytes).`);
+    void vscode.window.showInformationMessage(`RNN Lens: saved the model to ${displayName(target)}.`);
+  }
+}

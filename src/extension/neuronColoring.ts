@@ -1,0 +1,202 @@
+/**
+ * Color Text by Neuron as a command and as something that stays current: which unit is selected
+ * (by the command or the panel's heatmap), asking the worker for that unit's activations over the
+ * training file, and refreshing the colours when the weights move on. The painting itself is
+ * NeuronColors' (neuronColors.ts).
+ */
+
+import * as vscode from 'vscode';
+import { type HostToWebview } from '../protocol/webview';
+import { CONTEXT_KEYS, type ContextKeys } from './contextKeys';
+import { MAX_COLORED_CHARS, TOP_PREDICTIONS, type NeuronColors, type NeuronSelection } from './neuronColors';
+import { type SessionFollower, type SessionHost } from './sessionHost';
+import { type TrainingSession } from './trainingSession';
+import { messageOf, UserError } from './userError';
+
+/** While training, neuron colours follow the weights at most this often (a pass over the text costs the worker up to ~2 s). */
+export const NEURON_RECOLOR_INTERVAL_MS = 30_000;
+
+export interface NeuronColoringOptions {
+  readonly host: SessionHost;
+  readonly neuronColors: NeuronColors;
+  readonly contextKeys: ContextKeys;
+  readonly log: vscode.LogOutputChannel;
+  readonly post: (message: HostToWebview) => void;
+  readonly report: (error: unknown) => void;
+}
+
+export class NeuronColoring implements SessionFollower, vscode.Disposable {
+  private selectedUnit: NeuronSelection = { layer: 0, unit: 0 };
+  /** A pass is in flight (at most one), another was asked for meanwhile, when the last one was asked for. */
+  private recolorInFlight = false;
+  private recolorPending = false;
+  private lastRecolorAt = 0;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly options: NeuronColoringOptions) {
+    this.subscription = vscode.window.onDidChangeVisibleTextEditors(() => options.neuronColors.apply());
+  }
+
+  follow(session: TrainingSession): vscode.Disposable[] {
+    return [
+      session.onDidChangeState((state) => {
+        if (state === 'stopped' || state === 'failed') this.clear();
+        else this.maybeRecolor();
+      }),
+      session.onProgress(() => this.maybeRecolor()),
+      session.onTrace(() => {
+        this.options.neuronColors.apply();
+        this.maybeRecolor();
+      }),
+    ];
+  }
+
+  forget(): void {
+    this.clear();
+  }
+
+  /** The unit the views show as selected. */
+  selectionMessage(): HostToWebview {
+    return { type: 'selection', layer: this.selectedUnit.layer, unit: this.selectedUnit.unit };
+  }
+
+  /** The panel's heatmap selected a unit: the views follow, and so do the colours if shown. */
+  selectFromView(layer: number, unit: number): void {
+    const info = this.options.host.session?.info;
+    if (info && (layer >= info.config.layers || unit >= info.config.hidden)) return;
+    this.selectedUnit = { layer, unit };
+    this.options.post(this.selectionMessage());
+    if (this.options.neuronColors.isShown) void this.recolor(this.selectedUnit, false);
+  }
+
+  /** Color Text by Neuron...: `arg` names the unit ("12", "1:12" or {layer, unit}); otherwise asks. */
+  async colorTextByNeuron(arg?: unknown): Promise<void> {
+    const { host } = this.options;
+    const session = host.session;
+    if (!session?.info || !session.machine.isLive || !host.sourceDocument) {
+      throw new UserError('Train a model first: neuron colours show a unit\'s activations over the training file with the current weights.');
+    }
+    const { layers, hidden } = session.info.config;
+    let selection = parseSelection(arg, layers, hidden);
+    if (!selection) {
+      const current = this.selectedUnit;
+      const answer = await vscode.window.showInputBox({
+        title: 'RNN Lens: Color Text by Neuron',
+        prompt: layers > 1 ? `Layer and unit as "layer:unit" (layers 0-${layers - 1}, units 0-${hidden - 1}; the panel's heatmap selects one too)` : `Hidden unit (0-${hidden - 1}; the panel's heatmap selects one too)`,
+        value: layers > 1 ? `${current.layer}:${current.unit}` : String(current.unit),
+        validateInput: (v) => (parseSelection(v, layers, hidden) ? undefined : `Enter ${layers > 1 ? 'layer:unit, e.g. 0:12' : 'a unit number'} within the model (${layers} layer(s) of ${hidden} units).`),
+      });
+      if (answer === undefined) return;
+      selection = parseSelection(answer, layers, hidden);
+      if (!selection) return;
+    }
+    this.selectedUnit = selection;
+    this.options.post(this.selectionMessage());
+    const doc = host.sourceDocument;
+    if (doc.matchingEditors().length === 0 && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.source.uri.toString())) {
+      try {
+        const document = await vscode.workspace.openTextDocument(doc.source.uri);
+        await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
+      } catch {
+        throw new UserError(`${doc.source.fileName} cannot be opened any more, so there is nothing to colour.`);
+      }
+    }
+    await this.recolor(selection, true);
+  }
+
+  clear(): void {
+    this.options.neuronColors.clear();
+    this.recolorPending = false;
+    this.options.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, false);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  /**
+   * Colours the text by `selection` with the worker's current weights. One pass at a time: a
+   * request made while one is in flight is remembered, and the latest selection is coloured next.
+   * `announce` (the command) reveals the text and says what happened; the automatic refreshes
+   * (new selection in the panel, new weights) only log.
+   */
+  private async recolor(selection: NeuronSelection, announce: boolean): Promise<void> {
+    const { host, neuronColors, log } = this.options;
+    const session = host.session;
+    const doc = host.sourceDocument;
+    if (!session?.info || !doc) return;
+    neuronColors.select(selection);
+    this.options.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, true);
+    if (this.recolorInFlight) {
+      this.recolorPending = true;
+      return;
+    }
+    this.recolorInFlight = true;
+    this.lastRecolorAt = Date.now();
+    try {
+      const result = await session.unitActivations({ ...selection, maxChars: MAX_COLORED_CHARS, topK: TOP_PREDICTIONS });
+      // Cleared, or another session, while the worker was busy: this answer is for nobody.
+      if (host.session !== session || host.sourceDocument !== doc || !neuronColors.isShown) return;
+      if (this.recolorPending) return; // a newer request follows in finally
+      const outcome = neuronColors.show(doc, result, session.info.config.vocab);
+      const unit = `layer ${result.layer} unit ${result.unit}`;
+      if (outcome.kind === 'stale') {
+        const note = `${doc.source.fileName} has changed since training started, so its characters no longer line up with the model's; nothing is coloured. Undo the edits or train again to see neuron colours.`;
+        log.warn(note);
+        if (announce) void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
+        return;
+      }
+      const partial = outcome.colored < outcome.total;
+      const note = `Coloured ${partial ? `the first ${outcome.colored.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')}` : `all ${outcome.colored.toLocaleString('en-US')}`} characters of ${doc.source.fileName} by ${unit} (weights of step ${result.step}).`;
+      log.info(note);
+      if (announce && partial) void vscode.window.showInformationMessage(`RNN Lens: ${note}${outcome.colored < MAX_COLORED_CHARS ? ' A bigger model reads fewer characters per pass.' : ''}`);
+      if (announce) {
+        const editor = doc.matchingEditors()[0];
+        editor?.revealRange(doc.range(editor.document, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    } catch (error) {
+      if (host.session !== session || !session.machine.isLive) return; // the session ended meanwhile: nothing to colour
+      if (announce) throw error;
+      log.warn(`Neuron colours were not refreshed: ${messageOf(error)}`);
+    } finally {
+      this.recolorInFlight = false;
+      if (this.recolorPending) {
+        this.recolorPending = false;
+        const next = neuronColors.selection;
+        if (next && host.session === session) void this.recolor(next, false).catch((error) => this.options.report(error));
+      }
+    }
+  }
+
+  /** New weights since the colours were computed: refresh once paused, or every NEURON_RECOLOR_INTERVAL_MS while training. */
+  private maybeRecolor(): void {
+    const selection = this.options.neuronColors.selection;
+    const session = this.options.host.session;
+    if (!selection || !session || this.recolorInFlight) return;
+    const shownStep = this.options.neuronColors.result?.step;
+    const step = Math.max(session.latestProgress?.step ?? -1, session.latestTrace?.header.trainingStep ?? -1);
+    if (shownStep === undefined || step < 0 || step === shownStep) return;
+    const due = session.state === 'paused' || (session.state === 'training' && Date.now() - this.lastRecolorAt >= NEURON_RECOLOR_INTERVAL_MS);
+    if (due) void this.recolor(selection, false);
+  }
+}
+
+/** "12" (layer 0) or "1:12"; also accepts {layer, unit}. Null when outside the model. */
+export function parseSelection(value: unknown, layers: number, hidden: number): NeuronSelection | null {
+  let layer: number;
+  let unit: number;
+  if (typeof value === 'string') {
+    const m = /^\s*(?:(\d+)\s*:\s*)?(\d+)\s*$/.exec(value);
+    if (!m) return null;
+    layer = m[1] === undefined ? 0 : Number(m[1]);
+    unit = Number(m[2]);
+  } else if (typeof value === 'object' && value !== null && 'unit' in value) {
+    const v = value as { layer?: unknown; unit?: unknown };
+    layer = typeof v.layer === 'number' ? v.layer : 0;
+    if (typeof v.unit !== 'number') return null;
+    unit = v.unit;
+  } else {
+    return null;
+  }
+  return Number.isInteger(layer) && Number.isInteger(unit) && layer >= 0 && layer < layers && unit >= 0 && unit < hidden ? { layer, unit } : null;
+}

@@ -1,0 +1,146 @@
+/**
+ * The three ways a session begins: Train Character Model on a text, Load Model (a checkpoint and
+ * the text it should sample, step and train on), and resuming the autosaved session after a
+ * reload. Each reads and checks its text before asking anything, then hands the session host a
+ * source and start options.
+ */
+
+import * as vscode from 'vscode';
+import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
+import { checkTrainable } from '../engine/text';
+import { InputError } from '../engine/errors';
+import { type Autosave } from './autosave';
+import { displayName, formatMB, readTrainingText } from './inputText';
+import { readModelFile } from './modelFiles';
+import { type ExtensionSettings } from './settings';
+import { type SessionHost } from './sessionHost';
+import { UserError } from './userError';
+
+const LAST_CELL_KEY = 'rnnLens.lastCell';
+const CELL_LABELS: Record<CellType, { label: string; detail: string }> = {
+  rnn: { label: 'RNN', detail: 'Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)' },
+  lstm: { label: 'LSTM', detail: 'Long short-term memory: input, forget and output gates around a cell state c_t' },
+  gru: { label: 'GRU', detail: 'Gated recurrent unit: reset and update gates, no separate cell state' },
+};
+
+export interface SessionStartsOptions {
+  readonly host: SessionHost;
+  readonly autosave: Autosave;
+  readonly globalState: vscode.Memento;
+  readonly log: vscode.LogOutputChannel;
+  readonly readSettings: () => { settings: ExtensionSettings; adjusted: string[] };
+}
+
+export class SessionStarts {
+  constructor(private readonly options: SessionStartsOptions) {}
+
+  /** Train Character Model: on `uri` (from a menu) or the active editor's file. */
+  async train(arg?: unknown): Promise<void> {
+    const { host, log } = this.options;
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) throw new UserError('Open a text file (or right-click one in the Explorer), then run "RNN Lens: Train Character Model".');
+    const { settings, adjusted } = this.options.readSettings();
+    // The file is read and checked before any question: a user who picks a cell, or agrees to
+    // stop the running session, only to hear the file was empty has been asked for nothing.
+    const document = openDocument(uri);
+    const maxBytes = Math.floor(settings.maxFileSizeMB * 1024 * 1024);
+    const read = await readTrainingText(uri, maxBytes, document);
+    const fileName = displayName(uri);
+    try {
+      // The cell does not change what a text needs (its length and variety), so the fallback cell checks it.
+      checkTrainable(read.text, settings.train);
+    } catch (error) {
+      if (error instanceof InputError) throw new UserError(`${fileName}: ${error.message}`);
+      throw error;
+    }
+    if (!(await host.confirmReplacing())) return;
+    for (const line of adjusted) log.warn(line);
+    if (settings.workers > 1) log.info(`Training data-parallel on ${settings.workers} threads when the batch allows (rnnLens.workers).`);
+    const cell = await this.pickCell(settings.train.cell);
+    if (!cell) return;
+    await this.options.globalState.update(LAST_CELL_KEY, cell);
+    const train: TrainSettings = { ...settings.train, cell };
+    if (read.truncatedFromBytes !== undefined) {
+      const note = `${fileName} is ${formatMB(read.truncatedFromBytes)}; training on its first ${formatMB(read.bytesUsed)} (rnnLens.maxFileSizeMB).`;
+      log.warn(note);
+      void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
+    }
+    log.info(`Training a ${cell.toUpperCase()} on ${uri.toString()} (${read.text.length} UTF-16 units${document?.isDirty ? ', unsaved edits included' : ''}).`);
+    await host.start({ uri, fileName, text: read.text }, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery });
+  }
+
+  /** Load Model...: a safetensors checkpoint, to sample, step and train further (starts paused). */
+  async loadModel(arg?: unknown): Promise<void> {
+    const { host, log } = this.options;
+    const picked = arg instanceof vscode.Uri ? [arg] : await vscode.window.showOpenDialog({
+      canSelectMany: false, openLabel: 'Load Model', filters: { 'RNN Lens model (safetensors)': ['safetensors'] },
+    });
+    const modelUri = picked?.[0];
+    if (!modelUri) return;
+    const { bytes, checkpoint } = await readModelFile(modelUri);
+    const config = checkpoint.config;
+    log.info(`Loaded ${displayName(modelUri)}: ${config.cell.toUpperCase()} ${config.layers}x${config.hidden}, vocabulary ${config.vocab.length}${checkpoint.resume ? `, resumable at step ${checkpoint.resume.step}` : ''}.`);
+    const textUri = await this.pickTextForModel(modelUri);
+    if (!textUri) return;
+    if (!(await host.confirmReplacing())) return;
+    const { settings } = this.options.readSettings();
+    const train: TrainSettings = { ...(checkpoint.resume?.settings ?? settings.train), cell: config.cell, hidden: config.hidden, layers: config.layers, gruResetAfter: config.gruResetAfter };
+    const problems = validateSettings(train);
+    if (problems.length > 0) throw new UserError(`${displayName(modelUri)} cannot be trained here: ${problems[0]}.`);
+    const read = await readTrainingText(textUri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(textUri));
+    await host.start(
+      { uri: textUri, fileName: displayName(textUri), text: read.text },
+      { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, startPaused: true, ...(checkpoint.resume ? { resume: bytes } : { init: bytes }) },
+    );
+  }
+
+  /** After a reload: offers to continue the autosaved session. */
+  async offerResume(): Promise<void> {
+    const { host, autosave } = this.options;
+    const saved = await autosave.pending();
+    if (!saved || host.session?.machine.isLive) return;
+    const { record, bytes } = saved;
+    const choice = await vscode.window.showInformationMessage(
+      `RNN Lens: resume training the ${record.cell.toUpperCase()} on ${record.fileName} from step ${record.step}?`, 'Resume', 'Discard',
+    );
+    if (choice === 'Discard') {
+      await autosave.discard();
+      return;
+    }
+    if (choice !== 'Resume') return;
+    const uri = vscode.Uri.parse(record.file);
+    const { settings } = this.options.readSettings();
+    const read = await readTrainingText(uri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(uri));
+    await host.start(
+      { uri, fileName: record.fileName, text: read.text },
+      { settings: settings.train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, resume: bytes },
+    );
+  }
+
+  private async pickCell(fallback: CellType): Promise<CellType | undefined> {
+    const remembered = this.options.globalState.get<string>(LAST_CELL_KEY);
+    const preferred = CELL_TYPES.find((c) => c === remembered) ?? fallback;
+    const items = [preferred, ...CELL_TYPES.filter((c) => c !== preferred)].map((cell) => ({ ...CELL_LABELS[cell], cell }));
+    const picked = await vscode.window.showQuickPick(items, { title: 'RNN Lens: which cell?', placeHolder: 'The architecture to train (other choices come from the rnnLens.* settings)' });
+    return picked?.cell;
+  }
+
+  private async pickTextForModel(modelUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const session = this.options.host.session;
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const candidates: { label: string; description: string; uri?: vscode.Uri }[] = [];
+    if (active && active.toString() !== modelUri.toString()) candidates.push({ label: displayName(active), description: 'the active editor', uri: active });
+    if (session && session.source.uri.toString() !== active?.toString()) candidates.push({ label: session.source.fileName, description: 'the current session\'s text', uri: session.source.uri });
+    candidates.push({ label: 'Choose a file...', description: 'any text file written with the model\'s characters' });
+    const picked = await vscode.window.showQuickPick(candidates, { title: 'RNN Lens: which text should the loaded model sample, step and train on?' });
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use This Text' });
+    return files?.[0];
+  }
+}
+
+/** The open document of `uri`, if any: its text (unsaved edits included) is what gets trained on. */
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}

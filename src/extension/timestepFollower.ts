@@ -1,0 +1,126 @@
+/**
+ * The timestep cursor across the host: the commands that move it, the trace windows that give it
+ * a length, the views told where it is (stamped with the panel's latest report, see the
+ * protocol's cursor notes), and the editor highlight of x_t in the training file.
+ */
+
+import * as vscode from 'vscode';
+import { type TraceMessage } from '../protocol/worker';
+import { type HostToWebview } from '../protocol/webview';
+import { CONTEXT_KEYS, type ContextKeys } from './contextKeys';
+import { type CursorHighlight } from './cursorHighlight';
+import { type SessionFollower, type SessionHost } from './sessionHost';
+import { type TimestepCursor } from './timestepCursor';
+import { type TrainingSession } from './trainingSession';
+import { UserError } from './userError';
+import { traceMessage } from './viewMessages';
+
+export interface TimestepFollowerOptions {
+  readonly host: SessionHost;
+  readonly cursor: TimestepCursor;
+  readonly highlight: CursorHighlight;
+  readonly contextKeys: ContextKeys;
+  readonly log: vscode.LogOutputChannel;
+  readonly post: (message: HostToWebview) => void;
+}
+
+export class TimestepFollower implements SessionFollower, vscode.Disposable {
+  /** The number of the training panel's latest cursor report applied; none from a fresh page. */
+  private panelCursorAck: number | undefined;
+  private warnedAboutEdits = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly options: TimestepFollowerOptions) {
+    this.disposables.push(
+      options.cursor.onDidChange(() => {
+        options.post(this.cursorMessage());
+        this.refreshHighlight(true);
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.refreshHighlight(false)),
+    );
+  }
+
+  follow(session: TrainingSession): vscode.Disposable[] {
+    this.warnedAboutEdits = false;
+    this.options.cursor.setWindowLength(0);
+    return [session.onTrace((t) => this.onTrace(t))];
+  }
+
+  forget(): void {
+    this.options.contextKeys.set(CONTEXT_KEYS.hasTrace, false);
+    this.options.highlight.clear();
+  }
+
+  move(move: 'next' | 'previous' | 'first' | 'last' | 'toggle'): void {
+    const cursor = this.options.cursor;
+    if (cursor.length === 0) throw new UserError('There is no trace window yet: start training and wait for the first trace.');
+    switch (move) {
+      case 'next': return cursor.next();
+      case 'previous': return cursor.previous();
+      case 'first': return cursor.first();
+      case 'last': return cursor.last();
+      case 'toggle': return cursor.toggleDirection();
+    }
+  }
+
+  async goTo(arg?: unknown): Promise<void> {
+    const cursor = this.options.cursor;
+    const T = cursor.length;
+    if (T === 0) throw new UserError('There is no trace window yet: start training and wait for the first trace.');
+    let t: number | undefined = typeof arg === 'number' ? arg : undefined;
+    if (t === undefined) {
+      const answer = await vscode.window.showInputBox({
+        title: 'RNN Lens: Go to Timestep', prompt: `A timestep from 0 to ${T - 1}`, value: String(cursor.t),
+        validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) < T ? undefined : `Enter a whole number from 0 to ${T - 1}.`),
+      });
+      if (answer === undefined) return;
+      t = Number(answer);
+    }
+    if (!Number.isInteger(t) || t < 0 || t >= T) throw new UserError(`Timestep ${t} is outside the window (0 to ${T - 1}).`);
+    cursor.goTo(t);
+  }
+
+  /** A cursor report from a view; the panel numbers its reports so it can tell echoes of older ones. */
+  fromView(message: { t: number; direction: 'forward' | 'backward'; seq?: number }, from: 'panel' | 'gradient'): void {
+    if (from === 'panel' && message.seq !== undefined) this.panelCursorAck = message.seq;
+    this.options.cursor.set(message.t, message.direction);
+  }
+
+  /** A freshly loaded panel page has reported no cursor moves yet. */
+  panelReloaded(): void {
+    this.panelCursorAck = undefined;
+  }
+
+  /** The cursor as the views are told it, with the panel's acknowledgement when it has reported moves. */
+  cursorMessage(): HostToWebview {
+    const { t, direction } = this.options.cursor;
+    return this.panelCursorAck === undefined ? { type: 'cursor', t, direction } : { type: 'cursor', t, direction, ack: this.panelCursorAck };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private onTrace(message: TraceMessage): void {
+    this.options.cursor.setWindowLength(message.header.steps);
+    this.options.contextKeys.set(CONTEXT_KEYS.hasTrace, true);
+    this.options.post(traceMessage(message));
+    this.refreshHighlight(false);
+  }
+
+  /** Highlights x_t, the input at the cursor, in the training file (only while training is paused: a running cursor would flicker). */
+  private refreshHighlight(reveal: boolean): void {
+    const { host, highlight, cursor, log } = this.options;
+    const trace = host.session?.latestTrace;
+    const doc = host.sourceDocument;
+    if (!trace || !doc || host.session?.state !== 'paused') {
+      highlight.clear();
+      return;
+    }
+    const shown = highlight.show(doc, trace.header.position + cursor.t, reveal);
+    if (!shown && !this.warnedAboutEdits && vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.source.uri.toString())) {
+      this.warnedAboutEdits = true;
+      log.info(`${doc.source.fileName} no longer matches the text training started with; training continues on that snapshot, and the editor highlight is off.`);
+    }
+  }
+}
