@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { describeChar } from '../engine/text';
 import { type UnitActivationsMessage } from '../protocol/worker';
 import { type SourceDocument } from './sourceDocument';
+import { formatLoss, formatProbability, formatValue } from '../protocol/format';
 
 /** Levels on each side of zero: 2 * HALF_LEVELS + 1 = 21 levels from h = -1 to h = 1. */
 export const HALF_LEVELS = 10;
@@ -69,16 +70,16 @@ export function hoverMarkdown(result: ActivationResult, vocab: readonly string[]
   const predictions: string[] = [];
   for (let k = 0; k < K; k++) {
     const p = result.topProbs[index * K + k];
-    if (p > 0) predictions.push(`${name(result.topIds[index * K + k])} ${(p * 100).toFixed(1)}%`);
+    if (p > 0) predictions.push(`${name(result.topIds[index * K + k])} p ${formatProbability(p)}`);
   }
   const h = result.h[index];
   const lines = [
     `**RNN Lens** layer ${result.layer} unit ${result.unit}, character ${index} (weights of step ${result.step})`,
-    `h = ${h.toFixed(4)}${result.c.length > index ? `, c = ${result.c[index].toFixed(4)}` : ''}`,
+    `h = ${formatValue(h)}${result.c.length > index ? `, c = ${formatValue(result.c[index])}` : ''}`,
     `next character predictions: ${predictions.join(', ')}`,
   ];
   const loss = result.loss[index];
-  lines.push(Number.isFinite(loss) ? `loss on the actual next character: ${loss.toFixed(3)} nats` : 'the last coloured character: no next character to predict');
+  lines.push(Number.isFinite(loss) ? `loss on the actual next character: ${formatLoss(loss)} nats` : 'the last coloured character: no next character to predict');
   return lines.join('  \n');
 }
 

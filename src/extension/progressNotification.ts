@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { type TrainingSession } from './trainingSession';
+import { formatCount, formatLoss, formatRate } from '../protocol/format';
 
 /** Notification updates are for people: twice a second is plenty. */
 const UPDATE_INTERVAL_MS = 500;
@@ -25,8 +26,8 @@ export function showTrainingProgress(session: TrainingSession, onCancel: () => v
           const now = Date.now();
           if (now - lastUpdate < UPDATE_INTERVAL_MS) return;
           lastUpdate = now;
-          const val = p.valLoss !== null ? `, validation ${p.valLoss.toFixed(3)}` : '';
-          progress.report({ message: `${p.state === 'paused' ? 'paused at ' : ''}step ${p.step}, loss ${p.loss.toFixed(3)}${val}, ${Math.round(p.charsPerSec)} chars/s` });
+          const val = p.valLoss !== null ? `, validation ${formatLoss(p.valLoss)}` : '';
+          progress.report({ message: `${p.state === 'paused' ? 'paused at ' : ''}step ${formatCount(p.step)}, loss ${formatLoss(p.loss)}${val}, ${formatRate(p.charsPerSec)}` });
         }),
         session.onDidChangeState((state) => {
           if (state === 'stopped' || state === 'failed') finish();

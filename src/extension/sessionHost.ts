@@ -11,6 +11,7 @@ import { SourceDocument } from './sourceDocument';
 import { TrainingSession, type StartOptions, type TrainingSource } from './trainingSession';
 import { UserError } from './userError';
 import { type WorkerFactory } from './workerClient';
+import { formatLoss } from '../protocol/format';
 
 /** A part of the UI that shows something of the current session (views, cursor, neuron colours). */
 export interface SessionFollower {
@@ -113,7 +114,7 @@ export class SessionHost implements vscode.Disposable {
     const session = this.requireLive();
     if (session.state !== 'paused') throw new UserError('Pause training first ("RNN Lens: Pause Training"), then train one step at a time.');
     const { step, loss } = await session.stepOnce();
-    this.options.log.info(`One step: step ${step}, loss ${loss.toFixed(4)}.`);
+    this.options.log.info(`One step: step ${step}, loss ${formatLoss(loss)}.`);
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { type SessionState } from './sessionState';
 import { type TrainingSession } from './trainingSession';
+import { formatCount, formatLoss } from '../protocol/format';
 
 const ICONS: Record<SessionState, string> = {
   idle: '$(pulse)',
@@ -35,17 +36,17 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'rnnLens.showPanel';
   }
 
-  /** The text shown, e.g. "$(sync~spin) LSTM step 120 loss 2.31". */
+  /** The text shown, e.g. "$(sync~spin) LSTM step 1,120 loss 2.310": numbers as the panel prints them (protocol/format.ts). */
   static format(view: StatusView): string {
     const parts = [ICONS[view.state], view.cell.toUpperCase()];
-    if (view.step !== undefined) parts.push(`step ${view.step}`);
-    if (view.loss !== undefined) parts.push(`loss ${view.loss.toFixed(3)}`);
+    if (view.step !== undefined) parts.push(`step ${formatCount(view.step)}`);
+    if (view.loss !== undefined) parts.push(`loss ${formatLoss(view.loss)}`);
     return parts.join(' ');
   }
 
   show(view: StatusView): void {
     this.item.text = StatusBar.format(view);
-    const val = view.valLoss !== undefined && view.valLoss !== null ? `, validation loss ${view.valLoss.toFixed(3)}` : '';
+    const val = view.valLoss !== undefined && view.valLoss !== null ? `, validation loss ${formatLoss(view.valLoss)}` : '';
     this.item.tooltip = `RNN Lens: ${view.state} on ${view.fileName}${val}. Click to show the panel.`;
     this.item.show();
   }

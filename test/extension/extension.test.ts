@@ -12,6 +12,7 @@ import { TrainingPanel } from '../../src/extension/trainingPanel';
 import { fake, FakeTextDocument, Uri, type FakeTextEditor, type FakeWebviewPanel } from './fakeVscode';
 import { FakeWorker, fakeActivation, settle, type FakeWorkerOptions } from './fakeWorker';
 import { type HostToWorker } from '../../src/protocol/worker';
+import { formatValue } from '../../src/protocol/format';
 
 const TEXT = 'the cat sat on the mat. '.repeat(200);
 
@@ -386,8 +387,8 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(fake.hoverProviders.length, 1);
     const hover = await fake.hoverProviders[0].provider.provideHover(doc as never, { line: 0, character: 2000 } as never, undefined as never) as unknown as { contents: { value: string } };
     assert.match(hover.contents.value, /layer 0 unit 1, character 2000/);
-    assert.match(hover.contents.value, new RegExp(`h = ${fakeActivation(1, FakeWorker.last.step, 2000).toFixed(4).replace('.', '\\.')}`));
-    assert.match(hover.contents.value, /predictions: ' ' 25\.0%, "a" 25\.0%/);
+    assert.match(hover.contents.value, new RegExp(`h = ${formatValue(fakeActivation(1, FakeWorker.last.step, 2000)).replace('.', '\\.')}`));
+    assert.match(hover.contents.value, /predictions: ' ' p 0\.25, "a" p 0\.25/);
     assert.match(hover.contents.value, /loss on the actual next character: 1\.386 nats/);
     const other = new FakeTextDocument(Uri.file(path.join(harness.dir, 'other.txt')), TEXT);
     assert.equal(fake.hoverProviders[0].provider.provideHover(other as never, { line: 0, character: 1 } as never, undefined as never), undefined, 'only the training file');

@@ -124,8 +124,8 @@ describe('extension: small pieces', () => {
     const vocab = [' ', 'a', 'b'];
     const first = hoverMarkdown(result, vocab, 1);
     assert.match(first, /layer 1 unit 3, character 1 \(weights of step 42\)/);
-    assert.match(first, /h = -0\.5000, c = 2\.0000/);
-    assert.match(first, /predictions: "b" 75\.0%, "a" 12\.5%/);
+    assert.match(first, /h = -0\.500, c = 2\.00/);
+    assert.match(first, /predictions: "b" p 0\.75, "a" p 0\.13/);
     assert.match(first, /loss on the actual next character: 2\.079 nats/);
     assert.match(hoverMarkdown(result, vocab, 2), /no next character to predict/);
     assert.doesNotMatch(hoverMarkdown({ ...result, c: new Float32Array(0) }, vocab, 0), /c =/, 'no cell state outside LSTMs');
@@ -141,7 +141,8 @@ describe('extension: small pieces', () => {
   });
 
   it('formats the status bar: cell, step, loss, spinning while training', () => {
-    assert.equal(StatusBar.format({ cell: 'lstm', state: 'training', step: 120, loss: 2.3104, fileName: 'a' }), '$(sync~spin) LSTM step 120 loss 2.310');
+    assert.equal(StatusBar.format({ cell: 'lstm', state: 'training', step: 1120, loss: 2.3104, fileName: 'a' }), '$(sync~spin) LSTM step 1,120 loss 2.310');
+    assert.equal(StatusBar.format({ cell: 'lstm', state: 'paused', step: 9, loss: 2.786e-4, fileName: 'a' }), '$(debug-pause) LSTM step 9 loss 2.786e-4', 'a small loss is not "0.000"');
     assert.equal(StatusBar.format({ cell: 'gru', state: 'paused', fileName: 'a' }), '$(debug-pause) GRU');
   });
 });

@@ -19,7 +19,7 @@ import {
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
 const STATUS = /\b(RNN|LSTM|GRU)\b.*step \d+/;
-const stepIn = (text: string | undefined) => Number(/step (\d+)/.exec(text ?? '')?.[1] ?? NaN);
+const stepIn = (text: string | undefined) => Number((/step ([\d,]+)/.exec(text ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
 const SHOTS = join(repoRoot, 'test-results', 'flows');
 
 describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function () {

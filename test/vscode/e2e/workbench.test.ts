@@ -21,7 +21,7 @@ const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-$
 const TRAIN_FILE = 'prose.txt';
 
 /** "LSTM step 120 loss 2.310" -> 120 */
-const stepIn = (text: string | undefined) => Number(/step (\d+)/.exec(text ?? '')?.[1] ?? NaN);
+const stepIn = (text: string | undefined) => Number((/step ([\d,]+)/.exec(text ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
 const STATUS = /\b(RNN|LSTM|GRU)\b.*step \d+/;
 
 describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {

@@ -38,7 +38,7 @@ function statusText(): string {
   const api = vscode.extensions.getExtension(EXTENSION_ID)?.exports as { statusBar?: { text?: string } } | undefined;
   return api?.statusBar?.text ?? '';
 }
-const stepOf = (text: string) => Number(/step (\d+)/.exec(text)?.[1] ?? NaN);
+const stepOf = (text: string) => Number((/step ([\d,]+)/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
 
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,84 @@
+/**
+ * The one number formatter of RNN Lens. Every number a user reads -- the status bar, the panel's
+ * header, the graph, the charts and their axes, the colour bars, tooltips, the Gradient Flow
+ * view -- is printed by a function here, chosen by the quantity it is, so the same quantity
+ * prints the same way wherever it appears ("loss 1.927" in the status bar and in the header,
+ * never "0.000" beside "2.786e-4").
+ *
+ * Why in src/protocol/: this is the one folder both the extension host and the webviews already
+ * import (and both tsconfigs include), it is pure (no `vscode`, no DOM, no Node built-ins), and
+ * how a number sent across the channel is shown is part of the contract between the two ends:
+ * the host sends raw numbers, both sides print them with these rules. The webview imports nothing
+ * from src/engine/ to use it.
+ *
+ * Precision is by quantity, in significant digits, kept with trailing zeros so that neighbouring
+ * numbers line up and compare: losses 4 (they are compared across steps to the third decimal),
+ * probabilities 2, everything else (activations, norms, ratios, singular values) 3. Magnitudes
+ * below 1e-3 switch to exponent form ("2.786e-4") rather than printing zeros; counts and rates
+ * are whole numbers with thousands separators.
+ */
+
+/** Significant digits per kind of quantity. */
+export const DIGITS = { loss: 4, probability: 2, value: 3 } as const;
+
+/** Below this magnitude a number is written with an exponent: 0.000 would hide it. */
+const SMALL = 1e-3;
+/** From this magnitude on, an exponent again (a long run of digits is not readable). */
+const LARGE = 1e6;
+
+/**
+ * `x` to `digits` significant digits: "1.927", "0.2786", "2.786e-4", "1.2e+7" written "1.2e7".
+ * Numbers of more integer digits than `digits` (up to a million) print as whole numbers with
+ * separators ("12,345"): rounding them to "1.23e4" would read as a different kind of number.
+ */
+export function formatSignificant(x: number, digits: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  // The exponent after rounding: 0.0009996 to 3 digits is 1.00e-3.
+  const rounded = Number(a.toPrecision(digits));
+  if (rounded < SMALL || rounded >= LARGE) return x.toExponential(digits - 1).replace('e+', 'e');
+  if (rounded >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  return x.toPrecision(digits);
+}
+
+/** A loss (cross-entropy) in nats: 4 significant digits. */
+export function formatLoss(x: number): string {
+  return formatSignificant(x, DIGITS.loss);
+}
+
+/** A probability: 2 significant digits ("0.37", "0.050", "3.9e-5"). */
+export function formatProbability(p: number): string {
+  return formatSignificant(p, DIGITS.probability);
+}
+
+/** Any other real quantity (activations, gate values, norms, ratios, singular values, learning rates): 3 significant digits. */
+export function formatValue(x: number): string {
+  return formatSignificant(x, DIGITS.value);
+}
+
+/** A count (steps, characters, parameters): a whole number with thousands separators ("1,156"). */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return formatSignificant(n, 1);
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A training speed: whole characters per second with separators ("20,975 chars/s"). */
+export function formatRate(charsPerSec: number): string {
+  return `${formatCount(charsPerSec)} chars/s`;
+}
+
+/**
+ * An axis or colour-bar tick: the shortest exact form of a round number, so ticks at powers of
+ * ten read "0.001", "1", "1,000" in the ordinary range and "1e-5" outside it, and 1-2-5 ticks
+ * read "0.02", "0.05", "0.1".
+ */
+export function formatTick(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return formatSignificant(v, 1);
+  const a = Math.abs(v);
+  const clean = Number(v.toPrecision(6));
+  if (a < SMALL || a >= LARGE) return clean.toExponential().replace('e+', 'e');
+  if (a >= 1000) return clean.toLocaleString('en-US');
+  return String(clean);
+}

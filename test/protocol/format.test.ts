@@ -1,0 +1,51 @@
+/** The one number formatter: every quantity at its own precision, the same wherever it is printed. */
+
+import { strict as assert } from 'node:assert';
+import { formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatTick, formatValue } from '../../src/protocol/format';
+
+describe('number formatter (src/protocol/format.ts)', () => {
+  it('prints losses to 4 significant digits, keeping trailing zeros, with an exponent below 1e-3', () => {
+    assert.equal(formatLoss(1.92734), '1.927');
+    assert.equal(formatLoss(0.278612), '0.2786');
+    assert.equal(formatLoss(5), '5.000');
+    assert.equal(formatLoss(0.91), '0.9100');
+    assert.equal(formatLoss(2.786e-4), '2.786e-4', 'never "0.000"');
+    assert.equal(formatLoss(12.3456), '12.35');
+    assert.equal(formatLoss(0), '0');
+  });
+
+  it('prints probabilities to 2 and other values to 3 significant digits', () => {
+    assert.equal(formatProbability(0.3712), '0.37');
+    assert.equal(formatProbability(0.05), '0.050');
+    assert.equal(formatProbability(3.9e-5), '3.9e-5');
+    assert.equal(formatProbability(1), '1.0');
+    assert.equal(formatValue(-0.53713), '-0.537');
+    assert.equal(formatValue(98.51), '98.5');
+    assert.equal(formatValue(0.0009996), '0.00100', 'rounds before choosing the form');
+    assert.equal(formatValue(14.07), '14.1');
+    assert.equal(formatValue(12345.6), '12,346', 'more integer digits than significant ones: a whole number');
+    assert.equal(formatValue(2.5e7), '2.50e7');
+  });
+
+  it('says what non-finite values are', () => {
+    assert.equal(formatValue(NaN), 'NaN');
+    assert.equal(formatLoss(Infinity), '∞');
+    assert.equal(formatValue(-Infinity), '-∞');
+  });
+
+  it('prints counts and rates as whole numbers with separators', () => {
+    assert.equal(formatCount(1156), '1,156');
+    assert.equal(formatCount(113353.4), '113,353');
+    assert.equal(formatRate(20975.4), '20,975 chars/s');
+  });
+
+  it('prints ticks as the shortest exact round number', () => {
+    assert.deepEqual([1e-5, 1e-3, 0.02, 0.5, 1, 10, 1000, 2e6].map(formatTick), ['1e-5', '0.001', '0.02', '0.5', '1', '10', '1,000', '2e6']);
+    assert.equal(formatTick(0), '0');
+    assert.equal(formatTick(-1), '-1');
+  });
+
+  it('is deterministic per quantity: the same number prints the same whatever the caller', () => {
+    for (const x of [2.786e-4, 1.2, 3.14159, 0.1 + 0.2]) assert.equal(formatLoss(x), formatSignificant(x, 4));
+  });
+});
