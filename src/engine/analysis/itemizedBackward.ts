@@ -12,8 +12,8 @@
  *
  * Per layer, top to bottom (rows of dH indexed by (step k, stream s)):
  *   dh_(k,s) = (from above)_(k,s) + (from step k+1)_s          the itemized vector
- *   dG_s     = the cell's gate gradients at step k             (the cell files' formulas, with
- *                                                               step k's activations shared)
+ *   dG_s     = the cell's gate gradients at step k             (the cell's local derivatives at
+ *                                                               step k, shared by every stream)
  *   (from step k)_s = W_hh^T dG_s                              for the step below in time
  *   (from above, layer l-1)_(k,s) = W_ih^T dG_s                for the layer below
  * Summed over s, the streams give exactly what backwardWindow computes for the mean loss.
@@ -21,20 +21,23 @@
  * Folding the gates. Because every stream sees the same activations at step k, the gate
  * gradients are fixed diagonal scalings of (dh, dc), so W^T dG folds into one small matrix per
  * step, formed once (O(G H^2)) and used by all live streams:
- *   rnn:   [dhNext | below] = dh F,  F = diag(1-h^2) [W_hh | W_ih]                 (H x 2H)
- *   gru:   [dhNext | below] = dh F,  F = diag(z) [I | 0] + sum_g diag(p_g) [W_hh,g | W_ih,g]
- *          (reset-after: p_r = (1-z)(1-n^2)(W_hn h + b_hn) r(1-r), p_z = (h_{t-1}-n) z(1-z),
- *          p_n = (1-z)(1-n^2) r on W_hn but (1-z)(1-n^2) on W_in)                  (H x 2H)
- *   lstm:  dc = dcNext + o(1-tanh^2 c) dh, dcNext <- f dc, and
- *          [dhNext | below] = [dc | dh] F,  F = [sum_{i,f,g} diag(p_g) [W_hh,g | W_ih,g];
- *                                               diag(p_o) [W_hh,o | W_ih,o]]      (2H x 2H)
- *          with p_i = g i(1-i), p_f = c_{t-1} f(1-f), p_g = i(1-g^2), p_o = tanh(c) o(1-o).
+ * (names of the cells' local derivatives, cells/*Cell.ts *_LOCAL):
+ *   rnn:   [dhNext | below] = dh F,  F = diag(dhDa) [W_hh | W_ih]                  (H x 2H)
+ *   gru:   [dhNext | below] = dh F,  F = diag(dhDh) [I | 0] + sum_g diag(p_g) [W_hh,g | W_ih,g]
+ *          (reset-after: p_r = dhDn dnDr, p_z = dhDz, p_n = dhDn r on W_hn but dhDn on W_in) (H x 2H)
+ *   lstm:  dc = dcNext + dhDc dh, dcNext <- dcDc dc, and
+ *          [dhNext | below] = [dc | dh] F,  F = [sum_{i,f,g} diag(dcDx) [W_hh,x | W_ih,x];
+ *                                               diag(dhDo) [W_hh,o | W_ih,o]]     (2H x 2H)
  * That is 2H^2 (lstm 4H^2) multiply-adds per stream and step instead of 2 G H^2. Only the Cho
  * GRU, whose n path multiplies W_hn^T and W_hr^T in series, keeps the per-gate products.
  *
  * Memory: the streams run in chunks, so the [T, chunk, H] buffers stay within a few MB.
  */
 
+import { CELLS } from '../cells/cells';
+import { GRU_LOCAL, gruLocalDerivatives } from '../cells/gruCell';
+import { LSTM_LOCAL } from '../cells/lstmCell';
+import { RNN_LOCAL } from '../cells/rnnCell';
 import { scaledRowSum } from './jacobian';
 import { matmulAB, type FloatArray } from '../kernels/kernels';
 import { type Network } from '../model/network';
@@ -202,14 +205,14 @@ function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuff
  * Returns the LSTM's elementwise factors: a = o(1 - tanh^2 c) (dh into dc) and f (dc into dc_{t-1}).
  */
 function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, F: FloatArray): { a: Float64Array; f: Float64Array } {
-  const { H, GH, G } = net;
+  const { H, G } = net;
   const p = net.params;
   const { wHh, wIh } = net.layout.layers[l];
-  const { acts, hs, cs, tanhC, aux } = ws.layers[l];
   const cell = net.config.cell;
   const below = N > H;
-  const g0 = t * GH;
-  const prev = t * H;
+  const local = new Float64Array(CELLS[cell].blocks * H);
+  CELLS[cell].localDerivatives(net, ws.layers[l], 1, t, 0, local, 0);
+  const at = (block: number, c: number): number => local[block * H + c];
   const a = new Float64Array(cell === 'lstm' ? H : 0);
   const f = new Float64Array(cell === 'lstm' ? H : 0);
   // pRec[g][c], pIn[g][c]: the scaling of row c of gate block g of W_hh and of W_ih.
@@ -218,25 +221,21 @@ function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, 
   const diag = new Float64Array(H);
   for (let c = 0; c < H; c++) {
     if (cell === 'rnn') {
-      const h = hs[prev + H + c];
-      pRec[c] = pIn[c] = 1 - h * h;
+      pRec[c] = pIn[c] = at(RNN_LOCAL.dhDa, c);
     } else if (cell === 'lstm') {
-      const i = acts[g0 + c], fg = acts[g0 + H + c], g = acts[g0 + 2 * H + c], o = acts[g0 + 3 * H + c];
-      const tc = tanhC[prev + c];
-      a[c] = o * (1 - tc * tc);
-      f[c] = fg;
-      pRec[c] = pIn[c] = g * i * (1 - i);
-      pRec[H + c] = pIn[H + c] = cs[prev + c] * fg * (1 - fg);
-      pRec[2 * H + c] = pIn[2 * H + c] = i * (1 - g * g);
-      pRec[3 * H + c] = pIn[3 * H + c] = tc * o * (1 - o);
+      a[c] = at(LSTM_LOCAL.dhDc, c);
+      f[c] = at(LSTM_LOCAL.dcDc, c);
+      pRec[c] = pIn[c] = at(LSTM_LOCAL.dcDi, c);
+      pRec[H + c] = pIn[H + c] = at(LSTM_LOCAL.dcDf, c);
+      pRec[2 * H + c] = pIn[2 * H + c] = at(LSTM_LOCAL.dcDg, c);
+      pRec[3 * H + c] = pIn[3 * H + c] = at(LSTM_LOCAL.dhDo, c);
     } else {
-      const r = acts[g0 + c], z = acts[g0 + H + c], n = acts[g0 + 2 * H + c];
-      const an = (1 - z) * (1 - n * n);
-      diag[c] = z;
-      pRec[c] = pIn[c] = an * aux[prev + c] * r * (1 - r);
-      pRec[H + c] = pIn[H + c] = (hs[prev + c] - n) * z * (1 - z);
-      pRec[2 * H + c] = an * r;
-      pIn[2 * H + c] = an;
+      const dhDn = at(GRU_LOCAL.dhDn, c);
+      diag[c] = at(GRU_LOCAL.dhDh, c);
+      pRec[c] = pIn[c] = dhDn * at(GRU_LOCAL.dnDr, c);
+      pRec[H + c] = pIn[H + c] = at(GRU_LOCAL.dhDz, c);
+      pRec[2 * H + c] = dhDn * at(GRU_LOCAL.reset, c);
+      pIn[2 * H + c] = dhDn;
     }
   }
   // Row c of F sums row c of the gate blocks it receives; the LSTM's i, f, g blocks act on dc
@@ -265,14 +264,14 @@ function choBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers
   const p = net.params;
   const { wIh, wHh } = net.layout.layers[l];
   const wHn = wHh + 2 * H * H;
-  const { acts, hs } = ws.layers[l];
   const { s0, S, dH, dHBelow, dG, dhNext, dHRZ, dHN, direct, dRH } = bufs;
+  const local = new Float64Array(GRU_LOCAL.blocks * H);
+  const at = (block: number, j: number): number => local[block * H + j];
   dhNext.fill(0);
   for (let t = s0 + S - 1; t >= 0; t--) {
     const lo = Math.max(0, t - s0);
     const live = S - lo;
-    const g3 = t * GH;
-    const prev = t * H;
+    gruLocalDerivatives(net, ws.layers[l], 1, t, 0, local, 0);
     for (let i = lo; i < S; i++) {
       const row = (t * S + i) * H;
       const q = i * H;
@@ -281,15 +280,13 @@ function choBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers
       for (let j = 0; j < H; j++) {
         const dh = dH[row + j] + dhNext[q + j];
         dH[row + j] = dh;
-        const z = acts[g3 + H + j];
-        const n = acts[g3 + 2 * H + j];
-        const dn = dh * (1 - z) * (1 - n * n);
-        const dz = dh * (hs[prev + j] - n) * z * (1 - z);
+        const dn = dh * at(GRU_LOCAL.dhDn, j);
+        const dz = dh * at(GRU_LOCAL.dhDz, j);
         dG[d3 + H + j] = dz;
         dHRZ[rz + H + j] = dz;
         dG[d3 + 2 * H + j] = dn;
         dHN[q + j] = dn;
-        direct[q + j] = dh * z;
+        direct[q + j] = dh * at(GRU_LOCAL.dhDh, j);
       }
     }
     matmulAB(dRH, lo * H, dHN, lo * H, p, wHn, live, H, H, false);
@@ -298,12 +295,11 @@ function choBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers
       const d3 = i * GH;
       const rz = i * 2 * H;
       for (let j = 0; j < H; j++) {
-        const r = acts[g3 + j];
         const d = dRH[q + j];
-        const dr = d * hs[prev + j] * r * (1 - r);
+        const dr = d * at(GRU_LOCAL.dnDr, j);
         dG[d3 + j] = dr;
         dHRZ[rz + j] = dr;
-        direct[q + j] += d * r;
+        direct[q + j] += d * at(GRU_LOCAL.reset, j);
       }
     }
     if (t > 0) {

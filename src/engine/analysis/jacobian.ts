@@ -5,19 +5,23 @@
  * ||J_t|| tells whether a gradient passing back through step t shrinks (< 1: vanishing) or
  * grows (> 1: exploding).
  *
- * Every cell's J is a diagonal plus row-scaled blocks of W_hh:  J = diag(d) + sum_g diag(s_g) W_g
- *   rnn:   s = 1 - h_t^2                                           (d = 0)
- *   lstm:  s_i = o (1 - tanh^2 c) g i(1-i)    s_f = o (1 - tanh^2 c) c_{t-1} f(1-f)
- *          s_g = o (1 - tanh^2 c) i (1-g^2)   s_o = tanh(c) o(1-o)  (d = 0)
- *   gru:   d = z,  s_z = (h_{t-1} - n) z(1-z)
- *          reset-after: s_r = (1-z)(1-n^2)(W_hn h_{t-1} + b_hn) r(1-r),  s_n = (1-z)(1-n^2) r
- *          Cho: the n path is (1-z)(1-n^2) * W_hn (r * v + h_{t-1} r(1-r) * (W_hr v)), not row-scaled.
+ * Every cell's J is a diagonal plus row-scaled blocks of W_hh:  J = diag(d) + sum_g diag(s_g) W_g,
+ * with d and s_g products of the cell's local derivatives (cells/*Cell.ts, *_LOCAL):
+ *   rnn:   s = dh/da = 1 - h_t^2                                    (d = 0)
+ *   lstm:  s_x = dh/dc * dc/dx̃ for x = i, f, g (c_{t-1} held fixed),  s_o = dh/dõ   (d = 0)
+ *   gru:   d = z,  s_z = dh/dz̃
+ *          reset-after: s_r = dh/dñ * dñ/dr̃,  s_n = dh/dñ * r
+ *          Cho: the n path is dh/dñ * W_hn (r * v + d(r h)/dr̃ * (W_hr v)), not row-scaled.
  *
  * Implicitly, W_hh is the same at every step, so the products of many steps are one matrix-matrix product:
  * the rows of X are vectors of different steps (row r goes through operator ops[r]), and only the
  * diagonal scalings d and s_g differ from row to row.
  */
 
+import { CELLS } from '../cells/cells';
+import { GRU_LOCAL } from '../cells/gruCell';
+import { LSTM_LOCAL } from '../cells/lstmCell';
+import { RNN_LOCAL } from '../cells/rnnCell';
 import { type FloatArray, matmulAB, matmulABt } from '../kernels/kernels';
 import { type Network } from '../model/network';
 import { allocLike } from '../model/params';
@@ -96,39 +100,31 @@ function implicitStepJacobians(net: Network, ws: Workspace, layer: number, first
   const choA = a(cho ? T * H : 0); // (1-z)(1-n^2)
   const choR = a(cho ? T * H : 0); // r
   const choHR = a(cho ? T * H : 0); // h_{t-1} r(1-r)
+  const local = new Float64Array(CELLS[cell].blocks * H);
   for (let m = 0; m < T; m++) {
-    const t = first + m;
-    const row = (t * B + b) * H;
-    const gateBase = (t * B + b) * GH;
-    const prev = t * B * H + b * H;
-    const out = prev + B * H;
-    const act = (gate: number, j: number): number => lb.acts[gateBase + gate * H + j];
+    CELLS[cell].localDerivatives(net, lb, B, first + m, b, local, 0);
     const sRow = m * GH;
     for (let j = 0; j < H; j++) {
       if (cell === 'rnn') {
-        const h = lb.hs[out + j];
-        s[sRow + j] = 1 - h * h;
+        s[sRow + j] = local[RNN_LOCAL.dhDa * H + j];
       } else if (cell === 'lstm') {
-        const i = act(0, j), f = act(1, j), g = act(2, j), o = act(3, j);
-        const tc = lb.tanhC[row + j];
-        const dc = o * (1 - tc * tc);
-        s[sRow + j] = dc * g * i * (1 - i);
-        s[sRow + H + j] = dc * lb.cs[prev + j] * f * (1 - f);
-        s[sRow + 2 * H + j] = dc * i * (1 - g * g);
-        s[sRow + 3 * H + j] = tc * o * (1 - o);
+        // dh_t/dh_{t-1} with c_{t-1} fixed: the i, f, g paths reach h_t through c_t.
+        const dhDc = local[LSTM_LOCAL.dhDc * H + j];
+        s[sRow + j] = dhDc * local[LSTM_LOCAL.dcDi * H + j];
+        s[sRow + H + j] = dhDc * local[LSTM_LOCAL.dcDf * H + j];
+        s[sRow + 2 * H + j] = dhDc * local[LSTM_LOCAL.dcDg * H + j];
+        s[sRow + 3 * H + j] = local[LSTM_LOCAL.dhDo * H + j];
       } else {
-        const r = act(0, j), z = act(1, j), n = act(2, j);
-        const hPrev = lb.hs[prev + j];
-        const an = (1 - z) * (1 - n * n);
-        d[m * H + j] = z;
-        s[sRow + H + j] = (hPrev - n) * z * (1 - z);
+        const dhDn = local[GRU_LOCAL.dhDn * H + j];
+        d[m * H + j] = local[GRU_LOCAL.dhDh * H + j];
+        s[sRow + H + j] = local[GRU_LOCAL.dhDz * H + j];
         if (cho) {
-          choA[m * H + j] = an;
-          choR[m * H + j] = r;
-          choHR[m * H + j] = hPrev * r * (1 - r);
+          choA[m * H + j] = dhDn;
+          choR[m * H + j] = local[GRU_LOCAL.reset * H + j];
+          choHR[m * H + j] = local[GRU_LOCAL.dnDr * H + j];
         } else {
-          s[sRow + j] = an * lb.aux[row + j] * r * (1 - r);
-          s[sRow + 2 * H + j] = an * r;
+          s[sRow + j] = dhDn * local[GRU_LOCAL.dnDr * H + j];
+          s[sRow + 2 * H + j] = dhDn * local[GRU_LOCAL.reset * H + j];
         }
       }
     }

@@ -12,6 +12,7 @@
  *   reset-after: dr_pre = dn_pre (W_hn h_{t-1} + b_hn) r(1 - r);  dh_{t-1} gets W_hn^T (dn_pre * r)
  *   Cho:         d(r h) = W_hn^T dn_pre;  dr_pre = d(r h) h_{t-1} r(1 - r);  dh_{t-1} gets d(r h) * r
  *   both:        dh_{t-1} += dh_t * z + W_hr^T dr_pre + W_hz^T dz_pre     (the z path is the GRU's shortcut)
+ * The element-wise factors of these lines are the step's local derivatives (gruLocalDerivatives).
  *
  * The recurrent products are done per block ([r z] and n) because in the Cho form the n block
  * multiplies r * h rather than h; W_hh's blocks are contiguous rows, so this needs no copies.
@@ -79,6 +80,41 @@ export function gruForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   }
 }
 
+/**
+ * The blocks of H values gruLocalDerivatives writes per stream, in order (x̃ is x's pre-activation):
+ *   dhDh = dh_t/dh_{t-1} along the shortcut = z     dhDz = dh_t/dz̃ = (h_{t-1} - n) z(1-z)
+ *   dhDn = dh_t/dñ = (1-z)(1-n^2)
+ *   dnDr = reset-after: dñ/dr̃ = (W_hn h_{t-1} + b_hn) r(1-r);   Cho: d(r h_{t-1})/dr̃ = h_{t-1} r(1-r)
+ *   reset = r, what the n path's recurrent term is multiplied by (reset-after: W_hn h_{t-1} + b_hn;
+ *           Cho: h_{t-1}, before W_hn)
+ */
+export const GRU_LOCAL = { dhDh: 0, dhDz: 1, dhDn: 2, dnDr: 3, reset: 4, blocks: 5 } as const;
+
+/**
+ * The step's local derivatives for stream b of step t after the forward pass, into out[at ..) in
+ * GRU_LOCAL's blocks. The backward pass, the step Jacobians and the itemized backward all read
+ * them from here.
+ */
+export function gruLocalDerivatives(net: Network, lb: LayerBuffers, B: number, t: number, b: number, out: FloatArray, at: number): void {
+  const { H, GH } = net;
+  const resetAfter = net.config.gruResetAfter;
+  const { acts, hs, aux } = lb;
+  const g3 = (t * B + b) * GH;
+  const row = (t * B + b) * H;
+  const prev = t * B * H + b * H;
+  for (let j = 0; j < H; j++) {
+    const r = acts[g3 + j];
+    const z = acts[g3 + H + j];
+    const n = acts[g3 + 2 * H + j];
+    const hPrev = hs[prev + j];
+    out[at + j] = z;
+    out[at + H + j] = (hPrev - n) * z * (1 - z);
+    out[at + 2 * H + j] = (1 - z) * (1 - n * n);
+    out[at + 3 * H + j] = (resetAfter ? aux[row + j] : hPrev) * r * (1 - r);
+    out[at + 4 * H + j] = r;
+  }
+}
+
 export function gruBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number, grads: FloatArray | null): void {
   const { H, GH } = net;
   const p = net.params;
@@ -86,35 +122,31 @@ export function gruBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   const wHn = wHh + 2 * H * H;
   const resetAfter = net.config.gruResetAfter;
   const B = ws.batch;
-  const { acts, hs, aux, dH, dGX, dHRZ, dHN, dhNext } = lb;
+  const { hs, aux, dH, dGX, dHRZ, dHN, dhNext, local } = lb;
   const direct = lb.scratch; // dh_t * z, plus (Cho) d(r h) * r: the parts of dh_{t-1} that skip W_hr and W_hz
   const dRH = lb.scratch2;
   if (!ws.continueGradient) dhNext.fill(0);
   for (let t = ws.steps - 1; t >= 0; t--) {
-    const prevBase = t * B * H;
     for (let b = 0; b < B; b++) {
+      const d = b * 5 * H; // every stream's derivatives are kept for the Cho form's second pass below
+      gruLocalDerivatives(net, lb, B, t, b, local, d);
       const g3 = (t * B + b) * GH;
       const rz = (t * B + b) * 2 * H;
       const row = (t * B + b) * H;
-      const prev = prevBase + b * H;
       for (let j = 0; j < H; j++) {
         const dh = dH[row + j] + dhNext[b * H + j];
         dH[row + j] = dh;
-        const r = acts[g3 + j];
-        const z = acts[g3 + H + j];
-        const n = acts[g3 + 2 * H + j];
-        const hPrev = hs[prev + j];
-        const dn = dh * (1 - z) * (1 - n * n);
-        const dz = dh * (hPrev - n) * z * (1 - z);
+        const dn = dh * local[d + 2 * H + j];
+        const dz = dh * local[d + H + j];
         dGX[g3 + H + j] = dz;
         dHRZ[rz + H + j] = dz;
         dGX[g3 + 2 * H + j] = dn;
-        direct[b * H + j] = dh * z;
+        direct[b * H + j] = dh * local[d + j];
         if (resetAfter) {
-          const dr = dn * aux[row + j] * r * (1 - r);
+          const dr = dn * local[d + 3 * H + j];
           dGX[g3 + j] = dr;
           dHRZ[rz + j] = dr;
-          dHN[row + j] = dn * r;
+          dHN[row + j] = dn * local[d + 4 * H + j];
         } else {
           dHN[row + j] = dn;
         }
@@ -125,14 +157,13 @@ export function gruBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer
       for (let b = 0; b < B; b++) {
         const g3 = (t * B + b) * GH;
         const rz = (t * B + b) * 2 * H;
-        const prev = prevBase + b * H;
+        const d = b * 5 * H;
         for (let j = 0; j < H; j++) {
-          const r = acts[g3 + j];
-          const d = dRH[b * H + j];
-          const dr = d * hs[prev + j] * r * (1 - r);
+          const dRh = dRH[b * H + j];
+          const dr = dRh * local[d + 3 * H + j];
           dGX[g3 + j] = dr;
           dHRZ[rz + j] = dr;
-          direct[b * H + j] += d * r;
+          direct[b * H + j] += dRh * local[d + 4 * H + j];
         }
       }
     }

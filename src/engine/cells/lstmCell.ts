@@ -12,6 +12,7 @@
  *   di = dc_t * g   df = dc_t * c_{t-1}   dg = dc_t * i   do = dh_t * tanh(c_t)
  *   dc_{t-1}  = dc_t * f        (the "constant error carousel": no squashing, only f)
  *   dh_{t-1}  = W_hh^T [di i(1-i); df f(1-f); dg (1-g^2); do o(1-o)]
+ * The element-wise factors of these lines are the step's local derivatives (lstmLocalDerivatives).
  */
 
 import { matmulAB, matmulABt, matmulAtB, type FloatArray } from '../kernels/kernels';
@@ -66,37 +67,65 @@ export function lstmForward(net: Network, ws: Workspace, lb: LayerBuffers, layer
   }
 }
 
+/**
+ * The blocks of H values lstmLocalDerivatives writes per stream, in order (x̃ is x's pre-activation):
+ *   dcDi = dc_t/dĩ = g i(1-i)     dcDf = dc_t/df̃ = c_{t-1} f(1-f)     dcDg = dc_t/dg̃ = i(1-g^2)
+ *   dhDo = dh_t/dõ = tanh(c_t) o(1-o)     dhDc = dh_t/dc_t = o(1 - tanh^2 c_t)     dcDc = dc_t/dc_{t-1} = f
+ */
+export const LSTM_LOCAL = { dcDi: 0, dcDf: 1, dcDg: 2, dhDo: 3, dhDc: 4, dcDc: 5, blocks: 6 } as const;
+
+/**
+ * The step's local derivatives for stream b of step t after the forward pass, into out[at ..) in
+ * LSTM_LOCAL's blocks. The backward pass, the step Jacobians and the itemized backward all read
+ * them from here.
+ */
+export function lstmLocalDerivatives(net: Network, lb: LayerBuffers, B: number, t: number, b: number, out: FloatArray, at: number): void {
+  const { H, GH } = net;
+  const { acts, cs, tanhC } = lb;
+  const g4 = (t * B + b) * GH;
+  const row = (t * B + b) * H;
+  const prev = t * B * H + b * H;
+  for (let j = 0; j < H; j++) {
+    const i = acts[g4 + j];
+    const f = acts[g4 + H + j];
+    const g = acts[g4 + 2 * H + j];
+    const o = acts[g4 + 3 * H + j];
+    const tc = tanhC[row + j];
+    out[at + j] = g * i * (1 - i);
+    out[at + H + j] = cs[prev + j] * f * (1 - f);
+    out[at + 2 * H + j] = i * (1 - g * g);
+    out[at + 3 * H + j] = tc * o * (1 - o);
+    out[at + 4 * H + j] = o * (1 - tc * tc);
+    out[at + 5 * H + j] = f;
+  }
+}
+
 export function lstmBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number, grads: FloatArray | null): void {
   const { H, GH } = net;
   const p = net.params;
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
-  const { acts, hs, cs, tanhC, dH, dC, dGX, dhNext, dcNext } = lb;
+  const { hs, dH, dC, dGX, dhNext, dcNext, local } = lb;
   if (!ws.continueGradient) {
     dhNext.fill(0);
     dcNext.fill(0);
   }
   for (let t = ws.steps - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
+      lstmLocalDerivatives(net, lb, B, t, b, local, 0);
       const g4 = (t * B + b) * GH;
       const row = (t * B + b) * H;
-      const prev = t * B * H + b * H;
       const s = b * H;
       for (let j = 0; j < H; j++) {
         const dh = dH[row + j] + dhNext[s + j];
         dH[row + j] = dh;
-        const i = acts[g4 + j];
-        const f = acts[g4 + H + j];
-        const g = acts[g4 + 2 * H + j];
-        const o = acts[g4 + 3 * H + j];
-        const tc = tanhC[row + j];
-        const dc = dcNext[s + j] + dh * o * (1 - tc * tc);
+        const dc = dcNext[s + j] + dh * local[4 * H + j];
         dC[row + j] = dc;
-        dGX[g4 + j] = dc * g * i * (1 - i);
-        dGX[g4 + H + j] = dc * cs[prev + j] * f * (1 - f);
-        dGX[g4 + 2 * H + j] = dc * i * (1 - g * g);
-        dGX[g4 + 3 * H + j] = dh * tc * o * (1 - o);
-        dcNext[s + j] = dc * f;
+        dGX[g4 + j] = dc * local[j];
+        dGX[g4 + H + j] = dc * local[H + j];
+        dGX[g4 + 2 * H + j] = dc * local[2 * H + j];
+        dGX[g4 + 3 * H + j] = dh * local[3 * H + j];
+        dcNext[s + j] = dc * local[5 * H + j];
       }
     }
     if (t > 0 || ws.continueGradient) matmulAB(dhNext, 0, dGX, t * B * GH, p, wHh, B, H, GH, false);

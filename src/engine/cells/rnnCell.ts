@@ -5,7 +5,7 @@
  *   h_t = tanh(a_t)
  *
  * Backward through one step, with dh_t = (dL/dh_t from above) + (from step t+1):
- *   da_t      = dh_t * (1 - h_t^2)
+ *   da_t      = dh_t * (1 - h_t^2)      (the local derivative dh_t/da_t: rnnLocalDerivatives)
  *   dh_{t-1} += W_hh^T da_t          (the recurrence: this product, repeated T times, is what vanishes or explodes)
  */
 
@@ -38,22 +38,37 @@ export function rnnForward(net: Network, ws: Workspace, lb: LayerBuffers, layer:
   }
 }
 
+/** The blocks of H values rnnLocalDerivatives writes per stream, in order. */
+export const RNN_LOCAL = { dhDa: 0, blocks: 1 } as const;
+
+/**
+ * The step's local derivative for stream b of step t, after the forward pass: block dhDa of
+ * out[at ..) is dh_t/da_t = 1 - h_t^2. The backward pass, the step Jacobians and the itemized
+ * backward all read it from here.
+ */
+export function rnnLocalDerivatives(net: Network, lb: LayerBuffers, B: number, t: number, b: number, out: FloatArray, at: number): void {
+  const H = net.H;
+  const { hs } = lb;
+  const h = (t + 1) * B * H + b * H;
+  for (let j = 0; j < H; j++) out[at + j] = 1 - hs[h + j] * hs[h + j];
+}
+
 export function rnnBackward(net: Network, ws: Workspace, lb: LayerBuffers, layer: number, grads: FloatArray | null): void {
   const { H } = net;
   const p = net.params;
   const { wHh, bHh } = net.layout.layers[layer];
   const B = ws.batch;
-  const { hs, dH, dGX, dhNext } = lb;
+  const { hs, dH, dGX, dhNext, local } = lb;
   if (!ws.continueGradient) dhNext.fill(0);
   for (let t = ws.steps - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
+      rnnLocalDerivatives(net, lb, B, t, b, local, 0);
       const row = (t * B + b) * H;
-      const out = (t + 1) * B * H + b * H;
+      const q = b * H;
       for (let j = 0; j < H; j++) {
-        const dh = dH[row + j] + dhNext[b * H + j];
+        const dh = dH[row + j] + dhNext[q + j];
         dH[row + j] = dh;
-        const h = hs[out + j];
-        dGX[row + j] = dh * (1 - h * h);
+        dGX[row + j] = dh * local[j];
       }
     }
     // The gradient stops at the window start (truncated BPTT), so step 0 needs no dh_{-1} unless it is carried on.

@@ -14,19 +14,11 @@
  */
 
 import { gatherColumnsAdd, matmulAB, matmulABt, matmulAtB, scatterColumnsAdd, type FloatArray } from '../kernels/kernels';
-import { gruBackward, gruForward } from '../cells/gruCell';
+import { CELLS } from '../cells/cells';
 import { softmaxCrossEntropy } from './loss';
-import { lstmBackward, lstmForward } from '../cells/lstmCell';
 import { type Network } from './network';
-import { rnnBackward, rnnForward } from '../cells/rnnCell';
 import { addColumnSums, fillRows } from '../kernels/tensorOps';
-import { type LayerBuffers, type Workspace } from './workspace';
-
-type CellForward = (net: Network, ws: Workspace, lb: LayerBuffers, layer: number) => void;
-type CellBackward = (net: Network, ws: Workspace, lb: LayerBuffers, layer: number, grads: FloatArray | null) => void;
-
-const FORWARD: Record<string, CellForward> = { rnn: rnnForward, lstm: lstmForward, gru: gruForward };
-const BACKWARD: Record<string, CellBackward> = { rnn: rnnBackward, lstm: lstmBackward, gru: gruBackward };
+import { type Workspace } from './workspace';
 
 /** Runs ws.ids through the network from the state in hs[0] / cs[0]; leaves the logits in ws.probs. */
 export function forwardWindow(net: Network, ws: Workspace): void {
@@ -34,7 +26,7 @@ export function forwardWindow(net: Network, ws: Workspace): void {
   const p = net.params;
   const B = ws.batch;
   const rows = ws.rows;
-  const cellForward = FORWARD[net.config.cell];
+  const cellForward = CELLS[net.config.cell].forward;
   for (let l = 0; l < net.config.layers; l++) {
     const lb = ws.layers[l];
     const off = net.layout.layers[l];
@@ -74,7 +66,7 @@ export function backwardWindow(net: Network, ws: Workspace, grads: FloatArray | 
     addColumnSums(grads, decoderBias, ws.dLogits, 0, rows, V);
   }
   matmulAB(top.dH, 0, ws.dLogits, 0, p, decoderWeight, rows, H, V, false);
-  const cellBackward = BACKWARD[net.config.cell];
+  const cellBackward = CELLS[net.config.cell].backward;
   for (let l = L - 1; l >= 0; l--) {
     const lb = ws.layers[l];
     const off = net.layout.layers[l];

@@ -7,6 +7,7 @@
  * matrix (one product for the input projection, the decoder and the weight gradients).
  */
 
+import { CELLS } from '../cells/cells';
 import { gateCount, type ModelConfig } from './config';
 import { type FloatArray } from '../kernels/kernels';
 import { type LayerHolds } from '../cells/unitHolds';
@@ -39,6 +40,11 @@ export interface LayerBuffers {
   /** GRU recurrent path, [T*B, 2H] for r,z and [T*B, H] for n (rnn/lstm use dGX: both paths see the same pre-activation). */
   readonly dHRZ: FloatArray;
   readonly dHN: FloatArray;
+  /**
+   * One step's local derivatives (the cell's *_LOCAL blocks) for the backward pass: one stream's
+   * (the GRU: every stream's). In double precision and outside any SIMD arena: only JavaScript reads them.
+   */
+  readonly local: Float64Array;
   /** [B, H] gradient flowing from step t+1 into step t; and scratch of the same size. */
   readonly dhNext: FloatArray;
   readonly dcNext: FloatArray;
@@ -46,10 +52,10 @@ export interface LayerBuffers {
   readonly scratch2: FloatArray;
 }
 
-const LAYER_BUFFERS = ['xg', 'hh', 'hhN', 'acts', 'hs', 'cs', 'tanhC', 'aux', 'dH', 'dC', 'dGX', 'dHRZ', 'dHN', 'dhNext', 'dcNext', 'scratch', 'scratch2'] as const satisfies readonly (keyof LayerBuffers)[];
+const LAYER_BUFFERS = ['xg', 'hh', 'hhN', 'acts', 'hs', 'cs', 'tanhC', 'aux', 'dH', 'dC', 'dGX', 'dHRZ', 'dHN', 'dhNext', 'dcNext', 'scratch', 'scratch2'] as const satisfies readonly (Exclude<keyof LayerBuffers, 'local'>)[];
 
 export interface WorkspaceSizes {
-  readonly layers: readonly Readonly<Record<keyof LayerBuffers, number>>[];
+  readonly layers: readonly Readonly<Record<(typeof LAYER_BUFFERS)[number], number>>[];
   readonly probs: number;
   readonly dLogits: number;
 }
@@ -123,10 +129,12 @@ export class Workspace {
     const sizes = workspaceSizes(net.config, batch, steps);
     this.ids = new Int32Array(rows);
     this.targets = new Int32Array(rows);
+    const cell = net.config.cell;
+    const localLength = (cell === 'gru' ? batch : 1) * CELLS[cell].blocks * net.H;
     this.layers = sizes.layers.map((layer) => {
       const buffers: Partial<Record<keyof LayerBuffers, FloatArray>> = {};
       for (const name of LAYER_BUFFERS) buffers[name] = alloc(layer[name]);
-      return buffers as LayerBuffers;
+      return { ...buffers, local: new Float64Array(localLength) } as LayerBuffers;
     });
     this.probs = alloc(sizes.probs);
     this.dLogits = alloc(sizes.dLogits);
