@@ -62,7 +62,7 @@ describe('extension: the host with the real worker bundle (fake vscode)', functi
     const session = controller.session!;
     await until('training to run', () => (session.latestProgress?.step ?? 0) > 100);
     assert.equal(session.info?.config.cell, 'rnn');
-    assert.match(fake.statusItems[0].text, /^\$\(sync~spin\) RNN step \d+ loss \d/);
+    assert.match(fake.statusItems[0].text, /^\$\(sync~spin\) RNN step [\d,]+ loss \d/);
 
     await fake.commands.get('rnnLens.pause')!();
     await until('the pause', () => session.state === 'paused');
