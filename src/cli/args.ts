@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './usageError';
 
-export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export interface ParsedArgs {
-  readonly values: Record<string, string | boolean | undefined>;
+  readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
 }
 
@@ -62,7 +62,7 @@ export function parseCommandArgs(argv: readonly string[], flags: FlagSpec, posit
   } catch (e) {
     throw new UsageError(usageMessage(e));
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as ParsedArgs['values'];
   if (!values.help) {
     const n = parsed.positionals.length;
     if (n < positionals.min) throw new UsageError(`missing ${positionals.names}`);
@@ -112,4 +112,11 @@ export function choiceFlag<T extends string>(values: ParsedArgs['values'], flag:
 export function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {
   const raw = values[flag];
   return raw === undefined ? undefined : String(raw);
+}
+
+/** Every value of a repeatable flag (`multiple: true`), in order; empty when absent. */
+export function listFlag(values: ParsedArgs['values'], flag: string): string[] {
+  const raw = values[flag];
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw : [String(raw)];
 }

@@ -3,6 +3,7 @@
 import { DEFAULT_SETTINGS as D } from '../engine/model/config';
 import { MAX_VALIDATION_CHARS } from '../engine/evaluate';
 import { MAX_TEXT_BYTES } from './files';
+import { PROBE_DEFAULT_MAX_LENGTH } from '../engine/analysis/probe';
 
 export const MAIN_HELP = `rnn-lens: train a character-level RNN, LSTM or GRU on a text file and inspect it.
 
@@ -14,6 +15,9 @@ Commands:
   eval CKPT FILE      loss, bits per character and perplexity of a checkpoint on a text
   gradcheck           compare backpropagation with finite differences on a small model
   info CKPT           show what a checkpoint holds
+  probe CKPT FILE     how long the network notices a one-character edit (--at K --replace C)
+  saliency CKPT FILE  which earlier characters a prediction leans on (--at T)
+  neurons CKPT FILE   the units that track quotes, brackets, line position, your regexes
   bench               measure training speed
 
 Options:
@@ -67,6 +71,10 @@ Generates text from a checkpoint, one character at a time.
   --top-k K           sample only among the K most likely characters (default: all)
   --prime TEXT        text to feed in first and print (its characters must be in the vocabulary)
   --seed N            random seed (default 1)
+  --ablate SPEC       hold a unit fixed at every step (repeatable; SPEC as in rnn-lens eval --help)
+
+At temperature 0 the sample is greedy (the likeliest character each time) and does not depend
+on the seed; without --prime it then starts from the vocabulary's first character.
 `;
 
 export const EVAL_HELP = `Usage: rnn-lens eval CKPT FILE [options]
@@ -75,6 +83,12 @@ Mean cross-entropy of the model on the whole of FILE (state carried from zero), 
 bits per character, and the perplexity.
 
   --skip-unknown      skip characters the model's vocabulary lacks (default: refuse, naming them)
+  --per-char          also give the loss of every prediction (JSON: "losses", one per character
+                      after the first; text: one line each)
+  --ablate SPEC       hold a unit fixed at every step (repeatable). SPEC is [h:|c:]LAYER:UNIT[=VALUE],
+                      layers and units counted from 0, state h and VALUE 0 by default: h: sets
+                      h_t[UNIT] right after the layer's update, c: (LSTM) sets c_t[UNIT] before
+                      h_t = o_t * tanh(c_t); the next step, the layer above and the decoder see it
   --json              print one JSON object
 `;
 
@@ -95,4 +109,45 @@ export const INFO_HELP = `Usage: rnn-lens info CKPT [--json]
 
 Shows what a checkpoint holds: architecture, vocabulary, parameter tensors and, for a
 checkpoint saved by training, the state needed to resume.
+`;
+
+export const PROBE_HELP = `Usage: rnn-lens probe CKPT FILE --at K --replace C [--length N] [--json]
+
+Reads FILE[0..N-1] from the zero state, and the same text with FILE[K] replaced by C, and
+measures at every t from K to N-1 how far apart the two runs are: dh = ||h'_t - h_t|| per layer,
+dc the same for an LSTM's cell state, KL(p_t || p'_t) of the next-character distributions, and
+whether the likeliest next character changed. The horizon is the last t at which the top layer's
+dh is at least 1% of its peak, minus K: how long the network noticed the edit.
+
+  --at K              the position to replace (characters counted from 0)
+  --replace C         the character to put there (one character of the model's vocabulary)
+  --length N          characters to read (default: the file, at most ${PROBE_DEFAULT_MAX_LENGTH.toLocaleString('en-US')})
+  --json              {"at","original","replace","length","horizon","steps":[{"t","dh","dc","kl","top1Changed"}]}
+`;
+
+export const SALIENCY_HELP = `Usage: rnn-lens saliency CKPT FILE --at T [--json]
+
+Explains the prediction of FILE[T+1] after reading FILE[0..T] from the zero state: for every
+k = 0..T, grad = d log p / d x_k at the character read (gradient x input) and norm = the L2 norm
+of d log p / d x_k over the one-hot vector. One backward pass through the window.
+
+  --at T              the position whose next character is explained (counted from 0)
+  --json              {"t","target","logProb","scores":[{"k","char","grad","norm"}]}
+`;
+
+export const NEURONS_HELP = `Usage: rnn-lens neurons CKPT FILE [--top K] [--feature NAME=REGEX ...] [--json]
+
+For each feature of the text, the K units (h of every layer, and c for an LSTM) whose value after
+reading FILE[t] has the largest |Pearson r| with the feature's value at t, over all positions.
+Built-in features:
+  in-quotes           the number of " in FILE[0..t], modulo 2
+  in-brackets         1 when the bracket depth after FILE[t] is above 0 (([{ add one, )]} take one)
+  line-position       t minus the index of the last newline at or before t (-1 when none)
+  whitespace          1 when FILE[t] matches \\s
+A constant feature or unit gets r = 0.
+
+  --top K             units per feature (default 5)
+  --feature NAME=REGEX  also a feature that is 1 inside any match of REGEX (JavaScript, flags gu);
+                      repeatable
+  --json              {"positions","features":[{"name","units":[{"layer","state","unit","r"}]}]}
 `;

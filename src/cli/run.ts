@@ -15,6 +15,9 @@ import { runEval } from './eval';
 import { runGradcheck } from './gradcheck';
 import { runInfo } from './info';
 import { runBench } from './bench';
+import { runProbe } from './probe';
+import { runSaliency } from './saliency';
+import { runNeurons } from './neurons';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -25,7 +28,13 @@ const COMMANDS: Record<string, Command> = {
   gradcheck: runGradcheck,
   info: runInfo,
   bench: (argv) => runBench(argv),
+  probe: runProbe,
+  saliency: runSaliency,
+  neurons: runNeurons,
 };
+
+/** Every command's name (the README documents each; a test checks). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 export async function runCli(argv: readonly string[], io: CliIo, options: { debug?: boolean } = {}): Promise<number> {
   const [first, ...rest] = argv;

@@ -3,6 +3,7 @@
 import { SETTING_BOUNDS } from '../engine/model/config';
 import { Model } from '../engine/model/model';
 import { sampleText } from '../engine/sampling';
+import { holdsFlag } from './analysisInput';
 import { numberFlag, parseCommandArgs, stringFlag } from './args';
 import { readCheckpointFile } from './files';
 import { SAMPLE_HELP } from './help';
@@ -22,6 +23,7 @@ export async function runSample(argv: string[], io: CliIo): Promise<number> {
     'top-k': { type: 'string' },
     prime: { type: 'string' },
     seed: { type: 'string' },
+    ablate: { type: 'string', multiple: true },
   }, { min: 1, max: 1, names: 'CKPT (the checkpoint to sample from)' });
   if (values.help) {
     io.stdout(SAMPLE_HELP);
@@ -36,7 +38,8 @@ export async function runSample(argv: string[], io: CliIo): Promise<number> {
 
   const data = readCheckpointFile(positionals[0], io.cwd);
   const model = Model.fromCheckpoint(data);
-  const text = sampleText(model, { length, temperature, topK, prime, seed });
+  const holds = holdsFlag(values, model);
+  const text = sampleText(model, { length, temperature, topK, prime, seed, holds });
   io.stdout(`${text}\n`);
   return EXIT_OK;
 }

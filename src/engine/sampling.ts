@@ -7,7 +7,9 @@
  *
  * The prime text (if any) is read first to set the state; the output is the prime followed by
  * `length` new characters. Without a prime, the first character is drawn uniformly from the
- * vocabulary and counts as one of the `length`.
+ * vocabulary and counts as one of the `length`; a greedy sample (temperature 0, or top-k 1)
+ * starts instead from the vocabulary's first character (the lowest code point, usually the
+ * newline), so that it depends on nothing but the model and the held units, never on the seed.
  */
 
 import { forwardWindow } from './model/bptt';
@@ -47,7 +49,7 @@ export function sampleText(model: Model, opts: SampleOptions): string {
   let primeIds = encodeText(prime, vocab);
   if (primeIds.length === 0) {
     if (remaining === 0) return '';
-    const first = rng.int(V);
+    const first = opts.temperature === 0 || opts.topK === 1 ? 0 : rng.int(V);
     out.push(vocab[first]);
     remaining--;
     primeIds = Int32Array.of(first);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMAND_NAMES } from '../../src/cli/run';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -29,7 +30,7 @@ describe('README', () => {
     }
   });
   it('documents every CLI command', () => {
-    for (const command of ['train', 'sample', 'eval', 'gradcheck', 'info', 'bench']) {
+    for (const command of COMMAND_NAMES) {
       assert.match(readme, new RegExp(`rnn-lens ${command}\\b`), `rnn-lens ${command} is not documented`);
     }
   });

@@ -37,6 +37,13 @@ describe('sampling and evaluation', () => {
     }
   });
 
+  it('a greedy sample without a prime starts from the first vocabulary character, whatever the seed', () => {
+    const samples = [1, 2, 3].map((seed) => sampleText(model, { length: 25, temperature: 0, seed }));
+    assert.equal(new Set(samples).size, 1);
+    assert.ok(samples[0].startsWith(config.vocab[0]));
+    assert.equal(samples[0], sampleText(model, { length: 25, temperature: 0, prime: config.vocab[0], seed: 4 }).slice(0, samples[0].length));
+  });
+
   it('the same seed gives the same text, another seed another text; top-k 1 is greedy', () => {
     const opts = { length: 200, temperature: 1.2, seed: 7 };
     assert.equal(sampleText(model, opts), sampleText(model, opts));

@@ -84,6 +84,21 @@ describe('neurons: Pearson r of every unit with every feature', () => {
     assert.notEqual(r[3], 0);
   });
 
+  it('a unit constant at a non-zero value gets r = 0 (float32 values centre exactly in double)', () => {
+    const c = analysisCases().find((x) => x.name === 'rnn-l2')!;
+    const model = caseModel(c);
+    const { wIh, wHh, bIh, bHh } = model.layout.layers[1];
+    const H = c.config.hidden;
+    model.params.fill(0, wIh + 4 * H, wIh + 5 * H);
+    model.params.fill(0, wHh + 4 * H, wHh + 5 * H);
+    model.params[bIh + 4] = 0.37;
+    model.params[bHh + 4] = 0.0123;
+    const text = c.text.repeat(5);
+    const report = runChunked(neuronsJob(model.net, text, featureList([])));
+    for (const f of report.features) assert.equal(f.r[H + 4], 0, `${f.name}: h unit 4 of layer 1 is tanh(0.3823) throughout`);
+    assert.ok(report.features.every((f) => f.r.some((r) => r !== 0)));
+  });
+
   it('a long text (several windows, merged sums) gives the r of all its states taken at once', () => {
     const c = analysisCases().find((x) => x.name === 'lstm-l2')!;
     const net = caseModel(c).net;
