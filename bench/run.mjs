@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs `rnn-lens bench` on the reference configurations and writes bench/RESULTS.md with the
-// machine, the date, every measurement and its ratio to the reference numbers of issue 3.
+// machine, the date, every measurement and its ratio to the reference numbers of issue 3, then
+// the trace timings (`rnn-lens bench --trace`) of a 3-layer, 256-unit model of each cell.
+// `rnn-lens bench` drives the extension's own training worker through its protocol, so every
+// figure is of the path the extension runs (rnnLens.workers included).
 //
-//   node bench/run.mjs [--seconds S] [--configs a,b,c]        (npm run bench builds first)
+//   node bench/run.mjs [--seconds S] [--configs a,b,c,trace]        (npm run bench builds first)
 //
 // Every configuration runs on the default kernels (WebAssembly SIMD where the host has it); the
 // LSTM runs once more with --kernels scalar, to show what the SIMD kernels add on this machine.
@@ -23,7 +26,7 @@ const flag = (name, fallback) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
 const seconds = Number(flag('--seconds', '6'));
-const wanted = new Set(flag('--configs', 'a,b,c').split(','));
+const wanted = new Set(flag('--configs', 'a,b,c,trace').split(','));
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error('bench/run.mjs: --seconds must be a positive number');
   process.exit(2);
@@ -48,7 +51,12 @@ const CONFIGS = {
 };
 const CELLS = ['rnn', 'lstm', 'gru'];
 
+/** The trace of issue 14: a 3-layer, 256-unit model, a window of 64 steps, batch 32. */
+const TRACE_CONFIG = { hidden: 256, layers: 3, seqLen: 64, batch: 32 };
+const TRACE_GOAL_MS = 150;
+
 const results = [];
+const traces = [];
 const loadBefore = os.loadavg();
 function run(name, cfg, cell, workers, scalar) {
   const argv = [cli, 'bench', '--json', '--cell', cell, '--hidden', String(cfg.hidden), '--layers', String(cfg.layers),
@@ -65,6 +73,17 @@ for (const [name, cfg] of Object.entries(CONFIGS)) {
   for (const cell of CELLS) for (const workers of cfg.workers) run(name, cfg, cell, workers, false);
   run(name, cfg, 'lstm', Math.max(...cfg.workers), true);
 }
+function runTrace(cell) {
+  const c = TRACE_CONFIG;
+  const argv = [cli, 'bench', '--trace', '--json', '--cell', cell, '--hidden', String(c.hidden), '--layers', String(c.layers),
+    '--seq-len', String(c.seqLen), '--batch', String(c.batch), '--repeats', '7'];
+  process.stderr.write(`trace ${cell} ... `);
+  const out = execFileSync(process.execPath, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  traces.push({ cell, r });
+  process.stderr.write(`${r.traceMs.toFixed(1)} ms\n`);
+}
+if (wanted.has('trace')) for (const cell of CELLS) runTrace(cell);
 const measured = results.filter((x) => !x.reference);
 
 const find = (name, cell, workers) => measured.find((x) => x.name === name && x.cell === cell && x.workers === workers)?.r;
@@ -76,12 +95,12 @@ const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, 
 const ratio = (ours, ref) => (ref ? `${fmt(ours / ref, 2)}×` : '–');
 
 const lines = [];
-const m = results[0]?.r.machine ?? { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: process.platform };
+const m = results[0]?.r.machine ?? traces[0]?.r.machine ?? { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: process.platform };
 lines.push('# RNN Lens training benchmark', '');
 lines.push(`- Date: ${new Date().toISOString()}`);
 lines.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${m.platform}, Node ${m.node}`);
 lines.push(`- Load average before the run: ${loadBefore.map((x) => x.toFixed(2)).join(', ')} (other processes on this machine share its 2 cores; figures are medians of 5 repeats after a warm-up)`);
-lines.push(`- Command: \`node bench/run.mjs --seconds ${seconds}\` (each line: \`rnn-lens bench --json ...\` in its own process); optimizer Adam, bundled sample text (V = ${results[0]?.r.config.vocab ?? '?'})`);
+lines.push(`- Command: \`npm run bench\` (= \`node esbuild.mjs && node bench/run.mjs --seconds ${seconds}\`; each line: \`rnn-lens bench --json ...\` in its own process, which starts the extension's training worker and drives it through the worker protocol, as the extension does); optimizer Adam, bundled sample text (V = ${results[0]?.r.config.vocab ?? traces[0]?.r.config.vocab ?? '?'})`);
 lines.push('- chars/s counts trained characters (forward + backward + clipping + Adam update). GFLOP/s = chars/s × 3·(Σ_l 2·G·H·(in_l + H) + 2·V·H), the one-hot input not counted (see src/cli/bench.ts).', '');
 lines.push('## Measurements', '');
 lines.push('| config | cell | workers | kernels | chars/s | ms/step | GFLOP/s | peak RSS MB | RSS change MB | event loop p99 ms | × PyTorch | × TF.js cpu | × TF.js wasm |');
@@ -91,6 +110,16 @@ for (const { name, cell, workers, r } of results) {
 }
 lines.push('', 'Configs: a = H 128, 1 layer, T 64, B 1; b = same with B 32; c = H 256, 2 layers, T 64, B 32. The `scalar` rows are the same LSTM on the JavaScript kernels (`--kernels scalar`), for comparison; the goals use the others.', '');
 
+if (traces.length) {
+  const c = TRACE_CONFIG;
+  lines.push('## Traces', '');
+  lines.push(`A trace of stream 0's next window (what the panel draws), from the request to its arrival, while paused: H ${c.hidden}, ${c.layers} layers, T ${c.seqLen}, B ${c.batch}, on the training thread (one core). \`rnn-lens bench --trace --json\`, median of 7 after a warm-up.`, '');
+  lines.push('| cell | trace ms (median) | each request ms | trace KiB |');
+  lines.push('|---|---|---|---|');
+  for (const { cell, r } of traces) lines.push(`| ${cell} | ${fmt(r.traceMs, 1)} | ${r.repeatsTraceMs.map((x) => fmt(x, 0)).join(', ')} | ${fmt(r.traceBytes / 1024, 0)} |`);
+  lines.push('');
+}
+
 lines.push('## Goals', '');
 const goal = (ok, text) => lines.push(`- ${ok === undefined ? '(not measured)' : ok ? 'MET' : 'MISSED'}: ${text}`);
 for (const [cell, need] of [['rnn', 1.0], ['lstm', 1.3], ['gru', 1.3]]) {
@@ -98,6 +127,17 @@ for (const [cell, need] of [['rnn', 1.0], ['lstm', 1.3], ['gru', 1.3]]) {
   const ref = REFERENCE.pytorch.a[cell];
   goal(r && r.charsPerSec >= need * ref, `config a ${cell} ≥ ${need}× PyTorch (${fmt(need * ref)} chars/s): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
 }
+for (const cell of CELLS) {
+  const r = find('a', cell, 1);
+  const ref = REFERENCE.pytorch.a[cell];
+  goal(r && r.charsPerSec >= 5 * ref, `config a ${cell} ≥ 5× PyTorch (${fmt(5 * ref)} chars/s, issue 14): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
+}
+for (const cell of CELLS) {
+  const r = find('b', cell, 2);
+  const ref = REFERENCE.pytorch.b[cell];
+  goal(r && r.charsPerSec >= 1.5 * ref, `config b ${cell}, 2 workers ≥ 1.5× PyTorch on one thread (${fmt(1.5 * ref)} chars/s, issue 14): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
+}
+for (const { cell, r } of traces) goal(r.traceMs < TRACE_GOAL_MS, `trace of a ${TRACE_CONFIG.layers}×${TRACE_CONFIG.hidden} ${cell}, T ${TRACE_CONFIG.seqLen}, B ${TRACE_CONFIG.batch} < ${TRACE_GOAL_MS} ms (median, issue 14): ${fmt(r.traceMs, 1)} ms`);
 const lstmB2 = find('b', 'lstm', 2);
 goal(lstmB2 && lstmB2.charsPerSec >= 15000, `config b LSTM, 2 workers ≥ 15,000 chars/s: ${lstmB2 ? fmt(lstmB2.charsPerSec) : '–'}`);
 for (const cell of CELLS) {

@@ -1,8 +1,11 @@
 /**
- * `rnn-lens bench`: how fast does the engine train? Trains on a file (default: the bundled
- * sample) in worker threads, warms up, then reports the median of repeated measurements:
- * characters per second (forward + backward + optimizer update), ms per step, effective
- * GFLOP/s, peak RSS, and the main thread's event-loop delay p99 while the workers train.
+ * `rnn-lens bench`: how fast does the extension train, and how long does a trace take? Starts
+ * the extension's training worker (benchWorker.ts) on a file (default: the bundled sample),
+ * warms up, then reports the median of repeated measurements: characters per second (forward +
+ * backward + optimizer update, with the training loop's own reports), ms per step, effective
+ * GFLOP/s, peak RSS, and the main thread's event-loop delay p99 while the worker trains. With
+ * --trace it times what the panel waits for instead: a trace of the next window of stream 0,
+ * from the request to its arrival (`traceMs`).
  *
  * The main thread does nothing but wait for messages here, exactly like the extension host
  * while a run trains, so its event-loop delay shows whether training ever blocks it.
@@ -14,8 +17,12 @@ import * as os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, gateCount, type CellType, type OptimizerKind, type TrainSettings } from '../engine/model/config';
 import { InputError } from '../engine/errors';
-import { buildVocab, codePointLength, decodeTextBytes } from '../engine/text';
-import { ParallelTrainer } from '../worker/parallel/parallelTrainer';
+import { simdAvailable } from '../engine/kernels/simd/simdArena';
+import { codePointLength, decodeTextBytes } from '../engine/text';
+import { MAX_WORKERS } from '../protocol/worker';
+import { choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args';
+import { benchStart, BenchWorker, progressUntil, type ProgressMark } from './benchWorker';
+import { RUN_SHAPE_FLAGS } from './train';
 import { UsageError } from './usageError';
 
 export interface BenchOptions {
@@ -33,59 +40,42 @@ export interface BenchOptions {
   /** Undefined: the bundled sample. */
   file?: string;
   json: boolean;
+  /** Time traces instead of training. */
+  trace: boolean;
 }
 
 export const BENCH_USAGE =
-  'usage: rnn-lens bench [--cell rnn|lstm|gru] [--hidden H] [--layers L] [--seq-len T] [--batch B] [--workers W] [--seconds S] [--repeats R] [--optimizer sgd|adagrad|adam] [--kernels simd|scalar] [--file FILE] [--json]';
+  'usage: rnn-lens bench [--cell rnn|lstm|gru] [--hidden H] [--layers L] [--seq-len T] [--batch B] [--workers W] [--seconds S] [--repeats R] [--optimizer sgd|adagrad|adam] [--kernels simd|scalar] [--file FILE] [--trace] [--json]';
 
-export const MAX_WORKERS = 16;
+const FLAGS = {
+  ...RUN_SHAPE_FLAGS,
+  workers: { type: 'string' },
+  seconds: { type: 'string' },
+  repeats: { type: 'string' },
+  kernels: { type: 'string' },
+  file: { type: 'string' },
+  trace: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
 
-/** Parses the bench flags; throws UsageError with a one-line message on anything wrong. */
+/** Parses the bench flags with the CLI's parser; throws UsageError with a one-line message on anything wrong. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseCommandArgs(argv, FLAGS, { min: 0, max: 0, names: 'arguments' });
   const o: BenchOptions = {
-    cell: 'lstm', hidden: 128, layers: 1, seqLen: 64, batch: 1, workers: 1, seconds: 10, repeats: 5, optimizer: 'adam', kernels: 'simd', json: false,
+    cell: choiceFlag(values, 'cell', CELL_TYPES) ?? 'lstm',
+    hidden: numberFlag(values, 'hidden', SETTING_BOUNDS.hidden) ?? 128,
+    layers: numberFlag(values, 'layers', SETTING_BOUNDS.layers) ?? 1,
+    seqLen: numberFlag(values, 'seq-len', SETTING_BOUNDS.seqLen) ?? 64,
+    batch: numberFlag(values, 'batch', SETTING_BOUNDS.batch) ?? 1,
+    workers: numberFlag(values, 'workers', { min: 1, max: MAX_WORKERS, integer: true }) ?? 1,
+    seconds: numberFlag(values, 'seconds', { min: 0.01, max: 3600, integer: false }) ?? 10,
+    repeats: numberFlag(values, 'repeats', { min: 1, max: 100, integer: true }) ?? 5,
+    optimizer: choiceFlag(values, 'optimizer', OPTIMIZER_KINDS) ?? 'adam',
+    kernels: choiceFlag(values, 'kernels', ['simd', 'scalar'] as const) ?? 'simd',
+    file: stringFlag(values, 'file'),
+    json: values.json === true,
+    trace: values.trace === true,
   };
-  const integer = (flag: string, v: string, min: number, max: number): number => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${v})`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--json') { o.json = true; continue; }
-    const value = argv[i + 1];
-    if (!flag.startsWith('--')) throw new UsageError(`unexpected argument ${flag}; ${BENCH_USAGE}`);
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value; ${BENCH_USAGE}`);
-    i++;
-    switch (flag) {
-      case '--cell':
-        if (!(CELL_TYPES as readonly string[]).includes(value)) throw new UsageError(`--cell must be one of ${CELL_TYPES.join(', ')} (got ${value})`);
-        o.cell = value as CellType;
-        break;
-      case '--optimizer':
-        if (!(OPTIMIZER_KINDS as readonly string[]).includes(value)) throw new UsageError(`--optimizer must be one of ${OPTIMIZER_KINDS.join(', ')} (got ${value})`);
-        o.optimizer = value as OptimizerKind;
-        break;
-      case '--kernels':
-        if (value !== 'simd' && value !== 'scalar') throw new UsageError(`--kernels must be simd or scalar (got ${value})`);
-        o.kernels = value;
-        break;
-      case '--hidden': o.hidden = integer(flag, value, SETTING_BOUNDS.hidden.min, SETTING_BOUNDS.hidden.max); break;
-      case '--layers': o.layers = integer(flag, value, SETTING_BOUNDS.layers.min, SETTING_BOUNDS.layers.max); break;
-      case '--seq-len': o.seqLen = integer(flag, value, SETTING_BOUNDS.seqLen.min, SETTING_BOUNDS.seqLen.max); break;
-      case '--batch': o.batch = integer(flag, value, SETTING_BOUNDS.batch.min, SETTING_BOUNDS.batch.max); break;
-      case '--workers': o.workers = integer(flag, value, 1, MAX_WORKERS); break;
-      case '--repeats': o.repeats = integer(flag, value, 1, 100); break;
-      case '--seconds': {
-        const s = Number(value);
-        if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--seconds must be a number above 0 and at most 3600 (got ${value})`);
-        o.seconds = s;
-        break;
-      }
-      case '--file': o.file = value; break;
-      default: throw new UsageError(`unknown option ${flag}; ${BENCH_USAGE}`);
-    }
-  }
   if (o.workers > o.batch) throw new UsageError(`--workers (${o.workers}) cannot exceed --batch (${o.batch}): each worker trains at least one of the B streams`);
   return o;
 }
@@ -152,63 +142,80 @@ export interface BenchResult {
   rssGrowthMb: number;
   /** chars/s of each repeat, in order. */
   repeatsCharsPerSec: number[];
-  stepsPerRepeat: number;
+  /** Steps of each repeat (a repeat ends at the first progress report past its share of the time). */
+  repeatsSteps: number[];
   flopsPerChar: number;
   lastLoss: number;
-  /** The matrix kernels that actually ran ('scalar' also where SIMD was asked for but the host lacks it). */
+  /** The matrix kernels that ran ('scalar' also where SIMD was asked for but the host lacks it). */
   kernels: 'simd' | 'scalar';
-  config: {
-    cell: CellType; hidden: number; layers: number; seqLen: number; batch: number; workers: number;
-    optimizer: OptimizerKind; vocab: number; params: number; text: string; seconds: number; repeats: number;
-  };
-  machine: { cpu: string; cores: number; node: string; platform: string };
+  config: BenchConfig;
+  machine: Machine;
+}
+
+export interface TraceBenchResult {
+  /** Median ms from a trace request to the trace's arrival. */
+  traceMs: number;
+  /** Each request's ms, in order (after one warm-up trace). */
+  repeatsTraceMs: number[];
+  /** Bytes of the trace's data and ids. */
+  traceBytes: number;
+  kernels: 'simd' | 'scalar';
+  config: BenchConfig;
+  machine: Machine;
+}
+
+interface BenchConfig {
+  cell: CellType; hidden: number; layers: number; seqLen: number; batch: number; workers: number;
+  optimizer: OptimizerKind; vocab: number; params: number; text: string; seconds: number; repeats: number;
+}
+
+interface Machine {
+  cpu: string; cores: number; node: string; platform: string;
 }
 
 function settingsFor(o: BenchOptions): TrainSettings {
   return { ...DEFAULT_SETTINGS, cell: o.cell, hidden: o.hidden, layers: o.layers, seqLen: o.seqLen, batch: o.batch, optimizer: o.optimizer, valFraction: 0 };
 }
 
-/** Runs the measurement itself; exported for bench/run.mjs-style callers and tests. */
+function machine(): Machine {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** The worker runs in this process, so it has the SIMD kernels exactly when this thread has them. */
+function kernelsFor(o: BenchOptions): 'simd' | 'scalar' {
+  return o.kernels === 'scalar' || !simdAvailable() ? 'scalar' : 'simd';
+}
+
+/** Measures training throughput; exported for bench/run.mjs-style callers and tests. */
 export async function measure(o: BenchOptions, onProgress?: (line: string) => void): Promise<BenchResult> {
   const { text, source } = loadText(o.file);
-  const settings = settingsFor(o);
-  const vocab = buildVocab(text).length;
-  const trainer = await ParallelTrainer.start({ text, settings, workers: o.workers, scalarKernels: o.kernels === 'scalar' });
+  const { worker, started } = await BenchWorker.start(benchStart(text, source, settingsFor(o), o.workers, false), o.kernels === 'scalar');
   try {
     const charsPerStep = o.seqLen * o.batch;
-    // Warm-up: lets V8 optimize the hot loops and the allocator settle. Runs in growing chunks
-    // for about a second (at least 3 steps); the last chunk, already fast, calibrates the repeats.
+    // Warm-up: lets V8 optimize the hot loops and the allocator settle, for about a second (at least 3 steps).
     const warmupMs = Math.min(1000, o.seconds * 200);
-    let warmSteps = 0;
-    let elapsed = 0;
-    let chunk = 1;
-    let msPerStepGuess = Infinity;
-    while (warmSteps < 3 || elapsed < warmupMs) {
-      const r = await trainer.run(chunk);
-      warmSteps += chunk;
-      elapsed += r.ms;
-      msPerStepGuess = r.ms / chunk;
-      if (r.ms < 200) chunk *= 2;
-    }
-    const stepsPerRepeat = Math.max(1, Math.round((o.seconds * 1000) / o.repeats / msPerStepGuess));
-    onProgress?.(`warm-up ${warmSteps} steps, ${msPerStepGuess.toFixed(2)} ms/step; measuring ${o.repeats} × ${stepsPerRepeat} steps`);
+    const t0 = performance.now();
+    let mark = await progressUntil(worker, (m) => m.step >= 3 && m.at - t0 >= warmupMs);
+    onProgress?.(`warm-up ${mark.step} steps; measuring ${o.repeats} × ${((o.seconds * 1000) / o.repeats).toFixed(0)} ms`);
 
     const loop = monitorEventLoopDelay({ resolution: 1 });
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
     const msPerStep: number[] = [];
+    const steps: number[] = [];
     let rssAfterFirst = 0;
-    let lastLoss = NaN;
     loop.enable();
     try {
       for (let r = 0; r < o.repeats; r++) {
-        const res = await trainer.run(stepsPerRepeat);
-        msPerStep.push(res.ms / stepsPerRepeat);
-        lastLoss = res.lastLoss;
+        const from: ProgressMark = mark;
+        mark = await progressUntil(worker, (m) => m.step > from.step && m.at - from.at >= (o.seconds * 1000) / o.repeats);
+        steps.push(mark.step - from.step);
+        msPerStep.push((mark.at - from.at) / (mark.step - from.step));
         const rss = process.memoryUsage.rss();
         peakRss = Math.max(peakRss, rss);
         if (r === 0) rssAfterFirst = rss;
-        onProgress?.(`repeat ${r + 1}/${o.repeats}: ${(charsPerStep / (res.ms / stepsPerRepeat) * 1000).toFixed(0)} chars/s, loss ${res.lastLoss.toFixed(3)}`);
+        onProgress?.(`repeat ${r + 1}/${o.repeats}: ${((charsPerStep / msPerStep[r]) * 1000).toFixed(0)} chars/s, loss ${mark.loss.toFixed(3)}`);
       }
     } finally {
       loop.disable();
@@ -216,9 +223,9 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
     }
     const rssEnd = process.memoryUsage.rss();
     const ms = median(msPerStep);
+    const vocab = started.config.vocab.length;
     const flopsPerChar = trainingFlopsPerChar(o.cell, o.hidden, o.layers, vocab);
     const charsPerSec = (charsPerStep / ms) * 1000;
-    const cpus = os.cpus();
     return {
       charsPerSec,
       msPerStep: ms,
@@ -227,19 +234,56 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
       eventLoopP99Ms: loop.percentile(99) / 1e6,
       rssGrowthMb: (rssEnd - rssAfterFirst) / 2 ** 20,
       repeatsCharsPerSec: msPerStep.map((m) => (charsPerStep / m) * 1000),
-      stepsPerRepeat,
+      repeatsSteps: steps,
       flopsPerChar,
-      lastLoss,
-      kernels: trainer.kernels,
-      config: {
-        cell: o.cell, hidden: o.hidden, layers: o.layers, seqLen: o.seqLen, batch: o.batch, workers: o.workers,
-        optimizer: o.optimizer, vocab, params: trainer.paramCount, text: source, seconds: o.seconds, repeats: o.repeats,
-      },
-      machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${process.platform} ${process.arch}` },
+      lastLoss: mark.loss,
+      kernels: kernelsFor(o),
+      config: configOf(o, vocab, started.paramCount, source),
+      machine: machine(),
     };
   } finally {
-    await trainer.close();
+    await worker.close();
   }
+}
+
+/** Measures how long the panel waits for a trace of stream 0's next window, while paused. */
+export async function measureTrace(o: BenchOptions, onProgress?: (line: string) => void): Promise<TraceBenchResult> {
+  const { text, source } = loadText(o.file);
+  const { worker, started } = await BenchWorker.start(benchStart(text, source, settingsFor(o), o.workers, true), o.kernels === 'scalar');
+  try {
+    // The session's first trace (sent as it starts) and one asked for warm the code up; the worker
+    // answers in order, so the n-th trace to arrive answers the (n-1)-th request.
+    worker.send({ type: 'requestTrace', stream: 0 });
+    await worker.nth('trace', 2);
+    const times: number[] = [];
+    let bytes = 0;
+    for (let r = 0; r < o.repeats; r++) {
+      const arrived = worker.next('trace');
+      const t0 = performance.now();
+      worker.send({ type: 'requestTrace', stream: 0 });
+      const trace = await arrived;
+      times.push(performance.now() - t0);
+      bytes = trace.data.byteLength + trace.ids.byteLength;
+      onProgress?.(`trace ${r + 1}/${o.repeats}: ${times[r].toFixed(1)} ms`);
+    }
+    return {
+      traceMs: median(times),
+      repeatsTraceMs: times,
+      traceBytes: bytes,
+      kernels: kernelsFor(o),
+      config: configOf(o, started.config.vocab.length, started.paramCount, source),
+      machine: machine(),
+    };
+  } finally {
+    await worker.close();
+  }
+}
+
+function configOf(o: BenchOptions, vocab: number, params: number, text: string): BenchConfig {
+  return {
+    cell: o.cell, hidden: o.hidden, layers: o.layers, seqLen: o.seqLen, batch: o.batch, workers: o.workers,
+    optimizer: o.optimizer, vocab, params, text, seconds: o.seconds, repeats: o.repeats,
+  };
 }
 
 function formatReport(r: BenchResult): string {
@@ -248,12 +292,21 @@ function formatReport(r: BenchResult): string {
   const lo = Math.min(...r.repeatsCharsPerSec), hi = Math.max(...r.repeatsCharsPerSec);
   return [
     `rnn-lens bench: ${c.cell} H=${c.hidden} L=${c.layers} T=${c.seqLen} B=${c.batch}, ${c.optimizer}, ${c.workers} worker${c.workers > 1 ? 's' : ''}, ${r.kernels} kernels, V=${c.vocab}, ${n(c.params)} parameters (${c.text})`,
-    `  chars/s          ${n(r.charsPerSec)}  (median of ${c.repeats} × ${r.stepsPerRepeat} steps; range ${n(lo)}–${n(hi)})`,
+    `  chars/s          ${n(r.charsPerSec)}  (median of ${c.repeats} repeats of ${r.repeatsSteps.join(', ')} steps; range ${n(lo)}–${n(hi)})`,
     `  ms/step          ${n(r.msPerStep, 2)}`,
     `  GFLOP/s          ${n(r.gflops, 2)}  (${n(r.flopsPerChar)} FLOP per char: 3·(Σ_l 2·G·H·(in_l+H) + 2·V·H), one-hot input not counted)`,
     `  peak RSS         ${n(r.peakRssMb, 1)} MB  (change over the measurement ${r.rssGrowthMb >= 0 ? '+' : ''}${n(r.rssGrowthMb, 1)} MB)`,
     `  event loop p99   ${n(r.eventLoopP99Ms, 2)} ms  (main thread while the workers train)`,
     `  loss             ${r.lastLoss.toFixed(4)}`,
+  ].join('\n');
+}
+
+function formatTraceReport(r: TraceBenchResult): string {
+  const c = r.config;
+  const times = r.repeatsTraceMs.map((t) => t.toFixed(1)).join(', ');
+  return [
+    `rnn-lens bench --trace: ${c.cell} H=${c.hidden} L=${c.layers} T=${c.seqLen} B=${c.batch}, ${r.kernels} kernels, V=${c.vocab} (${c.text})`,
+    `  trace ms         ${r.traceMs.toFixed(1)}  (median of ${r.repeatsTraceMs.length}: ${times}; request to arrival, ${(r.traceBytes / 1024).toFixed(0)} KiB)`,
   ].join('\n');
 }
 
@@ -266,8 +319,9 @@ export async function runBench(argv: string[]): Promise<number> {
   try {
     const o = parseBenchArgs(argv);
     const progress = o.json ? undefined : (line: string): void => { process.stderr.write(`  ${line}\n`); };
-    const result = await measure(o, progress);
-    process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${formatReport(result)}\n`);
+    const result = o.trace ? await measureTrace(o, progress) : await measure(o, progress);
+    const report = 'traceMs' in result ? formatTraceReport(result) : formatReport(result);
+    process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${report}\n`);
     return 0;
   } catch (e) {
     // The CLI's conventions: a wrong command line exits 2, unusable input (file, text) exits 1.

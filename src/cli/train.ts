@@ -31,13 +31,18 @@ const MAX_SKIPPED_IN_A_ROW = 20;
 /** Characters in each sample printed during training. */
 const SAMPLE_LENGTH = 200;
 
-const FLAGS = {
+/** The flags that shape a run, shared with `rnn-lens bench`. */
+export const RUN_SHAPE_FLAGS = {
   cell: { type: 'string' },
   hidden: { type: 'string' },
   layers: { type: 'string' },
   'seq-len': { type: 'string' },
   batch: { type: 'string' },
   optimizer: { type: 'string' },
+} as const;
+
+const FLAGS = {
+  ...RUN_SHAPE_FLAGS,
   lr: { type: 'string' },
   'clip-norm': { type: 'string' },
   'clip-value': { type: 'string' },

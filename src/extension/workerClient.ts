@@ -21,8 +21,9 @@ export type WorkerFactory = () => WorkerHandle;
 /** Heap for the training thread: room for big models, but an explicit ceiling so a runaway run fails cleanly (ERR_WORKER_OUT_OF_MEMORY) instead of taking the host down. */
 export const WORKER_HEAP_MB = 2048;
 
-export function nodeWorkerFactory(scriptPath: string): WorkerFactory {
-  return () => new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+/** `options`: for `rnn-lens bench`, which runs the same worker from source (tsx) or with the scalar kernels. */
+export function nodeWorkerFactory(scriptPath: string, options: { execArgv?: string[]; workerData?: unknown } = {}): WorkerFactory {
+  return () => new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false, ...options });
 }
 
 export interface WorkerClientEvents {

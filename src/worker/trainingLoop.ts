@@ -45,8 +45,9 @@ export interface TrainerLike {
 
 /** The engine functions the loop calls. */
 export interface WorkerEngine {
-  createTrainer(text: string, settings: TrainSettings, init?: CheckpointData): TrainerLike;
-  resumeTrainer(text: string, checkpoint: CheckpointData): TrainerLike;
+  /** `workers`: rnnLens.workers, the threads the trainer may train on; `init`: start from these weights. */
+  createTrainer(text: string, settings: TrainSettings, options: { workers: number; init?: CheckpointData }): TrainerLike;
+  resumeTrainer(text: string, checkpoint: CheckpointData, workers: number): TrainerLike;
   decodeCheckpoint(bytes: Uint8Array): CheckpointData;
   encodeCheckpoint(data: CheckpointData): Uint8Array;
   gradientCheck(opts: { cell: CellType; layers: number; hidden: number; gruResetAfter?: boolean }): { tensor: string; maxRelError: number }[];
@@ -154,21 +155,22 @@ export class TrainingLoop {
     this.traceEvery = message.traceEvery;
     this.text = message.text;
     let notice: string | undefined;
+    const workers = message.workers ?? 1;
     if (message.resume) {
       const checkpoint = this.engine.decodeCheckpoint(message.resume);
       try {
-        this.trainer = this.engine.resumeTrainer(message.text, checkpoint);
+        this.trainer = this.engine.resumeTrainer(message.text, checkpoint, workers);
       } catch (error) {
         // A checkpoint made on another text can still seed this one: same weights, fresh optimizer.
         if (!this.engine.isInputError(error)) throw error;
-        this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, checkpoint);
+        this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, { workers, init: checkpoint });
         notice = `Started from the model's weights with a fresh optimizer (${errorText(error)})`;
       }
     } else if (message.init) {
       const checkpoint = this.engine.decodeCheckpoint(message.init);
-      this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, checkpoint);
+      this.trainer = this.engine.createTrainer(message.text, { ...message.settings, ...configSettings(checkpoint.config) }, { workers, init: checkpoint });
     } else {
-      this.trainer = this.engine.createTrainer(message.text, message.settings);
+      this.trainer = this.engine.createTrainer(message.text, message.settings, { workers });
     }
     const t = this.trainer;
     if (t.notice) notice = notice ? `${notice}; ${t.notice}` : t.notice;

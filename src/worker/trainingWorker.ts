@@ -5,23 +5,29 @@
  * than an uncaught exception that would kill the thread without a word.
  */
 
-import { parentPort } from 'node:worker_threads';
-import { Trainer } from '../engine/training/trainer';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Trainer, type TrainerOptions } from '../engine/training/trainer';
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/io/checkpoint';
 import { gradientCheck } from '../engine/analysis/gradcheck';
 import { affordableChars, codePointPrefix, unitActivations } from '../engine/kernels/activations';
 import { encodeText } from '../engine/text';
 import { InputError } from '../engine/errors';
+import { setSimdEnabled } from '../engine/kernels/simd/simdArena';
 import { transferablesOf, validateHostToWorker, type WorkerToHost } from '../protocol/worker';
 import { TrainingLoop, type WorkerEngine } from './trainingLoop';
-import { withWorkers } from './parallel/withWorkers';
+import { threadsFor } from './parallel/workerPool';
+import { type TrainingWorkerData } from './scripts';
 
-/** rnnLens.workers of the session being started (from its start message). */
-let requestedWorkers = 1;
+/** A Trainer on as many threads as `workers` allows for this batch, with the notice of threadsFor when it cannot have them. */
+function onThreads(workers: number, batch: number, make: (options: TrainerOptions) => Trainer): Trainer & { notice?: string } {
+  const { pool, notice } = threadsFor(workers, batch);
+  const trainer = make({ pool });
+  return notice ? Object.assign(trainer, { notice }) : trainer;
+}
 
 const engine: WorkerEngine = {
-  createTrainer: (text, settings, init) => withWorkers(Trainer.create(text, settings, init), text, requestedWorkers),
-  resumeTrainer: (text, checkpoint) => withWorkers(Trainer.resume(text, checkpoint), text, requestedWorkers),
+  createTrainer: (text, settings, { workers, init }) => onThreads(workers, settings.batch, (o) => Trainer.create(text, settings, init, o)),
+  resumeTrainer: (text, checkpoint, workers) => onThreads(workers, checkpoint.resume?.settings.batch ?? 1, (o) => Trainer.resume(text, checkpoint, o)),
   decodeCheckpoint,
   encodeCheckpoint,
   gradientCheck,
@@ -35,6 +41,8 @@ const engine: WorkerEngine = {
   },
 };
 
+if ((workerData as TrainingWorkerData | undefined)?.scalarKernels) setSimdEnabled(false);
+
 const port = parentPort;
 if (!port) throw new Error('trainingWorker must run as a worker thread');
 
@@ -46,7 +54,6 @@ const loop = new TrainingLoop(post, engine, {
 
 port.on('message', (raw: unknown) => {
   const message = validateHostToWorker(raw);
-  if (message?.type === 'start') requestedWorkers = message.workers ?? 1;
   if (message) loop.handle(message);
 });
 

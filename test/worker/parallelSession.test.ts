@@ -10,8 +10,8 @@ import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/e
 import { type CheckpointData } from '../../src/engine/io/checkpointData';
 import { checkTrace } from '../../src/protocol/traceLayout';
 import { Trainer } from '../../src/engine/training/trainer';
-import { SyncParallelTrainer } from '../../src/worker/parallel/syncParallelTrainer';
-import { withWorkers } from '../../src/worker/parallel/withWorkers';
+import { streamRange } from '../../src/worker/parallel/poolMemory';
+import { threadsFor, workerPool, WorkerPool } from '../../src/worker/parallel/workerPool';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs! '.repeat(12);
 
@@ -41,9 +41,14 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
+/** A trainer continuing `trainer`'s run with its gradients from a pool of W threads. */
+function onPool(trainer: Trainer, workers: number): Trainer {
+  return Trainer.resume(TEXT, trainer.toCheckpoint(), { pool: workerPool(workers) });
+}
+
 /** Runs `body` on a W-thread trainer continuing `trainer`'s run, and always ends its threads. */
-async function withParallel<T>(trainer: Trainer, workers: number, body: (p: SyncParallelTrainer) => T): Promise<T> {
-  const p = SyncParallelTrainer.fromTrainer(trainer, TEXT, workers);
+async function withParallel<T>(trainer: Trainer, workers: number, body: (p: Trainer) => T): Promise<T> {
+  const p = onPool(trainer, workers);
   try {
     return body(p);
   } finally {
@@ -51,7 +56,7 @@ async function withParallel<T>(trainer: Trainer, workers: number, body: (p: Sync
   }
 }
 
-describe('worker/parallel synchronous data-parallel trainer (rnnLens.workers in the extension)', function () {
+describe('worker/parallel: a Trainer whose gradients come from a worker pool (rnnLens.workers)', function () {
   this.timeout(120000);
 
   for (const cell of ['lstm', 'gru', 'rnn'] as CellType[]) {
@@ -164,34 +169,65 @@ describe('worker/parallel synchronous data-parallel trainer (rnnLens.workers in 
     });
   });
 
-  it('withWorkers: one thread when workers is 1 or exceeds the batch (with a notice), several otherwise', async () => {
-    const one = Trainer.create(TEXT, settings('rnn', { batch: 2 }));
-    assert.equal(withWorkers(one, TEXT, 1), one);
-    const fallback = withWorkers(Trainer.create(TEXT, settings('rnn', { batch: 2 })), TEXT, 4);
-    assert.equal(fallback.constructor, Trainer);
+  it('threadsFor: one thread when workers is 1 or exceeds the batch (with a notice), a pool otherwise', async () => {
+    assert.deepEqual(threadsFor(1, 2), {});
+    const fallback = threadsFor(4, 2);
+    assert.equal(fallback.pool, undefined);
     assert.match(fallback.notice ?? '', /rnnLens\.workers is 4 but the batch is 2; training on one thread/);
-    const parallel = withWorkers(Trainer.create(TEXT, settings('rnn', { batch: 4 })), TEXT, 2);
+    const { pool, notice } = threadsFor(2, 4);
+    assert.equal(notice, undefined);
+    const parallel = Trainer.create(TEXT, settings('rnn', { batch: 4 }), undefined, { pool });
     try {
-      assert.equal(parallel.notice, undefined);
-      assert.ok(parallel instanceof SyncParallelTrainer);
-      assert.equal(parallel.workerCount, 2);
+      assert.ok(parallel.streams instanceof WorkerPool);
+      assert.equal(parallel.streams.workers, 2);
     } finally {
-      await parallel.close?.();
+      await parallel.close();
     }
   });
 
   it('close() ends every sub-worker thread, and a closed trainer refuses to step', async () => {
-    const p = SyncParallelTrainer.fromTrainer(Trainer.create(TEXT, settings('gru')), TEXT, 3);
-    assert.equal(p.liveWorkers, 3);
+    const p = onPool(Trainer.create(TEXT, settings('gru')), 3);
+    const pool = p.streams as WorkerPool;
+    assert.equal(pool.liveWorkers, 3);
     p.trainStep();
     await p.close();
-    assert.equal(p.liveWorkers, 0, 'a sub-worker is still alive');
+    assert.equal(pool.liveWorkers, 0, 'a sub-worker is still alive');
     await p.close();
     assert.throws(() => p.trainStep(), /closed/);
   });
 
   it('refuses more workers than streams with a clear message', () => {
-    assert.throws(() => SyncParallelTrainer.fromTrainer(Trainer.create(TEXT, settings('rnn', { batch: 2 })), TEXT, 3), /between 1 and the batch \(2\)/);
+    assert.throws(() => onPool(Trainer.create(TEXT, settings('rnn', { batch: 2 })), 3), /between 1 and the batch \(2\)/);
+  });
+
+  it('splits B streams into contiguous groups covering every stream once', () => {
+    for (const [B, W] of [[5, 2], [32, 2], [7, 3], [4, 4], [1, 1]]) {
+      let next = 0;
+      for (let w = 0; w < W; w++) {
+        const { start, end } = streamRange(B, W, w);
+        assert.equal(start, next);
+        assert.ok(end > start, `worker ${w} of ${W} gets no stream of ${B}`);
+        next = end;
+      }
+      assert.equal(next, B);
+    }
+  });
+
+  it('a pool of one thread reproduces the local Trainer bit for bit (losses and weights)', async () => {
+    const s = settings('lstm');
+    const local = Trainer.create(TEXT, s);
+    const losses = [1, 2, 3, 4].map(() => local.trainStep().loss);
+    const pooled = Trainer.create(TEXT, s, undefined, { pool: workerPool(1) });
+    try {
+      assert.deepEqual([1, 2, 3, 4].map(() => pooled.trainStep().loss), losses);
+      assert.deepEqual(pooled.model.params, local.model.params);
+    } finally {
+      await pooled.close();
+    }
+  });
+
+  it('refuses a too-short text with a one-line InputError before starting any thread', () => {
+    assert.throws(() => Trainer.create('abcabc', settings('rnn'), undefined, { pool: workerPool(2) }), (e: Error) => /too short/.test(e.message) && !e.message.includes('\n'));
   });
 
   it('the bundled training worker trains on 2 threads when the start message asks, finding parallelWorker.js beside it', async () => {

@@ -10,16 +10,18 @@
  * gradient of the mean loss over all B streams (up to float rounding order). So W workers, each
  * holding a replica of the weights and a group of streams, can each accumulate, the sums are
  * added, and one `applyUpdate` (update.ts) with the summed gradient gives the same step as a
- * single trainer. The Trainer itself is one group of all B streams.
+ * single trainer. A Trainer trains on one group of all B streams (its local gradient source),
+ * or on a worker pool whose threads each hold a group (gradientSource.ts).
  */
 
 import { windowGradients } from '../model/bptt';
 import { type FloatArray } from '../kernels/kernels';
+import { type GradientSource } from './gradientSource';
 import { type Network } from '../model/network';
 import { fillWindow, mustWrap } from './streams';
 import { Workspace } from '../model/workspace';
 
-export class StreamGroup {
+export class StreamGroup implements GradientSource {
   readonly ws: Workspace;
   /** Where each stream of the group reads next, as an offset from its stream's start. */
   readonly positions: Int32Array;

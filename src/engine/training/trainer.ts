@@ -3,8 +3,11 @@
  * Same text, same settings, same seed: the same run, bit for bit (no randomness but the seeded
  * PRNG, and a fixed order of every floating-point operation).
  *
- * One trainStep() = one window of truncated BPTT over all B streams (a StreamGroup of all of
- * them), mean loss over B*T predictions, then applyUpdate (clip + optimizer).
+ * One trainStep() = one window of truncated BPTT over all B streams, mean loss over B*T
+ * predictions, then applyUpdate (clip + optimizer). The gradient comes from a gradient source
+ * (gradientSource.ts): a StreamGroup of all B streams on this thread, or a pool of worker threads
+ * passed in `TrainerOptions.pool`. Everything else (the update, checkpoints, traces, sampling,
+ * validation, spectral norms) is the same code either way, and reads the same weights.
  */
 
 import { type CheckpointData, type ResumeState } from '../io/checkpointData';
@@ -18,6 +21,7 @@ import { Rng } from '../rng';
 import { sampleText, type SampleOptions } from '../sampling';
 import { matrixSpectralNorm } from '../analysis/spectral';
 import { StreamGroup } from './streamGroup';
+import { type GradientPool, type GradientSource } from './gradientSource';
 import { streamLength } from './streams';
 import { buildVocab, checkTrainable, encodeText, hashIds, splitLengths } from '../text';
 import { recordStreamTrace } from '../analysis/trace';
@@ -44,6 +48,11 @@ export interface StepStats extends UpdateResult {
   nonFinite: string | null;
 }
 
+export interface TrainerOptions {
+  /** Where the gradients come from; absent: a StreamGroup of all B streams on this thread. */
+  readonly pool?: GradientPool;
+}
+
 export class Trainer {
   readonly model: Model;
   readonly config: ModelConfig;
@@ -51,7 +60,7 @@ export class Trainer {
   private readonly ids: Int32Array;
   private readonly trainIds: Int32Array;
   private readonly valIds: Int32Array;
-  private readonly group: StreamGroup;
+  private readonly source: GradientSource;
   private readonly grads: Float32Array;
   private readonly optimizer: OptimizerState;
   private readonly rng: Rng;
@@ -60,8 +69,8 @@ export class Trainer {
   /** True when the matrix products run on the WebAssembly SIMD kernels (see trainingMemory.ts). */
   readonly simd: boolean;
 
-  private constructor(model: Model, ids: Int32Array, settings: TrainSettings, rng: Rng) {
-    const memory = trainingMemory(model.config, settings.batch, settings.seqLen, settings.optimizer);
+  private constructor(model: Model, ids: Int32Array, settings: TrainSettings, rng: Rng, options: TrainerOptions) {
+    const memory = trainingMemory(model.config, settings.batch, settings.seqLen, settings.optimizer, !options.pool);
     this.model = model.movedTo(memory.params);
     this.simd = memory.simd;
     this.config = model.config;
@@ -70,15 +79,18 @@ export class Trainer {
     const { trainLength } = splitLengths(ids.length, settings.valFraction);
     this.trainIds = ids.subarray(0, trainLength);
     this.valIds = ids.subarray(trainLength);
-    this.group = new StreamGroup(this.model.net, this.trainIds, streamLength(trainLength, settings.batch), 0, settings.batch, settings.seqLen, memory.alloc);
+    const streamLen = streamLength(trainLength, settings.batch);
     this.grads = memory.grads;
     this.optimizer = createOptimizerState(settings.optimizer, model.paramCount, memory.slots);
+    this.source = options.pool
+      ? options.pool.start({ config: this.config, params: this.model.params, trainIds: this.trainIds, streamLen, batch: settings.batch, seqLen: settings.seqLen })
+      : new StreamGroup(this.model.net, this.trainIds, streamLen, 0, settings.batch, settings.seqLen, memory.alloc);
     this.rng = rng;
     this.lr = settings.lr;
   }
 
   /** A new run on `text`; from fresh weights, or from `init`'s weights with fresh optimizer state. */
-  static create(text: string, settings: TrainSettings, init?: CheckpointData): Trainer {
+  static create(text: string, settings: TrainSettings, init?: CheckpointData, options: TrainerOptions = {}): Trainer {
     checkSettings(settings);
     checkTrainable(text, settings);
     const rng = new Rng(settings.seed);
@@ -97,11 +109,11 @@ export class Trainer {
       model = Model.init(config, settings.seed, settings.forgetBias, rng);
     }
     const ids = encodeText(text, model.config.vocab);
-    return new Trainer(model, ids, settings, rng);
+    return new Trainer(model, ids, settings, rng, options);
   }
 
   /** Continues a run exactly where toCheckpoint() left it. */
-  static resume(text: string, checkpoint: CheckpointData): Trainer {
+  static resume(text: string, checkpoint: CheckpointData, options: TrainerOptions = {}): Trainer {
     const r = checkpoint.resume;
     if (!r) throw new InputError('This checkpoint holds weights only, no training state to resume; start a new run from it instead.');
     checkSettings(r.settings);
@@ -111,8 +123,13 @@ export class Trainer {
     if (ids.length !== r.textLength || hashIds(ids) !== r.textHash) {
       throw new InputError(`This checkpoint was trained on a different text (${r.textLength} characters, this one has ${ids.length} or differs); resume with the original file or start a new run.`);
     }
-    const trainer = new Trainer(model, ids, r.settings, Rng.fromState(r.rng));
-    trainer.restore(r);
+    const trainer = new Trainer(model, ids, r.settings, Rng.fromState(r.rng), options);
+    try {
+      trainer.restore(r);
+    } catch (e) {
+      void trainer.close();
+      throw e;
+    }
     return trainer;
   }
 
@@ -132,9 +149,9 @@ export class Trainer {
     return this.lr;
   }
 
-  /** The low-level stream group behind trainStep (data-parallel workers build their own; see streamGroup.ts). */
-  get streams(): StreamGroup {
-    return this.group;
+  /** The gradient source behind trainStep: its stream positions and carried state are the run's. */
+  get streams(): GradientSource {
+    return this.source;
   }
 
   /**
@@ -147,9 +164,9 @@ export class Trainer {
     const { batch, seqLen } = this.settings;
     const n = batch * seqLen;
     this.grads.fill(0);
-    const loss = this.group.accumulateGradients(this.grads, 1 / n) / n;
+    const loss = this.source.accumulateGradients(this.grads, 1 / n) / n;
     const update = applyUpdate(this.model.params, this.grads, this.optimizer, this.model.layout, this.settings, this.lr, Number.isFinite(loss), options.stats ?? true);
-    if (update.nonFinite !== null) this.group.resetNonFiniteState();
+    if (update.nonFinite !== null) this.source.resetNonFiniteState();
     this.stepCount++;
     return { step: this.stepCount, loss, ...update };
   }
@@ -166,10 +183,10 @@ export class Trainer {
   trace(stream = 0): Trace {
     const B = this.settings.batch;
     if (!Number.isInteger(stream) || stream < 0 || stream >= B) throw new InputError(`stream must be between 0 and ${B - 1} (got ${stream}).`);
-    const g = this.group;
+    const g = this.source;
     return recordStreamTrace(this.model.net, {
       trainIds: this.trainIds,
-      streamLen: g.streamLen,
+      streamLen: streamLength(this.trainIds.length, B),
       seqLen: this.settings.seqLen,
       stream,
       position: g.positions[stream],
@@ -205,20 +222,25 @@ export class Trainer {
     for (const [slot, buffer] of this.optimizer.slots) slots.set(slot, views(buffer));
     const carried = new Map<string, Float32Array>();
     for (let l = 0; l < L; l++) {
-      carried.set(`h_l${l}`, Float32Array.from(this.group.carriedH(l)));
-      if (this.config.cell === 'lstm') carried.set(`c_l${l}`, Float32Array.from(this.group.carriedC(l)));
+      carried.set(`h_l${l}`, Float32Array.from(this.source.carriedH(l)));
+      if (this.config.cell === 'lstm') carried.set(`c_l${l}`, Float32Array.from(this.source.carriedC(l)));
     }
     const resume: ResumeState = {
       settings: { ...this.settings, lr: this.lr },
       step: this.stepCount,
       optimizer: { kind: this.optimizer.kind, t: this.optimizer.t, slots },
-      streamPositions: Array.from(this.group.positions),
+      streamPositions: Array.from(this.source.positions),
       carried,
       rng: this.rng.state(),
       textLength: this.ids.length,
       textHash: hashIds(this.ids),
     };
     return { config: this.config, weights: this.model.weights(), resume };
+  }
+
+  /** Ends the threads of a worker pool (nothing to do for the local source); resolves when they have ended. Safe to call twice. */
+  close(): Promise<void> {
+    return this.source.close?.() ?? Promise.resolve();
   }
 
   private restore(r: ResumeState): void {
@@ -239,13 +261,13 @@ export class Trainer {
     const B = this.settings.batch;
     const H = this.config.hidden;
     if (r.streamPositions.length !== B) throw new InputError(`The checkpoint has ${r.streamPositions.length} stream positions for batch ${B}; it is inconsistent.`);
-    this.group.positions.set(r.streamPositions);
+    this.source.positions.set(r.streamPositions);
     for (let l = 0; l < this.config.layers; l++) {
       const names = this.config.cell === 'lstm' ? [`h_l${l}`, `c_l${l}`] : [`h_l${l}`];
       for (const name of names) {
         const v = r.carried.get(name);
         if (!v || v.length !== B * H) throw new InputError(`The checkpoint's carried state ${name} is missing or has the wrong size; it cannot be resumed exactly.`);
-        (name.startsWith('h') ? this.group.carriedH(l) : this.group.carriedC(l)).set(v);
+        (name.startsWith('h') ? this.source.carriedH(l) : this.source.carriedC(l)).set(v);
       }
     }
   }

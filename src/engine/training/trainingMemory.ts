@@ -27,12 +27,16 @@ export interface TrainingMemory {
   readonly simd: boolean;
 }
 
-/** `optimizer`: room for its slots too; null for none (a data-parallel worker's share, whose update happens elsewhere). */
-export function trainingMemory(config: ModelConfig, batch: number, seqLen: number, optimizer: OptimizerKind | null): TrainingMemory {
+/**
+ * `optimizer`: room for its slots too; null for none (a data-parallel worker's share, whose update
+ * happens elsewhere). `workspace` false: no room for a workspace (a Trainer whose gradients come
+ * from a worker pool only updates the weights); `alloc` then has nothing left to give.
+ */
+export function trainingMemory(config: ModelConfig, batch: number, seqLen: number, optimizer: OptimizerKind | null, workspace = true): TrainingMemory {
   const total = paramLayout(config).total;
-  const workspace = workspaceLengths(workspaceSizes(config, batch, seqLen));
+  const buffers = workspace ? workspaceLengths(workspaceSizes(config, batch, seqLen)) : [];
   const slots = optimizer === null ? 0 : slotNames(optimizer).length;
-  const floats = (2 + slots) * arenaFloats(total) + workspace.reduce((sum, n) => sum + arenaFloats(n), 0);
+  const floats = (2 + slots) * arenaFloats(total) + buffers.reduce((sum, n) => sum + arenaFloats(n), 0);
   const { alloc, simd } = floatAllocator(floats);
   return { params: alloc(total), grads: alloc(total), slots: alloc, alloc, simd };
 }
@@ -57,14 +61,4 @@ export function passWorkspace(net: Network, batch: number, steps: number, extra:
     }
   }
   return { net, ws: new Workspace(net, batch, steps), extra: extra.map((n) => allocLike(net.params, n)) };
-}
-
-/**
- * For applying updates to weights that live elsewhere (a data-parallel run's shared buffer): a
- * replica of the weights, the summed gradient and the optimizer's slots in one SIMD arena, so
- * the optimizer runs exactly as a Trainer's does (the same kernels, so the same bits).
- */
-export function updateMemory(total: number, optimizer: OptimizerKind): Omit<TrainingMemory, 'alloc'> {
-  const { alloc, simd } = floatAllocator((2 + slotNames(optimizer).length) * arenaFloats(total));
-  return { params: alloc(total), grads: alloc(total), slots: alloc, simd };
 }

@@ -1,113 +1,99 @@
 /**
- * A data-parallel training worker (worker_threads entry, bundled as dist/parallelWorker.js).
+ * A sub-worker of a worker pool (worker_threads entry, bundled as dist/parallelWorker.js; see
+ * workerPool.ts for the other side). It owns streams [start, end) of the B streams and does one
+ * thing, as often as it is told:
  *
- * (With `mode: 'sync'` in workerData it is instead a sub-worker of syncParallelTrainer.ts.)
+ *   wait for GO  ->  load the step's weights, its streams' positions and carried h/c from shared memory
+ *                ->  grads_w = d(scale * sum of its streams' losses) / dW   (its row)
+ *                ->  write positions and carried state back, add 1 to DONE
  *
- * One step, for every worker w (B streams, T steps per window):
- *   1. grads_w = d(sum of its streams' losses / (B*T)) / dW      (its own row of shared memory)
- *   2. barrier                                                     all gradients written
- *   3. worker 0: g = grads_0 + grads_1 + ... + grads_{W-1} (in that order), clip, optimizer
- *   4. barrier                                                     new weights visible to all
+ * Summing, clipping and the optimizer happen in the Trainer on the coordinating thread, which
+ * holds the optimizer state (and so can checkpoint it). No messages inside a step: only shared memory.
+ *
+ * Its weights, gradient and workspace live in its own training memory (a SimdArena where
+ * available: WebAssembly reaches only its own memory, not the shared buffer).
  */
 
-import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../../engine/errors';
+import { workerData } from 'node:worker_threads';
+import { Network } from '../../engine/model/network';
 import { setSimdEnabled } from '../../engine/kernels/simd/simdArena';
-import { Barrier } from './barrier';
-import { type CoordinatorMessage, type ParallelWorkerInit, type ParallelWorkerMessage } from './messages';
-import { createShard, type Shard } from './shard';
-import { sharedViews, streamRange, type SharedViews } from './sharedMemory';
-import { type SyncWorkerInit } from './syncMemory';
-import { SummedUpdate } from './summedUpdate';
-import { runSyncShardWorker } from './syncShardWorker';
+import { StreamGroup } from '../../engine/training/streamGroup';
+import { trainingMemory, type TrainingMemory } from '../../engine/training/trainingMemory';
+import { COMMAND, DONE, ERROR_BYTES, EXIT, FAILED, GO, STEP, poolViews, streamRange, type PoolViews, type PoolWorkerInit } from './poolMemory';
 
-const port = parentPort!;
-const send = (m: ParallelWorkerMessage): void => port.postMessage(m);
+class PoolWorker {
+  private readonly views: PoolViews;
+  private readonly memory: TrainingMemory;
+  private readonly group: StreamGroup;
+  private readonly row: Float32Array;
+  private readonly start: number;
+  private readonly count: number;
 
-class ParallelWorker {
-  private readonly views: SharedViews;
-  private readonly barrier: Barrier;
-  private readonly shard: Shard;
-  private readonly grads: Float32Array;
-  private readonly allGrads: Float32Array[];
-  /** Worker 0 sums the rows and applies the optimizer; the others have none. */
-  private readonly update: SummedUpdate | null;
-  /** 1 / (B*T): each worker's gradient is its share of the gradient of the MEAN loss. */
-  private readonly scale: number;
-
-  get simd(): boolean {
-    return this.shard.simd;
+  constructor(private readonly init: PoolWorkerInit) {
+    this.views = poolViews(init.buffer, init.layout);
+    const { start, end } = streamRange(init.layout.batch, init.layout.workers, init.index);
+    this.start = start;
+    this.count = end - start;
+    this.memory = trainingMemory(init.config, this.count, init.seqLen, null);
+    const net = new Network(init.config, this.memory.params);
+    this.group = new StreamGroup(net, this.views.trainIds, init.streamLen, start, this.count, init.seqLen, this.memory.alloc);
+    this.row = this.views.gradsOf(init.index);
   }
 
-  constructor(private readonly w: ParallelWorkerInit) {
-    this.views = sharedViews(w.buffer, w.layout);
-    this.barrier = new Barrier(w.buffer, w.layout.controlOffset, w.workers);
-    const { start, end } = streamRange(w.settings.batch, w.workers, w.index);
-    this.shard = createShard(w.text, w.settings, this.views.params, start, end - start, w.index === 0);
-    this.allGrads = Array.from({ length: w.workers }, (_, k) => this.views.gradsOf(k));
-    this.grads = this.allGrads[w.index];
-    this.update = w.index === 0 ? new SummedUpdate(w.settings.optimizer, this.shard.net.layout) : null;
-    this.scale = 1 / (w.settings.batch * w.settings.seqLen);
+  step(): void {
+    this.memory.params.set(this.views.params);
+    this.group.positions.set(this.views.positions.subarray(this.start, this.start + this.count));
+    for (const [shared, own] of this.slices()) own.set(shared);
+    const grads = this.memory.grads;
+    grads.fill(0);
+    this.views.losses[this.init.index] = this.group.accumulateGradients(grads, this.views.scale[0]);
+    this.row.set(grads);
+    this.views.positions.set(this.group.positions, this.start);
+    for (const [shared, own] of this.slices()) shared.set(own);
   }
 
-  /** Runs `steps` steps; returns the mean loss of each (worker 0 only; others return []). */
-  run(steps: number): number[] {
-    const losses: number[] = [];
-    // Also orders worker 0's initial weights before anyone's first forward pass.
-    this.barrier.arriveAndWait();
-    for (let s = 0; s < steps; s++) {
-      this.views.losses[this.w.index] = this.shard.accumulate(this.grads, this.scale);
-      this.barrier.arriveAndWait();
-      if (this.w.index === 0) losses.push(this.reduceAndUpdate());
-      this.barrier.arriveAndWait();
-      // As Trainer.trainStep does: after a skipped (divergent) update, clear non-finite carried state.
-      if (this.views.skipped[0] !== 0) this.shard.group.resetNonFiniteState();
+  /** This worker's slice of layer l's [B, H] state, and the group's own [count, H] buffer. */
+  private slices(): [Float32Array, Float32Array][] {
+    const { batch: B, hidden: H, layers, lstm } = this.init.layout;
+    const out: [Float32Array, Float32Array][] = [];
+    for (let l = 0; l < layers; l++) {
+      const from = (l * B + this.start) * H;
+      const to = from + this.count * H;
+      out.push([this.views.carriedH.subarray(from, to), this.group.carriedH(l) as Float32Array]);
+      if (lstm) out.push([this.views.carriedC.subarray(from, to), this.group.carriedC(l) as Float32Array]);
     }
-    return losses;
-  }
-
-  /** Worker 0: sum the gradients in worker order, then clip and update the shared weights. Returns the step's mean loss. */
-  private reduceAndUpdate(): number {
-    let lossSum = 0;
-    for (let k = 0; k < this.w.workers; k++) lossSum += this.views.losses[k];
-    const meanLoss = lossSum / (this.w.settings.batch * this.w.settings.seqLen);
-    const s = this.w.settings;
-    // No per-tensor statistics: nobody reads them here, and they cost extra passes over the weights.
-    const update = this.update!.apply(this.views.params, this.allGrads, s, s.lr, Number.isFinite(meanLoss), false);
-    this.views.skipped[0] = update.nonFinite === null ? 0 : 1;
-    return meanLoss;
+    return out;
   }
 }
 
-function runAsyncWorker(): void {
-  let worker: ParallelWorker;
+function arrive(control: Int32Array): void {
+  Atomics.add(control, DONE, 1);
+  Atomics.notify(control, DONE);
+}
+
+/** Runs until told to exit; a failure is written to shared memory, where the blocked coordinator looks for it. */
+function run(init: PoolWorkerInit): void {
+  const views = poolViews(init.buffer, init.layout);
+  const control = views.control;
   try {
-    const init = workerData as ParallelWorkerInit;
-    if (init.scalarKernels) setSimdEnabled(false);
-    worker = new ParallelWorker(init);
-    send({ type: 'ready', simd: worker.simd });
+    if (!init.simd) setSimdEnabled(false);
+    const worker = new PoolWorker(init);
+    let generation = 0;
+    arrive(control); // ready
+    for (;;) {
+      while (Atomics.load(control, GO) === generation) Atomics.wait(control, GO, generation);
+      generation = Atomics.load(control, GO);
+      const command = Atomics.load(control, COMMAND);
+      if (command === EXIT) return;
+      if (command === STEP) worker.step();
+      arrive(control);
+    }
   } catch (e) {
-    send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
-    process.exit(1);
+    const message = new TextEncoder().encode((e instanceof Error ? e.message : String(e)).slice(0, ERROR_BYTES / 4));
+    views.error.set(message.subarray(0, ERROR_BYTES));
+    Atomics.store(control, FAILED, message.length + 1);
+    Atomics.notify(control, DONE);
   }
-
-  port.on('message', (m: CoordinatorMessage) => {
-    if (m.type === 'close') {
-      port.close();
-      return;
-    }
-    try {
-      const t0 = performance.now();
-      const losses = worker.run(m.steps);
-      const ms = performance.now() - t0;
-      send({ type: 'ran', ms, lastLoss: losses.length ? losses[losses.length - 1] : NaN, losses });
-    } catch (e) {
-      send({ type: 'error', message: e instanceof Error ? e.message : String(e), input: e instanceof InputError });
-    }
-  });
 }
 
-// The same script serves both protocols: `rnn-lens bench` (messages per run, the coordinator
-// stays free) and the extension's training worker (synchronous steps, see syncShardWorker.ts).
-if ((workerData as { mode?: string }).mode === 'sync') runSyncShardWorker(workerData as SyncWorkerInit);
-else runAsyncWorker();
+run(workerData as PoolWorkerInit);
