@@ -39,9 +39,11 @@ const targets = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/worker/parallel/parallelWorker.ts'], outfile: 'dist/parallelWorker.js' },
+  { ...node, entryPoints: ['src/worker/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/panel/main.ts'], outfile: 'dist/webview/panel.js' },
   { ...browser, entryPoints: ['webview/gradient/main.ts'], outfile: 'dist/webview/gradient.js' },
+  { ...browser, entryPoints: ['webview/insight/main.ts'], outfile: 'dist/webview/insight.js' },
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode', 'mocha'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 

@@ -27,6 +27,8 @@ export const COMMANDS = {
   'rnnLens.colorTextByNeuron': (c, arg) => c.colorTextByNeuron(arg),
   'rnnLens.clearNeuronColors': (c) => c.clearNeuronColors(),
   'rnnLens.runGradientCheck': (c) => c.runGradientCheck(),
+  'rnnLens.whatIf': (c, arg) => c.whatIf(arg),
+  'rnnLens.whyPrediction': (c, arg) => c.whyPrediction(arg),
 } satisfies Record<string, (controller: RnnLensController, arg?: unknown) => unknown>;
 
 export type CommandId = keyof typeof COMMANDS;

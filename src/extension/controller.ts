@@ -4,8 +4,7 @@
  *
  *   sessionHost.ts       the current session, one at a time; pause, resume, step, stop
  *   sessionStarts.ts     Train Character Model, Load Model, resume after a reload
- *   views.ts             panel, Gradient Flow view, status bar
- *   attentionNotices.ts  notifications for what needs attention (a finished run)
+ *   views.ts             panel, Gradient Flow view, status bar, progress notification
  *   timestepFollower.ts  the timestep cursor and the editor highlight of x_t
  *   neuronColoring.ts    Color Text by Neuron and keeping the colours current
  *   modelCommands.ts     Sample Text, Save Model As
@@ -15,11 +14,11 @@
 
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost } from '../protocol/webview';
-import { AttentionNotices } from './attentionNotices';
 import { Autosave } from './autosave';
 import { ContextKeys } from './contextKeys';
 import { CursorHighlight } from './cursorHighlight';
 import { gradientCheckCommand } from './gradientCheck';
+import { Insight } from './insight';
 import { type GradientFlowViewProvider } from './gradientFlowView';
 import { ModelCommands } from './modelCommands';
 import { NeuronColoring } from './neuronColoring';
@@ -34,7 +33,7 @@ import { type TrainingSession } from './trainingSession';
 import { isUserFacing, messageOf } from './userError';
 import { sessionViewState } from './viewMessages';
 import { Views } from './views';
-import { type WorkerFactory } from './workerClient';
+import { nodeWorkerFactory, type WorkerFactory } from './workerClient';
 
 /** What the controller needs from the ExtensionContext (a subset, so tests can build one). */
 export interface ControllerContext {
@@ -46,6 +45,8 @@ export interface ControllerContext {
 export interface ControllerOptions {
   readonly workerFactory: WorkerFactory;
   readonly autosaveIntervalMs?: number;
+  /** The analysis worker (What If…, Why This Prediction?, Find Units, Ablate); dist/analysisWorker.js when absent. */
+  readonly analysisWorkerFactory?: WorkerFactory;
 }
 
 export class RnnLensController implements vscode.Disposable {
@@ -58,6 +59,7 @@ export class RnnLensController implements vscode.Disposable {
   readonly autosave: Autosave;
   readonly sessions: SessionHost;
   readonly views: Views;
+  readonly insight: Insight;
   private readonly starts: SessionStarts;
   private readonly timesteps: TimestepFollower;
   private readonly coloring: NeuronColoring;
@@ -78,18 +80,23 @@ export class RnnLensController implements vscode.Disposable {
       extensionUri: context.extensionUri, host: this.sessions, statusBar: this.statusBar, contextKeys, report,
       onMessage: (m, from) => this.onWebviewMessage(m, from),
       currentState: () => this.currentViewState(),
+      stop: () => void this.stop(),
     });
     this.timesteps = new TimestepFollower({ host: this.sessions, cursor: this.cursor, highlight: this.highlight, contextKeys, log, post });
     this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report });
     this.models = new ModelCommands({ host: this.sessions, log, readSettings: settings, post });
+    this.insight = new Insight({
+      extensionUri: context.extensionUri, host: this.sessions, log, cursor: this.cursor,
+      workerFactory: options.analysisWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js').fsPath),
+    });
     // The order the parts hear of a new session: the cursor takes a trace's window before the
     // colours look at it, and the views come last, showing the panel once everything is wired.
     this.sessions.addFollower(this.timesteps);
     this.sessions.addFollower(this.coloring);
-    this.sessions.addFollower(new AttentionNotices({ saveModel: () => this.models.saveModel(), report }));
+    this.sessions.addFollower(this.insight);
     this.sessions.addFollower(this.views);
     // The session ends first, while everything it reports to still exists.
-    this.disposables.push(this.sessions, this.views, this.timesteps, this.coloring, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
+    this.disposables.push(this.sessions, this.views, this.timesteps, this.coloring, this.insight, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
     contextKeys.setSessionState(undefined);
   }
 
@@ -117,6 +124,8 @@ export class RnnLensController implements vscode.Disposable {
   saveModel(arg?: unknown): Promise<void> { return this.models.saveModel(arg); }
   colorTextByNeuron(arg?: unknown): Promise<void> { return this.coloring.colorTextByNeuron(arg); }
   clearNeuronColors(): void { this.coloring.clear(); }
+  whatIf(arg?: unknown): Promise<void> { return this.insight.whatIf.run(arg); }
+  whyPrediction(arg?: unknown): Promise<void> { return this.insight.why.run(arg); }
 
   runGradientCheck(): Promise<void> {
     const { settings } = readSettings(vscode.workspace.getConfiguration('rnnLens'));

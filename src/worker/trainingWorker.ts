@@ -19,11 +19,10 @@ import { threadsFor } from './parallel/workerPool';
 import { type TrainingWorkerData } from './scripts';
 
 /** A Trainer on as many threads as `workers` allows for this batch, with the notice of threadsFor when it cannot have them. */
-function onThreads(workers: number, batch: number, make: (options: TrainerOptions) => Trainer): Trainer & { notice?: string; workerCount: number } {
+function onThreads(workers: number, batch: number, make: (options: TrainerOptions) => Trainer): Trainer & { notice?: string } {
   const { pool, notice } = threadsFor(workers, batch);
   const trainer = make({ pool });
-  // workerCount: the threads that train, which the status bar and the panel show beside the speed.
-  return Object.assign(trainer, { workerCount: pool ? workers : 1 }, notice ? { notice } : {});
+  return notice ? Object.assign(trainer, { notice }) : trainer;
 }
 
 const engine: WorkerEngine = {

@@ -1,0 +1,61 @@
+/**
+ * The Insight panel's page: the latest What If…, Why This Prediction? and Ablate Unit answers,
+ * each in its own section, redrawn on a theme change. Everything shown comes from validated host
+ * messages; text from the user's file goes in through textContent only.
+ */
+
+import './insight.css';
+import { parseHostToInsight, type HostToInsight } from '../../src/protocol/insight';
+import { formatCount } from '../../src/protocol/format';
+import { el } from '../shared/dom';
+import { readTheme, watchTheme, type Theme } from '../shared/theme';
+import { postToHost } from './host';
+import { WhatIfSection } from './whatIfView';
+import { WhySection } from './whyView';
+import { AblationSection } from './ablationView';
+
+let theme: Theme = readTheme();
+const app = document.getElementById('app')!;
+app.replaceChildren();
+app.setAttribute('aria-busy', 'false');
+
+const busy = el('p', { className: 'busy caption', attrs: { id: 'insight-busy', 'aria-live': 'polite' } });
+const empty = el('p', { className: 'insight-empty waiting', text: 'Nothing asked yet. In the training file, right-click a character: What If This Character Were…, Why This Prediction?, or use Find Units and Ablate Unit from the RNN Lens view.' });
+const whatIf = new WhatIfSection();
+const why = new WhySection((mode) => postToHost({ type: 'whyMode', mode }));
+const ablation = new AblationSection();
+app.append(el('h1', { text: 'RNN Lens Insight' }), busy, empty, whatIf.element, why.element, ablation.element);
+
+function receive(message: HostToInsight): void {
+  switch (message.type) {
+    case 'busy':
+      busy.textContent = message.total > 0 ? `${message.task}… ${Math.round((100 * message.done) / message.total)}% of ${formatCount(message.total)}` : '';
+      return;
+    case 'whatIf':
+      empty.hidden = true;
+      whatIf.show(message, theme);
+      return;
+    case 'why':
+      empty.hidden = true;
+      why.show(message, theme);
+      return;
+    case 'ablation':
+      empty.hidden = true;
+      ablation.show(message);
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = parseHostToInsight(event.data);
+  if (message) receive(message);
+});
+
+watchTheme((t) => {
+  theme = t;
+  whatIf.draw(theme);
+  why.draw(theme);
+});
+window.addEventListener('resize', () => whatIf.draw(theme));
+
+postToHost({ type: 'ready' });

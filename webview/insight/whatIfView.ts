@@ -1,0 +1,56 @@
+/**
+ * What If…: how far the network's state and prediction move apart after one character of the
+ * text is replaced, against the distance from the edit. Two charts share the x axis: the state
+ * distance per layer (h, and c for an LSTM) and KL(p‖p′) of the next-character distributions,
+ * with a mark where the likeliest next character changed; the horizon is said in words.
+ */
+
+import { type WhatIfView } from '../../src/protocol/insight';
+import { formatCount, formatValue } from '../../src/protocol/format';
+import { drawLineChart, type Series } from '../shared/lineChart';
+import { el, section } from '../shared/dom';
+import { type Theme } from '../shared/theme';
+import { visibleChar } from '../shared/format';
+
+export class WhatIfSection {
+  readonly element: HTMLElement;
+  private readonly title = el('p', { className: 'summary', attrs: { id: 'whatif-title' } });
+  private readonly horizon = el('p', { className: 'horizon', attrs: { id: 'whatif-horizon', 'aria-live': 'polite' } });
+  private readonly stateChart = el('canvas', { className: 'chart', attrs: { id: 'whatif-state', role: 'img', 'aria-label': 'State distance per layer against distance from the edit' } });
+  private readonly klChart = el('canvas', { className: 'chart short', attrs: { id: 'whatif-kl', role: 'img', 'aria-label': 'KL divergence of the predictions against distance from the edit' } });
+  private readonly caption = el('p', { className: 'caption' });
+  private readonly twin = el('p', { className: 'sr-only', attrs: { id: 'whatif-twin' } });
+  private view: WhatIfView | null = null;
+
+  constructor() {
+    this.caption.textContent = 'x: characters after the edited one (0 = the edited character itself). ‖h′ − h‖ is how far each layer\'s state moved; KL(p‖p′) how far the prediction of the next character moved, in nats; ▼ marks where the likeliest next character changed.';
+    this.element = section('whatif', 'What If…', [this.title, this.horizon, this.stateChart, this.klChart, this.caption, this.twin]);
+    this.element.hidden = true;
+  }
+
+  show(view: WhatIfView, theme: Theme): void {
+    this.view = view;
+    this.element.hidden = false;
+    const n = view.kl.length;
+    const changed = view.top1Changed.reduce((s, x) => s + (x ? 1 : 0), 0);
+    this.title.textContent = `${view.fileName}, character ${formatCount(view.at)}: ${visibleChar(view.original)} → ${visibleChar(view.replacement)} (${view.cell.toUpperCase()}, weights of step ${formatCount(view.step)}; ${formatCount(n)} characters read after it)`;
+    this.horizon.textContent = `The network noticed the change for ${formatCount(view.horizon)} character${view.horizon === 1 ? '' : 's'}; the top prediction changed at ${formatCount(changed)} of them.`;
+    const peak = Math.max(0, ...view.kl.filter(Number.isFinite));
+    this.twin.textContent = `Largest KL ${formatValue(peak)} nats. ` + view.dh.map((d, l) => `Layer ${l}: largest state distance ${formatValue(Math.max(0, ...d))}.`).join(' ');
+    this.draw(theme);
+  }
+
+  draw(theme: Theme): void {
+    const view = this.view;
+    if (!view) return;
+    const n = view.kl.length;
+    const x = Array.from({ length: n }, (_, i) => i);
+    const colors = [theme.blue, theme.green, theme.orange, theme.purple];
+    const series: Series[] = view.dh.map((y, l) => ({ label: `‖h′ − h‖ layer ${l}`, color: colors[l % 4], x, y }));
+    view.dc.forEach((y, l) => series.push({ label: `‖c′ − c‖ layer ${l}`, color: colors[l % 4], x, y, dash: [4, 3] }));
+    const horizonMark = { x: view.horizon, color: theme.red, kind: 'line' as const };
+    drawLineChart(this.stateChart, theme, series, { xIntegerTicks: true, markers: [horizonMark] });
+    const events = view.top1Changed.flatMap((c, i) => (c ? [{ x: i, color: theme.orange, kind: 'event' as const }] : []));
+    drawLineChart(this.klChart, theme, [{ label: 'KL(p‖p′), nats', color: theme.red, x, y: view.kl }], { xIntegerTicks: true, markers: [...events, horizonMark] });
+  }
+}
