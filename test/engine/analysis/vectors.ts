@@ -1,5 +1,6 @@
 // Loads the PyTorch reference values of the analysis engine (test/fixtures/analysis, made by
-// make_vectors.py there, which states every definition) and builds the models they were made with.
+// scripts/pytorch/make_analysis_vectors.py, which states every definition) and builds the models
+// they were made with.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ModelConfig } from '../../../src/engine/model/config';
