@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS as D } from '../engine/model/config';
 import { MAX_VALIDATION_CHARS } from '../engine/evaluate';
 import { MAX_TEXT_BYTES } from './files';
 import { PROBE_DEFAULT_MAX_LENGTH } from '../engine/analysis/probe';
+import { TASK_DEFAULTS } from '../engine/tasks/tasks';
 
 export const MAIN_HELP = `rnn-lens: train a character-level RNN, LSTM or GRU on a text file and inspect it.
 
@@ -18,6 +19,8 @@ Commands:
   probe CKPT FILE     how long the network notices a one-character edit (--at K --replace C)
   saliency CKPT FILE  which earlier characters a prediction leans on (--at T)
   neurons CKPT FILE   the units that track quotes, brackets, line position, your regexes
+  task NAME           generate a text that tests memory (lag, dyck1, dyck2, copy)
+  compare FILE        train rnn, lstm and gru with the same settings and compare them
   bench               measure training speed
 
 Options:
@@ -150,4 +153,44 @@ A constant feature or unit gets r = 0.
   --feature NAME=REGEX  also a feature that is 1 inside any match of REGEX (JavaScript, flags gu);
                       repeatable
   --json              {"positions","features":[{"name","units":[{"layer","state","unit","r"}]}]}
+`;
+
+export const TASK_HELP = `Usage: rnn-lens task NAME [--lines N] [--seed S] [options] [--out FILE]
+
+Prints a generated training text (or writes it to FILE); the same seed gives the same text.
+On stderr: the memory positions and the loss a memoryless model gets there (the best predictor
+that sees only the current character, from the text's own bigram frequencies).
+
+  lag --lag K         per line: a symbol s from abcdefgh, K digits 0-9, ?, s again, a newline
+                      (regex ([a-h])[0-9]{K}\\?\\1; default K ${TASK_DEFAULTS.lag}). Memory positions: the s after
+                      each ?, recalled from K+1 steps back; memoryless loss ln 8 = 2.079 nats.
+  dyck1 [--depth D] [--length P]
+                      per line a balanced string over (), depth at most D (default ${TASK_DEFAULTS.depth}),
+                      1 to P pairs (default ${TASK_DEFAULTS.dyckLength}). Memory positions: after the depth returned
+                      to 0 (a ( or the newline) and at depth D (only ) possible).
+  dyck2 [--depth D] [--length P]
+                      the same over ()[]; memory positions: every closing bracket.
+  copy [--length M]   1 to M symbols from abcdefgh (default ${TASK_DEFAULTS.copyLength}), |, the same symbols, a
+                      newline. Memory positions: the characters of the copy.
+
+  --lines N           lines to generate (default ${TASK_DEFAULTS.lines})
+  --seed S            random seed (default ${TASK_DEFAULTS.seed})
+  --out FILE          write the text to FILE instead of stdout
+`;
+
+export const COMPARE_HELP = `Usage: rnn-lens compare FILE [--cells rnn,lstm,gru] [train options] [--out PREFIX] [--json]
+
+Trains each cell in turn with the same seed and settings, exactly as rnn-lens train does (the
+same losses, bit for bit), and reports per cell: the final training loss and validation loss,
+the gradient horizon (how many steps back the loss's gradient reaches, with at least 1% of its
+weight, in the final trace's top layer: the median over the window's second half), the memory
+span (the mean probe horizon at 8 positions of the held-out text, each character replaced by the
+next one of the vocabulary and followed for 256 characters), the parameter count and chars/s.
+
+  --cells LIST        the cells, comma-separated (default rnn,lstm,gru)
+  --out PREFIX        save each cell's checkpoint as PREFIX-CELL.safetensors (default: none)
+  --json              {"cells":[{"cell","trainLoss","valLoss","horizon","memorySpan","params","charsPerSec"}]}
+Train options (as for rnn-lens train): --hidden --layers --gru-reset-after --forget-bias
+  --seq-len --batch --optimizer --lr --clip-norm --clip-value --val-fraction --seed --steps
+  --seconds --val-every
 `;

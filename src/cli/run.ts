@@ -18,6 +18,8 @@ import { runBench } from './bench';
 import { runProbe } from './probe';
 import { runSaliency } from './saliency';
 import { runNeurons } from './neurons';
+import { runTask } from './task';
+import { runCompare } from './compare';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, Command> = {
   probe: runProbe,
   saliency: runSaliency,
   neurons: runNeurons,
+  task: runTask,
+  compare: runCompare,
 };
 
 /** Every command's name (the README documents each; a test checks). */

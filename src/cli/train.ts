@@ -41,7 +41,7 @@ export const RUN_SHAPE_FLAGS = {
   optimizer: { type: 'string' },
 } as const;
 
-const FLAGS = {
+export const TRAIN_FLAGS = {
   ...RUN_SHAPE_FLAGS,
   lr: { type: 'string' },
   'clip-norm': { type: 'string' },
@@ -90,9 +90,10 @@ function settingsFromFlags(values: ParsedArgs['values'], base: TrainSettings): T
   return s;
 }
 
-interface Plan {
+export interface Plan {
   readonly trainer: Trainer;
-  readonly out: string;
+  /** Where the checkpoint goes; null: not saved (compare without --out). */
+  readonly out: string | null;
   readonly budget: Budget;
   readonly sampleEvery: number;
   readonly valEvery: number;
@@ -120,8 +121,11 @@ function missingFromVocab(text: string, vocab: readonly string[]): string | null
   return `${missing.length} character${missing.length === 1 ? '' : 's'} (${shown}${missing.length > 5 ? ', ...' : ''})`;
 }
 
-/** Everything decided before the first step: flags checked, files read, trainer built. */
-function plan(values: ParsedArgs['values'], file: string, io: CliIo): Plan {
+/**
+ * Everything decided before the first step: flags checked, files read, trainer built. `save`
+ * false: no checkpoint (for compare, whose runs are otherwise exactly train's).
+ */
+export function plan(values: ParsedArgs['values'], file: string, io: CliIo, save = true): Plan {
   const initPath = stringFlag(values, 'init');
   const resumePath = stringFlag(values, 'resume');
   if (initPath !== undefined && resumePath !== undefined) throw new UsageError('use either --init (new run from saved weights) or --resume (continue a run), not both');
@@ -171,13 +175,15 @@ function plan(values: ParsedArgs['values'], file: string, io: CliIo): Plan {
   const valStart = trainer.trainLength;
   const valIds = encodeText(sliceCodePoints(text, valStart, valStart + MAX_VALIDATION_CHARS + 1), trainer.config.vocab);
 
-  const out = stringFlag(values, 'out') ?? resumePath ?? `${basename(file, extname(file))}.safetensors`;
-  if (out === '') throw new UsageError('--out must not be empty');
-  if (resolve(io.cwd, out) === resolve(io.cwd, file)) throw new UsageError(`the checkpoint would overwrite the training text ${file}; choose another --out`);
-  checkWritableFolder(out, io.cwd);
+  const out = save ? stringFlag(values, 'out') ?? resumePath ?? `${basename(file, extname(file))}.safetensors` : null;
+  if (out !== null) {
+    if (out === '') throw new UsageError('--out must not be empty');
+    if (resolve(io.cwd, out) === resolve(io.cwd, file)) throw new UsageError(`the checkpoint would overwrite the training text ${file}; choose another --out`);
+    checkWritableFolder(out, io.cwd);
+  }
   const s = settings;
   const header = `training ${s.cell.toUpperCase()} (hidden ${s.hidden}, ${s.layers} layer${s.layers === 1 ? '' : 's'}) on ${file}${from}: ` +
-    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} step${budget.steps === 1 ? '' : 's'}` : `${budget.seconds} s`} -> ${out}` +
+    `${s.optimizer} lr ${s.lr}, batch ${s.batch} x seq-len ${s.seqLen}, ${budget.kind === 'steps' ? `${budget.steps} step${budget.steps === 1 ? '' : 's'}` : `${budget.seconds} s`}${out === null ? '' : ` -> ${out}`}` +
     (trainer.simd ? '' : ' (WebAssembly SIMD unavailable here: scalar kernels, slower)');
   return { trainer, out, budget, sampleEvery, valEvery, valIds, header };
 }
@@ -197,7 +203,7 @@ function checkWritableFolder(out: string, cwd: string): void {
 }
 
 export async function runTrain(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, FLAGS, { min: 1, max: 1, names: 'FILE (the text file to train on)' });
+  const { values, positionals } = parseCommandArgs(argv, TRAIN_FLAGS, { min: 1, max: 1, names: 'FILE (the text file to train on)' });
   if (values.help) {
     io.stdout(TRAIN_HELP);
     return EXIT_OK;
@@ -214,7 +220,7 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** Steps until the budget is spent or Ctrl-C, reporting as it goes; then saves. Returns the exit code. */
-async function trainLoop(p: Plan, io: CliIo, reporter: TrainReporter): Promise<number> {
+export async function trainLoop(p: Plan, io: CliIo, reporter: TrainReporter): Promise<number> {
   const { trainer, budget } = p;
   const charsPerStep = trainer.settings.batch * trainer.settings.seqLen;
   // Reading a large text blocks the event loop; a Ctrl-C pressed meanwhile is heard here, before

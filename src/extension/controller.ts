@@ -4,7 +4,8 @@
  *
  *   sessionHost.ts       the current session, one at a time; pause, resume, step, stop
  *   sessionStarts.ts     Train Character Model, Load Model, resume after a reload
- *   views.ts             panel, Gradient Flow view, status bar, progress notification
+ *   views.ts             panel, Gradient Flow view, status bar
+ *   attentionNotices.ts  notifications for what needs attention (a finished run)
  *   timestepFollower.ts  the timestep cursor and the editor highlight of x_t
  *   neuronColoring.ts    Color Text by Neuron and keeping the colours current
  *   modelCommands.ts     Sample Text, Save Model As
@@ -14,6 +15,7 @@
 
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { AttentionNotices } from './attentionNotices';
 import { Autosave } from './autosave';
 import { ContextKeys } from './contextKeys';
 import { CursorHighlight } from './cursorHighlight';
@@ -80,7 +82,6 @@ export class RnnLensController implements vscode.Disposable {
       extensionUri: context.extensionUri, host: this.sessions, statusBar: this.statusBar, contextKeys, report,
       onMessage: (m, from) => this.onWebviewMessage(m, from),
       currentState: () => this.currentViewState(),
-      stop: () => void this.stop(),
     });
     this.timesteps = new TimestepFollower({ host: this.sessions, cursor: this.cursor, highlight: this.highlight, contextKeys, log, post });
     this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report });
@@ -93,6 +94,7 @@ export class RnnLensController implements vscode.Disposable {
     // colours look at it, and the views come last, showing the panel once everything is wired.
     this.sessions.addFollower(this.timesteps);
     this.sessions.addFollower(this.coloring);
+    this.sessions.addFollower(new AttentionNotices({ saveModel: () => this.models.saveModel(), report }));
     this.sessions.addFollower(this.insight);
     this.sessions.addFollower(this.views);
     // The session ends first, while everything it reports to still exists.

@@ -1,12 +1,13 @@
 /**
- * The status bar item: cell, step and loss at a glance, spinning while training; a click reveals
- * the panel.
+ * The status bar item, where a running session lives: cell, step, loss, speed (with its threads)
+ * at a glance, spinning while training; a click reveals the panel. Nothing else is shown while a
+ * session runs: notifications are for what needs attention (a failure, overfitting, a finished run).
  */
 
 import * as vscode from 'vscode';
 import { type SessionState } from './sessionState';
 import { type TrainingSession } from './trainingSession';
-import { formatCount, formatLoss } from '../protocol/format';
+import { formatCount, formatLoss, formatSpeed, formatValidation } from '../protocol/format';
 
 const ICONS: Record<SessionState, string> = {
   idle: '$(pulse)',
@@ -24,6 +25,11 @@ export interface StatusView {
   step?: number;
   loss?: number;
   valLoss?: number | null;
+  valStep?: number | null;
+  charsPerSec?: number;
+  /** The last rate measured while training (shown, marked as such, while not training). */
+  lastRate?: number;
+  threads?: number;
   fileName: string;
 }
 
@@ -36,22 +42,33 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'rnnLens.showPanel';
   }
 
-  /** The text shown, e.g. "$(sync~spin) LSTM step 1,120 loss 2.310": numbers as the panel prints them (protocol/format.ts). */
+  /**
+   * The text shown, e.g. "$(sync~spin) LSTM step 1,120 loss 2.310 · 20,975 chars/s on 2 threads":
+   * numbers and speed as the panel prints them (protocol/format.ts), so the two never disagree.
+   */
   static format(view: StatusView): string {
     const parts = [ICONS[view.state], view.cell.toUpperCase()];
     if (view.step !== undefined) parts.push(`step ${formatCount(view.step)}`);
     if (view.loss !== undefined) parts.push(`loss ${formatLoss(view.loss)}`);
+    if (view.state === 'training' && view.charsPerSec !== undefined) parts.push(`· ${speedOf(view)}`);
+    else if (view.state === 'paused' || view.state === 'starting' || view.state === 'stopping') parts.push(`· ${view.state}`);
     return parts.join(' ');
+  }
+
+  /** The tooltip: state, file, validation with the step it was measured at, and the speed. */
+  static tooltip(view: StatusView): string {
+    const val = view.valLoss !== undefined && view.valLoss !== null ? `; ${formatValidation(view.valLoss, view.valStep)}` : '';
+    const speed = view.charsPerSec !== undefined ? `; ${speedOf(view)}` : '';
+    return `RNN Lens: ${view.state} on ${view.fileName}${val}${speed}. Click to show the panel.`;
   }
 
   show(view: StatusView): void {
     this.item.text = StatusBar.format(view);
-    const val = view.valLoss !== undefined && view.valLoss !== null ? `, validation loss ${formatLoss(view.valLoss)}` : '';
-    this.item.tooltip = `RNN Lens: ${view.state} on ${view.fileName}${val}. Click to show the panel.`;
+    this.item.tooltip = StatusBar.tooltip(view);
     this.item.show();
   }
 
-  /** Shows the session's cell, state, step and loss; hides the item when there is no session. */
+  /** Shows the session's cell, state, step, loss and speed; hides the item when there is no session. */
   showSession(session: TrainingSession | null): void {
     if (!session) {
       this.hide();
@@ -60,12 +77,17 @@ export class StatusBar implements vscode.Disposable {
     const p = session.latestProgress;
     this.show({
       cell: session.info?.config.cell ?? '', state: session.state, fileName: session.source.fileName,
-      ...(p ? { step: p.step, loss: p.loss, valLoss: p.valLoss } : {}),
+      threads: session.info?.threads ?? 1, lastRate: session.trainingRate,
+      ...(p ? { step: p.step, loss: p.loss, valLoss: p.valLoss, valStep: p.valStep ?? null, charsPerSec: p.charsPerSec } : {}),
     });
   }
 
   get text(): string {
     return this.item.text;
+  }
+
+  get tooltipText(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
   }
 
   hide(): void {
@@ -75,4 +97,8 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
+}
+
+function speedOf(view: StatusView): string {
+  return formatSpeed({ state: view.state, charsPerSec: view.charsPerSec ?? 0, lastRate: view.lastRate ?? 0, threads: view.threads ?? 1 });
 }

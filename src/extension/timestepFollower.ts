@@ -42,6 +42,8 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
 
   follow(session: TrainingSession): vscode.Disposable[] {
     this.warnedAboutEdits = false;
+    // Each session starts where a learner reads a window: forward, at t = 0.
+    this.options.cursor.set(0, 'forward');
     this.options.cursor.setWindowLength(0);
     return [session.onTrace((t) => this.onTrace(t))];
   }
@@ -54,6 +56,15 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
   move(move: 'next' | 'previous' | 'first' | 'last' | 'toggle'): void {
     const cursor = this.options.cursor;
     if (cursor.length === 0) throw new UserError('There is no trace window yet: start training and wait for the first trace.');
+    if (move === 'next' || move === 'previous') {
+      const edge = passEdge(cursor.t, cursor.length, cursor.direction, move);
+      if (edge) {
+        // Nothing to move to: say so where the user looks (status bar) and listens (the panel's live region).
+        vscode.window.setStatusBarMessage(`RNN Lens: ${edge}`, 4000);
+        this.options.post({ type: 'announce', text: edge });
+        return;
+      }
+    }
     switch (move) {
       case 'next': return cursor.next();
       case 'previous': return cursor.previous();
@@ -123,4 +134,24 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
       log.info(`${doc.source.fileName} no longer matches the text training started with; training continues on that snapshot, and the editor highlight is off.`);
     }
   }
+}
+
+/**
+ * The sentence for a Next or Previous that cannot move, or null when it can. Backward, "next" is
+ * the next step BPTT computes, towards t = 0.
+ */
+export function passEdge(t: number, length: number, direction: 'forward' | 'backward', move: 'next' | 'previous'): string | null {
+  const last = length - 1;
+  const towardsZero = (direction === 'backward') === (move === 'next');
+  if (towardsZero && t <= 0) {
+    return direction === 'backward'
+      ? `t = 0: the backward pass ends here (BPTT runs from t = ${last} back to t = 0). Step Backward Through BPTT again to walk forward.`
+      : 't = 0: the forward pass starts here; there is no earlier timestep in this window.';
+  }
+  if (!towardsZero && t >= last) {
+    return direction === 'forward'
+      ? `t = ${last}: the forward pass ends here, at the last timestep of the window.`
+      : `t = ${last}: the backward pass starts here, at the last timestep of the window.`;
+  }
+  return null;
 }

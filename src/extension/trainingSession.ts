@@ -50,6 +50,8 @@ export class TrainingSession implements vscode.Disposable {
 
   info: StartedMessage | null = null;
   latestProgress: ProgressMessage | null = null;
+  /** The last speed measured while training, in chars/s (0 before any): what a paused session says it ran at. */
+  trainingRate = 0;
   latestStats: StatsMessage | null = null;
   latestTrace: TraceMessage | null = null;
   /** The last checkpoint the worker sent (autosave or final); survives the worker. */
@@ -62,6 +64,7 @@ export class TrainingSession implements vscode.Disposable {
   private readonly traceEmitter = new vscode.EventEmitter<TraceMessage>();
   private readonly checkpointEmitter = new vscode.EventEmitter<CheckpointEvent>();
   private readonly problemEmitter = new vscode.EventEmitter<string>();
+  private readonly stepLimitEmitter = new vscode.EventEmitter<number>();
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidStart = this.startedEmitter.event;
@@ -71,6 +74,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly onCheckpoint = this.checkpointEmitter.event;
   /** A sentence for the user: a failure, a non-finite loss, a worker error outside any request. */
   readonly onProblem = this.problemEmitter.event;
+  /** Training paused by itself at rnnLens.maxSteps (the step is given): a finished run. */
+  readonly onDidReachStepLimit = this.stepLimitEmitter.event;
 
   private readonly stateSubscription: { dispose(): void };
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -193,7 +198,7 @@ export class TrainingSession implements vscode.Disposable {
   dispose(): void {
     if (!this.machine.isFinished) this.finish('stopped');
     this.stateSubscription.dispose();
-    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter]) e.dispose();
+    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter]) e.dispose();
   }
 
   private request(build: (requestId: number) => Parameters<WorkerClient['send']>[0]): Promise<Reply> {
@@ -225,9 +230,11 @@ export class TrainingSession implements vscode.Disposable {
       case 'state':
         if (message.reason === 'maxSteps') this.log.info(`Reached the step limit (${message.step}); paused.`);
         this.machine.apply(message.state === 'paused' ? 'pause' : 'resume');
+        if (message.reason === 'maxSteps') this.stepLimitEmitter.fire(message.step);
         return;
       case 'progress':
         this.latestProgress = message;
+        if (message.state === 'training' && message.charsPerSec > 0) this.trainingRate = message.charsPerSec;
         this.progressEmitter.fire(message);
         return;
       case 'stats':

@@ -16,7 +16,7 @@ export function sessionMessage(session: TrainingSession): HostToWebview | null {
 
 /** The progress report; `state` overrides the report's own (the session's state changes between reports). */
 export function progressMessage(p: ProgressMessage, state: WebviewTrainingState = p.state): HostToWebview {
-  return { type: 'progress', progress: { step: p.step, loss: p.loss, valLoss: p.valLoss, charsPerSec: p.charsPerSec, state } };
+  return { type: 'progress', progress: { step: p.step, loss: p.loss, valLoss: p.valLoss, valStep: p.valStep ?? null, charsPerSec: p.charsPerSec, state } };
 }
 
 export function statsMessage(s: StatsMessage): HostToWebview {

@@ -1,6 +1,7 @@
 /**
- * The session's views: the training panel and the Gradient Flow view (both told every update),
- * the status bar item and the progress notification. It wires a panel when one is created or
+ * The session's views: the training panel and the Gradient Flow view (both told every update)
+ * and the status bar item. No progress notification: it covered the panel for the whole session
+ * (see attentionNotices.ts for what does warrant one). It wires a panel when one is created or
  * restored after a reload, replays the current state to it, and keeps the "panel focused"
  * context key (the panel's keybindings) true only while the panel is the active tab.
  */
@@ -9,7 +10,6 @@ import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost } from '../protocol/webview';
 import { CONTEXT_KEYS, type ContextKeys } from './contextKeys';
 import { GradientFlowViewProvider } from './gradientFlowView';
-import { showTrainingProgress } from './progressNotification';
 import { type SessionFollower, type SessionHost } from './sessionHost';
 import { type StatusBar } from './statusBar';
 import { TrainingPanel } from './trainingPanel';
@@ -25,8 +25,6 @@ export interface ViewsOptions {
   readonly onMessage: (message: WebviewToHost, from: 'panel' | 'gradient') => void;
   /** Everything a freshly opened view needs to show the current session. */
   readonly currentState: () => HostToWebview[];
-  /** The notification's Cancel. */
-  readonly stop: () => void;
   readonly report: (error: unknown) => void;
 }
 
@@ -49,7 +47,7 @@ export class Views implements SessionFollower, vscode.Disposable {
     if (tabs?.onDidChangeTabGroups) this.disposables.push(tabs.onDidChangeTabGroups(() => this.updatePanelFocus()));
   }
 
-  /** Follows the session's reports into the views, then shows the panel, the notification and the status. */
+  /** Follows the session's reports into the views, then shows the panel and the status. */
   follow(session: TrainingSession): vscode.Disposable[] {
     const subscriptions = [
       session.onDidChangeState((state) => {
@@ -74,7 +72,6 @@ export class Views implements SessionFollower, vscode.Disposable {
       // Training does not depend on the panel: say what went wrong and train anyway.
       this.options.report(error);
     }
-    void showTrainingProgress(session, this.options.stop);
     this.updateStatus();
     return subscriptions;
   }

@@ -82,3 +82,24 @@ export function formatTick(v: number): string {
   if (a >= 1000) return clean.toLocaleString('en-US');
   return String(clean);
 }
+
+/** "on 2 threads" when training is data-parallel (rnnLens.workers), nothing on one thread. */
+function threadsText(threads: number): string {
+  return threads > 1 ? ` on ${formatCount(threads)} threads` : '';
+}
+
+/**
+ * The training speed as every view says it (status bar, panel header, messages), from the same
+ * reports: the live rate while training; otherwise never "0 chars/s" (that reads as "stuck") but
+ * the state and the last rate measured while training, if any.
+ */
+export function formatSpeed(s: { readonly state: string; readonly charsPerSec: number; readonly lastRate: number; readonly threads: number }): string {
+  if (s.state === 'training') return `${formatRate(s.charsPerSec)}${threadsText(s.threads)}`;
+  return s.lastRate > 0 ? `${s.state} (${formatRate(s.lastRate)}${threadsText(s.threads)} while training)` : s.state;
+}
+
+/** A validation loss with the step it was measured at ("val 4.708 at step 0"): it is measured less often than progress is shown. */
+export function formatValidation(valLoss: number | null, valStep: number | null | undefined): string {
+  if (valLoss === null) return 'val —';
+  return valStep === null || valStep === undefined ? `val ${formatLoss(valLoss)}` : `val ${formatLoss(valLoss)} at step ${formatCount(valStep)}`;
+}

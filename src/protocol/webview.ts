@@ -30,14 +30,16 @@ export interface SessionInfo {
    * loss of a uniform guess, so a learner sees what learning has to beat.
    */
   readonly unigramEntropy: number;
+  /** Threads that train (rnnLens.workers when the batch allows it). */
+  readonly threads: number;
 }
 
 /** The session a webview is told about, from what the worker reported when training started. */
-export function sessionInfo(fileName: string, started: Pick<StartedMessage, 'config' | 'paramCount' | 'settings' | 'unigramEntropy'>): SessionInfo {
+export function sessionInfo(fileName: string, started: Pick<StartedMessage, 'config' | 'paramCount' | 'settings' | 'unigramEntropy' | 'threads'>): SessionInfo {
   const { config } = started;
   return {
     fileName, cell: config.cell, hidden: config.hidden, layers: config.layers, vocabSize: config.vocab.length,
-    paramCount: started.paramCount, settings: started.settings, unigramEntropy: started.unigramEntropy,
+    paramCount: started.paramCount, settings: started.settings, unigramEntropy: started.unigramEntropy, threads: started.threads ?? 1,
   };
 }
 
@@ -48,6 +50,8 @@ export interface ProgressInfo {
   readonly step: number;
   readonly loss: number;
   readonly valLoss: number | null;
+  /** The step valLoss was measured at (null with it; absent from older senders). */
+  readonly valStep?: number | null;
   readonly charsPerSec: number;
   readonly state: TrainingState;
 }
@@ -92,10 +96,14 @@ export type HostToWebview =
   | { readonly type: 'trace'; readonly header: TraceHeader; readonly ids: Int32Array; readonly data: Float32Array }
   | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection; readonly ack?: number }
   | { readonly type: 'sample'; readonly text: string }
-  | { readonly type: 'selection'; readonly layer: number; readonly unit: number };
+  | { readonly type: 'selection'; readonly layer: number; readonly unit: number }
+  /** A sentence for the page's live region, e.g. that the cursor is at the end of the pass it walks (not replayed). */
+  | { readonly type: 'announce'; readonly text: string };
 
 export type HostToWebviewType = HostToWebview['type'];
-export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'cursor', 'sample', 'selection'];
+export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'cursor', 'sample', 'selection', 'announce'];
+/** Longest announcement. */
+export const MAX_ANNOUNCE = 500;
 
 // ---------------------------------------------------------------------------------------------
 // Webview -> host
@@ -142,22 +150,24 @@ const oneOf = <T extends string>(v: unknown, set: readonly T[]): v is T => typeo
 
 function parseSession(v: unknown): SessionInfo | null {
   if (!isObj(v)) return null;
-  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings, unigramEntropy } = v;
+  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings, unigramEntropy, threads } = v;
   if (!isStr(fileName, MAX_FILE_NAME) || !oneOf(cell, CELL_TYPES)) return null;
   if (!isInt(hidden, 1, 4096) || !isInt(layers, 1, 4) || !isInt(vocabSize, 1, MAX_VOCAB) || !isInt(paramCount, 0, 2 ** 40)) return null;
   // An entropy of V characters' frequencies is at most ln V (rounding allowed for).
   if (!isFiniteNum(unigramEntropy) || unigramEntropy < 0 || unigramEntropy > Math.log(vocabSize) + 1e-9) return null;
   if (!isObj(settings) || !oneOf(settings.cell, CELL_TYPES) || !oneOf(settings.optimizer, OPTIMIZER_KINDS)) return null;
   if (validateSettings(settings as unknown as TrainSettings).length > 0) return null;
-  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings, unigramEntropy };
+  if (threads !== undefined && !isInt(threads, 1, 64)) return null;
+  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings, unigramEntropy, threads: threads ?? 1 };
 }
 
 function parseProgress(v: unknown): ProgressInfo | null {
   if (!isObj(v)) return null;
-  const { step, loss, valLoss, charsPerSec, state } = v;
+  const { step, loss, valLoss, valStep, charsPerSec, state } = v;
   if (!isInt(step, 0, Number.MAX_SAFE_INTEGER) || !isNumberOrNonFinite(loss) || !isFiniteNum(charsPerSec) || !oneOf(state, TRAINING_STATES)) return null;
   if (valLoss !== null && typeof valLoss !== 'number') return null;
-  return { step, loss: num(loss), valLoss: valLoss === null ? null : num(valLoss), charsPerSec, state };
+  if (valStep !== undefined && valStep !== null && !isInt(valStep, 0, step)) return null;
+  return { step, loss: num(loss), valLoss: valLoss === null ? null : num(valLoss), ...(valStep !== undefined ? { valStep } : {}), charsPerSec, state };
 }
 
 function parseStats(v: unknown): StatsInfo | null {
@@ -255,6 +265,8 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       return isStr(v.text, MAX_STRING) ? { type: 'sample', text: v.text } : null;
     case 'selection':
       return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
+    case 'announce':
+      return isStr(v.text, MAX_ANNOUNCE) ? { type: 'announce', text: v.text } : null;
     default:
       return null;
   }

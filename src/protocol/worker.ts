@@ -122,6 +122,8 @@ export interface StartedMessage {
   readonly state: TrainingState;
   /** Something the user should know about how the session started (e.g. a resume that fell back to fresh optimizer state). */
   readonly notice?: string;
+  /** Threads that train (rnnLens.workers when the batch allows it); absent = 1. */
+  readonly threads?: number;
 }
 
 export interface ProgressMessage {
@@ -129,6 +131,8 @@ export interface ProgressMessage {
   readonly step: number;
   readonly loss: number;
   readonly valLoss: number | null;
+  /** The step `valLoss` was measured at (validation runs less often than progress is reported); null with valLoss. */
+  readonly valStep?: number | null;
   readonly charsPerSec: number;
   readonly state: TrainingState;
 }
@@ -277,14 +281,14 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
     case 'started':
       return isModelConfig(m.config) && isSettings(m.settings) && isStep(m.paramCount) && isStep(m.trainLength)
         && isStep(m.valLength) && isNumberIn(m.unigramEntropy, 0, MAX_ENTROPY) && isStep(m.step) && isTrainingState(m.state)
-        && isOptional(m.notice, (v): v is string => isCappedString(v))
+        && isOptional(m.notice, (v): v is string => isCappedString(v)) && isOptional(m.threads, (v): v is number => isIntegerIn(v, 1, MAX_WORKERS))
         ? (m as unknown as WorkerToHost) : null;
     case 'state':
       return isTrainingState(m.state) && isStep(m.step) && isOneOf(m.reason, ['request', 'maxSteps'] as const)
         ? (m as unknown as WorkerToHost) : null;
     case 'progress':
       return isStep(m.step) && isFiniteNumber(m.loss) && isFiniteOrNull(m.valLoss) && isNumberIn(m.charsPerSec, 0, 1e12)
-        && isTrainingState(m.state)
+        && isTrainingState(m.state) && isOptional(m.valStep, (v): v is number | null => v === null || isStep(v))
         ? (m as unknown as WorkerToHost) : null;
     case 'stats':
       return isStep(m.step) && isFiniteNumber(m.gradNorm) && isFiniteNumber(m.clipScale) && isFiniteNumber(m.valueClipped)

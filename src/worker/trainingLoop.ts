@@ -39,6 +39,8 @@ export interface TrainerLike {
   spectralNorms(): number[];
   /** Something about how this trainer was set up that the user should know (e.g. fewer threads than rnnLens.workers asks). */
   readonly notice?: string;
+  /** Threads training (a data-parallel trainer's sub-workers); absent = 1. */
+  readonly workerCount?: number;
   /** Ends threads the trainer started (a data-parallel trainer's sub-workers); called when the session stops. */
   close?(): unknown;
 }
@@ -97,6 +99,7 @@ export class TrainingLoop {
   private lastLoss = NaN;
   private lastStats: ReturnType<TrainerLike['trainStep']> | null = null;
   private valLoss: number | null = null;
+  private valStep: number | null = null;
   private nextValidationAt = 0;
   private spectral: number[] = [];
   private nextSpectralAt = 0;
@@ -179,6 +182,7 @@ export class TrainingLoop {
     this.post({
       type: 'started', config: t.config, settings: t.settings, paramCount: t.model.paramCount,
       trainLength: t.trainLength, valLength: t.valLength, unigramEntropy: unigramEntropy(message.text, t.trainLength), step: t.step, state: this.state, ...(notice ? { notice } : {}),
+      threads: t.workerCount ?? 1,
     }, []);
     this.postTrace();
     if (this.state === 'training') this.scheduleSlice();
@@ -283,7 +287,7 @@ export class TrainingLoop {
       this.nextSpectralAt = now + SPECTRAL_INTERVAL_MS;
     }
     const loss = Number.isFinite(this.lastLoss) ? this.lastLoss : 0;
-    this.post({ type: 'progress', step: trainer.step, loss, valLoss: this.valLoss, charsPerSec: this.charsPerSec, state: this.state }, []);
+    this.post({ type: 'progress', step: trainer.step, loss, valLoss: this.valLoss, valStep: this.valLoss === null ? null : this.valStep, charsPerSec: this.charsPerSec, state: this.state }, []);
     const s = this.lastStats;
     if (s) {
       this.post({
@@ -302,6 +306,7 @@ export class TrainingLoop {
     const t0 = this.timing.now();
     const v = trainer.validationLoss();
     this.valLoss = v !== null && Number.isFinite(v) ? v : null;
+    this.valStep = trainer.step;
     const took = this.timing.now() - t0;
     this.nextValidationAt = this.timing.now() + Math.max(1000, took / VALIDATION_BUDGET);
   }

@@ -19,10 +19,11 @@ import { threadsFor } from './parallel/workerPool';
 import { type TrainingWorkerData } from './scripts';
 
 /** A Trainer on as many threads as `workers` allows for this batch, with the notice of threadsFor when it cannot have them. */
-function onThreads(workers: number, batch: number, make: (options: TrainerOptions) => Trainer): Trainer & { notice?: string } {
+function onThreads(workers: number, batch: number, make: (options: TrainerOptions) => Trainer): Trainer & { notice?: string; workerCount: number } {
   const { pool, notice } = threadsFor(workers, batch);
   const trainer = make({ pool });
-  return notice ? Object.assign(trainer, { notice }) : trainer;
+  // workerCount: the threads that train, which the status bar and the panel show beside the speed.
+  return Object.assign(trainer, { workerCount: pool ? workers : 1 }, notice ? { notice } : {});
 }
 
 const engine: WorkerEngine = {

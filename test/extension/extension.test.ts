@@ -119,10 +119,11 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(fake.context.get('rnnLens.isTraining'), true);
     assert.equal(fake.context.get('rnnLens.hasTrace'), true);
     assert.equal(panel().viewType, 'rnnLens.trainingPanel');
-    assert.ok(fake.progress.some((p) => p.cancellable && /corpus\.txt/.test(p.title ?? '')));
+    assert.equal(fake.progress.length, 0, 'no progress notification over the panel: the session lives in the status bar');
 
     FakeWorker.last.progress(2.5);
-    assert.match(fake.statusItems[0].text, /^\$\(sync~spin\) GRU step 10 loss 2\.500$/);
+    assert.match(fake.statusItems[0].text, /^\$\(sync~spin\) GRU step 10 loss 2\.500 · 1,000 chars\/s$/);
+    assert.match(fake.statusItems[0].tooltip as string, /training on corpus\.txt; val 2\.600; 1,000 chars\/s/);
     assert.equal(fake.statusItems[0].command, 'rnnLens.showPanel');
 
     // The panel says ready and receives the current state; live messages follow.
@@ -214,7 +215,7 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(fake.context.get('rnnLens.hasSession'), false);
     assert.equal(fake.context.get('rnnLens.hasModel'), true, 'a stopped session that left a checkpoint can still be saved');
     assert.match(fake.statusItems[0].text, /^\$\(check\)/);
-    assert.ok(fake.progress.every((p) => p.done), 'the progress notification closes');
+    assert.equal(fake.progress.length, 0);
   });
 
   it('stamps cursor messages with the panel\'s latest numbered report, so the page can tell echoes of older ones', async () => {
@@ -261,11 +262,51 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(harness.controller.session?.state, 'stopped');
   });
 
-  it('Cancel on the progress notification stops training', async () => {
+  it('no notification while training or paused; a finished run (the step limit) says so once, with the numbers', async () => {
     await train(harness);
-    fake.progress[0].cancel();
+    FakeWorker.last.progress(2.0);
+    await run('rnnLens.pause');
     await settle();
-    assert.equal(harness.controller.session?.state, 'stopped');
+    assert.equal(fake.progress.length, 0);
+    assert.deepEqual(fake.messages, [], 'nothing shown while training or paused');
+    assert.match(fake.statusItems[0].text, /step \d+ loss 1\.500 · paused$/);
+    await run('rnnLens.resume');
+    await settle();
+    fake.messageAnswers.push('Keep Training');
+    FakeWorker.last.emit({ type: 'progress', step: 500, loss: 1.25, valLoss: 1.5, valStep: 480, charsPerSec: 0, state: 'paused' });
+    FakeWorker.last.emit({ type: 'state', state: 'paused', step: 500, reason: 'maxSteps' });
+    const resumesBefore = FakeWorker.last.received.filter((m) => m.type === 'resume').length;
+    await settle();
+    const shown = fake.messages as { text: string; items: string[] }[];
+    assert.equal(shown.length, 1);
+    assert.match(shown[0].text, /corpus\.txt reached its step limit \(rnnLens\.maxSteps, 500 steps\) and paused: loss 1\.250, val 1\.500 at step 480/);
+    assert.deepEqual(shown[0].items, ['Keep Training', 'Save Model As...']);
+    assert.equal(FakeWorker.last.received.filter((m) => m.type === 'resume').length, resumesBefore + 1, 'Keep Training resumed');
+    assert.match(fake.statusItems[0].tooltip as string, /val 1\.500 at step 480/);
+  });
+
+  it('Next Timestep at the end of the pass says so; a new session starts forward at t = 0', async () => {
+    await train(harness);
+    panel().webview.receive.fire({ type: 'ready' });
+    await run('rnnLens.pause');
+    await settle();
+    await run('rnnLens.firstTimestep');
+    await run('rnnLens.toggleBackward');
+    await run('rnnLens.nextTimestep');
+    assert.equal(harness.controller.cursor.t, 0);
+    assert.match(fake.statusMessages.at(-1)!, /t = 0: the backward pass ends here \(BPTT runs from t = 7 back to t = 0\)/);
+    assert.match(posted('announce').at(-1)!.text as string, /the backward pass ends here/);
+    await run('rnnLens.lastTimestep'); // backward: the last step BPTT computes is t = 0
+    await run('rnnLens.toggleBackward');
+    await run('rnnLens.lastTimestep');
+    await run('rnnLens.nextTimestep');
+    assert.match(fake.statusMessages.at(-1)!, /t = 7: the forward pass ends here/);
+    await run('rnnLens.toggleBackward');
+    assert.equal(harness.controller.cursor.direction, 'backward');
+    fake.messageAnswers.push('Stop and Start New');
+    await train(harness);
+    assert.deepEqual(harness.controller.cursor.position, { t: 0, direction: 'forward' });
+    assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 0, direction: 'forward' });
   });
 
   it('Train One Step while training says to pause first', async () => {

@@ -283,6 +283,8 @@ export const fake = {
   /** Validation messages the input boxes' validateInput gave for the scripted answers. */
   inputValidation: [] as (string | undefined | null)[],
   statusItems: [] as FakeStatusBarItem[],
+  /** Transient status bar messages (window.setStatusBarMessage), oldest first. */
+  statusMessages: [] as string[],
   logs: [] as FakeLogChannel[],
   decorationTypes: [] as FakeDecorationType[],
   /** Registered hover providers (removed when their registration is disposed). */
@@ -309,6 +311,7 @@ export const fake = {
     this.openDialogAnswers.length = 0;
     this.inputValidation.length = 0;
     this.statusItems.length = 0;
+    this.statusMessages.length = 0;
     this.logs.length = 0;
     this.decorationTypes.length = 0;
     this.hoverProviders.length = 0;
@@ -433,6 +436,10 @@ export const window = {
     const channel = new FakeLogChannel(name);
     fake.logs.push(channel);
     return channel as unknown as vscode.LogOutputChannel;
+  },
+  setStatusBarMessage(text: string, _hide?: number | Thenable<unknown>): vscode.Disposable {
+    fake.statusMessages.push(text);
+    return new Disposable(() => {});
   },
   createStatusBarItem(id: string, alignment?: StatusBarAlignment, priority?: number): vscode.StatusBarItem {
     const item = new FakeStatusBarItem(id, alignment ?? StatusBarAlignment.Left, priority);

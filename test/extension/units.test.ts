@@ -142,7 +142,11 @@ describe('extension: small pieces', () => {
 
   it('formats the status bar: cell, step, loss, spinning while training', () => {
     assert.equal(StatusBar.format({ cell: 'lstm', state: 'training', step: 1120, loss: 2.3104, fileName: 'a' }), '$(sync~spin) LSTM step 1,120 loss 2.310');
-    assert.equal(StatusBar.format({ cell: 'lstm', state: 'paused', step: 9, loss: 2.786e-4, fileName: 'a' }), '$(debug-pause) LSTM step 9 loss 2.786e-4', 'a small loss is not "0.000"');
-    assert.equal(StatusBar.format({ cell: 'gru', state: 'paused', fileName: 'a' }), '$(debug-pause) GRU');
+    assert.equal(StatusBar.format({ cell: 'lstm', state: 'paused', step: 9, loss: 2.786e-4, fileName: 'a' }), '$(debug-pause) LSTM step 9 loss 2.786e-4 · paused', 'a small loss is not "0.000"');
+    assert.equal(StatusBar.format({ cell: 'gru', state: 'paused', fileName: 'a' }), '$(debug-pause) GRU · paused');
+    // One formatter for speed: the status bar and the panel say the same, threads included.
+    assert.equal(StatusBar.format({ cell: 'lstm', state: 'training', step: 5, loss: 2, charsPerSec: 2878.4, threads: 2, fileName: 'a' }), '$(sync~spin) LSTM step 5 loss 2.000 · 2,878 chars/s on 2 threads');
+    assert.equal(StatusBar.tooltip({ cell: 'lstm', state: 'paused', step: 5, loss: 2, valLoss: 4.708, valStep: 0, charsPerSec: 0, lastRate: 2878, threads: 2, fileName: 'a.txt' }),
+      'RNN Lens: paused on a.txt; val 4.708 at step 0; paused (2,878 chars/s on 2 threads while training). Click to show the panel.');
   });
 });

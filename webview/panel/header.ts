@@ -6,6 +6,7 @@
 import { type SessionInfo, type ProgressInfo, type PanelAction, type CursorDirection } from '../../src/protocol/webview';
 import { el, button } from '../shared/dom';
 import { fmt, fmtInt } from '../shared/format';
+import { formatSpeed, formatValidation } from '../../src/protocol/format';
 
 export interface CursorControls {
   move(t: number): void;
@@ -31,6 +32,7 @@ export class Header {
   private lastRate = 0;
   private direction: CursorDirection = 'forward';
   private steps = 1;
+  private threads = 1;
 
   constructor(onAction: (a: PanelAction) => void, private readonly cursor: CursorControls, private readonly getCursor: () => number) {
     this.playPause = button('Play', 'Play: continue training', () => onAction(this.training ? 'pause' : 'play'), 'primary');
@@ -68,6 +70,7 @@ export class Header {
   }
 
   setSession(s: SessionInfo): void {
+    this.threads = s.threads;
     this.title.textContent = s.fileName;
     this.title.title = s.fileName;
     this.model.textContent = `${s.cell.toUpperCase()} · ${s.layers} × ${s.hidden} hidden · vocab ${s.vocabSize} · ${fmtInt(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${fmt(s.settings.lr)}`;
@@ -79,7 +82,7 @@ export class Header {
     this.state.className = `badge ${p?.state ?? 'none'}`;
     if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
     this.stats.textContent = p
-      ? `step ${fmtInt(p.step)} · loss ${fmt(p.loss, 4)} · val ${p.valLoss === null ? '—' : fmt(p.valLoss, 4)} · ${this.speed(p)}`
+      ? `step ${fmtInt(p.step)} · loss ${fmt(p.loss, 4)} · ${formatValidation(p.valLoss, p.valStep)} · ${this.speed(p)}`
       : 'Waiting for a training session. Right-click a text file and choose Train Character Model.';
     this.playPause.textContent = this.training ? 'Pause' : 'Play';
     this.playPause.title = this.training ? 'Pause training' : 'Play: continue training';
@@ -89,14 +92,9 @@ export class Header {
     this.stopBtn.disabled = !p || p.state === 'stopped' || p.state === 'failed';
   }
 
-  /**
-   * The training speed, truthfully: the live rate while training; otherwise no "0 chars/s" (that
-   * reads as "stuck"), but the state and the last rate measured while it was training, if any.
-   */
+  /** The training speed as the status bar says it (one formatter for both: protocol/format.ts). */
   private speed(p: ProgressInfo): string {
-    if (this.training) return `${fmtInt(p.charsPerSec)} chars/s`;
-    const state = p.state === 'paused' ? 'paused' : p.state === 'stopped' ? 'stopped' : 'failed';
-    return this.lastRate > 0 ? `${state} (${fmtInt(this.lastRate)} chars/s while training)` : state;
+    return formatSpeed({ state: p.state, charsPerSec: p.charsPerSec, lastRate: this.lastRate, threads: this.threads });
   }
 
   setCursor(t: number, steps: number, direction: CursorDirection, spoken: string): void {

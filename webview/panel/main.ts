@@ -242,6 +242,9 @@ function handle(m: HostToWebview): void {
     case 'sample':
       charts.addSample(m.text);
       break;
+    case 'announce':
+      header.announce.textContent = m.text;
+      break;
     case 'selection':
       // Before the first trace, keep it: setTrace drops it if it does not fit the window.
       if (!data) heatmap.selection = { layer: m.layer, unit: m.unit };

@@ -4,6 +4,7 @@
  * predictions, gradient horizons. Pure: no DOM, so plain-Node tests can check the arithmetic.
  */
 
+import { gradientHorizon } from '../../src/protocol/horizon';
 import { type Trace, type TraceHeader, traceGateNames, traceLayout, traceShapeOf, type TraceSection } from '../../src/protocol/traceLayout';
 
 export interface Prediction {
@@ -130,21 +131,7 @@ export class TraceData {
   }
 }
 
-/**
- * How many steps back the contribution of the loss at step t stays at or above 1% of its value
- * at k = t: the number of consecutive k = t-1, t-2, ... with row[k] >= 0.01 row[t]. A row whose
- * own value is zero (or not finite) has horizon 0.
- */
-export function gradientHorizon(row: ArrayLike<number>, t: number, fraction = 0.01): number {
-  const base = row[t];
-  if (!(base > 0) || !Number.isFinite(base)) return 0;
-  let n = 0;
-  for (let k = t - 1; k >= 0; k--) {
-    if (row[k] >= fraction * base) n++;
-    else break;
-  }
-  return n;
-}
+export { gradientHorizon } from '../../src/protocol/horizon';
 
 /** The fraction of values below 0.1 or above 0.9 (sigmoid gates), or with |v| above 0.9 (tanh-valued). */
 export function saturationFraction(values: Float32Array, tanhValued: boolean): number {

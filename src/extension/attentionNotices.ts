@@ -1,0 +1,38 @@
+/**
+ * The notifications a session raises, only for what needs the user's attention: a finished run
+ * (the step limit reached) here; failures come from the session host. The running session itself
+ * lives in the status bar and the panel's header, never in a notification over the panel.
+ */
+
+import * as vscode from 'vscode';
+import { type SessionFollower } from './sessionHost';
+import { type TrainingSession } from './trainingSession';
+import { formatCount, formatLoss, formatValidation } from '../protocol/format';
+
+export interface AttentionNoticesOptions {
+  readonly saveModel: () => Promise<void>;
+  readonly report: (error: unknown) => void;
+}
+
+export class AttentionNotices implements SessionFollower {
+  constructor(private readonly options: AttentionNoticesOptions) {}
+
+  follow(session: TrainingSession): vscode.Disposable[] {
+    return [session.onDidReachStepLimit((step) => void this.finishedRun(session, step).catch((e) => this.options.report(e)))];
+  }
+
+  forget(): void {
+    // Notifications already shown stay: they describe what happened.
+  }
+
+  private async finishedRun(session: TrainingSession, step: number): Promise<void> {
+    const p = session.latestProgress;
+    const numbers = p ? `: loss ${formatLoss(p.loss)}, ${formatValidation(p.valLoss, p.valStep)}` : '';
+    const choice = await vscode.window.showInformationMessage(
+      `RNN Lens: training on ${session.source.fileName} reached its step limit (rnnLens.maxSteps, ${formatCount(step)} steps) and paused${numbers}.`,
+      'Keep Training', 'Save Model As...',
+    );
+    if (choice === 'Keep Training') session.resume();
+    if (choice === 'Save Model As...') await this.options.saveModel();
+  }
+}
