@@ -4,7 +4,7 @@
  * UTF-16 units. The vocabulary is the sorted set of distinct code points, as in the golden files.
  */
 
-import { type TrainSettings } from './model/config';
+import { MAX_VOCAB, type TrainSettings } from './model/config';
 import { InputError } from './errors';
 
 /**
@@ -172,7 +172,9 @@ export function minTrainLength(settings: Pick<TrainSettings, 'batch' | 'seqLen'>
 export function checkTrainable(text: string, settings: TrainSettings): void {
   const length = codePointLength(text);
   if (length === 0) throw new InputError('The text is empty: there is nothing to train on.');
-  if (buildVocab(text).length < 2) throw new InputError('The text has fewer than 2 distinct characters, so there is nothing to predict; use a longer or more varied text.');
+  const vocab = buildVocab(text).length;
+  if (vocab < 2) throw new InputError('The text has fewer than 2 distinct characters, so there is nothing to predict; use a longer or more varied text.');
+  if (vocab > MAX_VOCAB) throw new InputError(`The text has ${vocab} distinct characters, more than the ${MAX_VOCAB} a model can have; is it a text file?`);
   const need = minTrainLength(settings);
   const { trainLength } = splitLengths(length, settings.valFraction);
   if (trainLength < need) {

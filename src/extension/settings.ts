@@ -4,6 +4,7 @@
  * allowed one (and the caller is told, to log it) rather than reaching the engine.
  */
 
+import { MAX_WORKERS } from '../protocol/worker';
 import { CELL_TYPES, DEFAULT_SETTINGS, OPTIMIZER_KINDS, SETTING_BOUNDS, type CellType, type OptimizerKind, type TrainSettings } from '../engine/model/config';
 
 /** Bounds of the settings that exist only in the extension (the rest come from SETTING_BOUNDS). */
@@ -11,7 +12,7 @@ export const EXTENSION_BOUNDS = {
   maxSteps: { min: 0, max: 1e9, integer: true },
   temperature: { min: 0, max: 10, integer: false },
   traceEvery: { min: 0, max: 1e6, integer: true },
-  workers: { min: 1, max: 16, integer: true },
+  workers: { min: 1, max: MAX_WORKERS, integer: true },
   // The CLI refuses texts over 32 MB: beyond that the engine's per-character arrays outgrow the worker heap.
   maxFileSizeMB: { min: 1, max: 32, integer: false },
 } as const;

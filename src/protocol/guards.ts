@@ -6,8 +6,25 @@
  * Pure code: imports neither `vscode` nor Node built-ins, so host, worker and tests share it.
  */
 
+import { SETTING_BOUNDS } from '../engine/model/config';
+
 /** Longest free-text string a message may carry (training text excluded: it has its own cap). */
 export const MAX_MESSAGE_STRING = 10_000;
+
+/**
+ * The model and window sizes a message may describe: those the settings allow (config.ts), so a
+ * message about any model the extension or the CLI can train passes, and nothing larger does.
+ */
+export const MAX_LAYERS = SETTING_BOUNDS.layers.max;
+export const MAX_HIDDEN = SETTING_BOUNDS.hidden.max;
+/** Steps of a window (the trace's T), so a time step is below it. */
+export const MAX_WINDOW = SETTING_BOUNDS.seqLen.max;
+/** Streams of a batch, so a stream index is below it. */
+export const MAX_BATCH = SETTING_BOUNDS.batch.max;
+/** Longest file name or path a message carries. */
+export const MAX_FILE_NAME = 4096;
+/** Parameter tensors of a model (4 per layer x 4 layers + the decoder's leave room). */
+export const MAX_TENSORS = 64;
 
 export type Record_ = Record<string, unknown>;
 

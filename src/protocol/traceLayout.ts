@@ -39,6 +39,7 @@
  */
 
 import { type CellType } from '../engine/model/config';
+import { MAX_HIDDEN, MAX_LAYERS, MAX_WINDOW } from './guards';
 
 /** 2: dhPrev and dReset added (the cell diagram's backward view needs them). */
 export const TRACE_VERSION = 2;
@@ -160,7 +161,7 @@ export function traceTransferables(trace: Trace): ArrayBuffer[] {
 export function checkTrace(trace: Trace): string | null {
   const h = trace.header;
   if (!h || h.version !== TRACE_VERSION) return 'unknown trace version';
-  for (const [name, v, max] of [['layers', h.layers, 4], ['hidden', h.hidden, 4096], ['steps', h.steps, 4096]] as const) {
+  for (const [name, v, max] of [['layers', h.layers, MAX_LAYERS], ['hidden', h.hidden, MAX_HIDDEN], ['steps', h.steps, MAX_WINDOW]] as const) {
     if (!Number.isInteger(v) || v < 1 || v > max) return `trace ${name} out of range: ${String(v)}`;
   }
   if (!Array.isArray(h.vocab) || h.vocab.length < 2) return 'trace vocabulary too small';

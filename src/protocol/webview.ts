@@ -8,9 +8,16 @@
  * No `vscode`, no DOM, no Node built-ins: the host, the webviews and plain-Node tests share it.
  */
 
-import { type TrainSettings, type CellType, CELL_TYPES, OPTIMIZER_KINDS, validateSettings } from '../engine/model/config';
+import { type TrainSettings, CELL_TYPES, MAX_VOCAB, OPTIMIZER_KINDS, validateSettings } from '../engine/model/config';
 import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from './traceLayout';
-import { type StartedMessage } from './worker';
+import { MAX_WORKERS, type StartedMessage } from './worker';
+import { type TensorStats } from '../engine/training/update';
+import {
+  isCappedString as isStr, isFiniteNumber as isFiniteNum, isIntegerIn as isInt, isOneOf as oneOf, isRecord as isObj,
+  MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, MAX_TENSORS, MAX_WINDOW,
+} from './guards';
+
+export type { TensorStats } from '../engine/training/update';
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview
@@ -18,11 +25,9 @@ import { type StartedMessage } from './worker';
 export interface SessionInfo {
   /** The training file's name as shown to the user (a base name, not a path). */
   readonly fileName: string;
-  readonly cell: CellType;
-  readonly hidden: number;
-  readonly layers: number;
   readonly vocabSize: number;
   readonly paramCount: number;
+  /** The session's settings; the model's architecture (cell, hidden, layers) is theirs. */
   readonly settings: TrainSettings;
   /**
    * The entropy of the training text's character frequencies, in nats: the loss of a model that
@@ -36,10 +41,9 @@ export interface SessionInfo {
 
 /** The session a webview is told about, from what the worker reported when training started. */
 export function sessionInfo(fileName: string, started: Pick<StartedMessage, 'config' | 'paramCount' | 'settings' | 'unigramEntropy' | 'threads'>): SessionInfo {
-  const { config } = started;
   return {
-    fileName, cell: config.cell, hidden: config.hidden, layers: config.layers, vocabSize: config.vocab.length,
-    paramCount: started.paramCount, settings: started.settings, unigramEntropy: started.unigramEntropy, threads: started.threads ?? 1,
+    fileName, vocabSize: started.config.vocab.length, paramCount: started.paramCount, settings: started.settings, unigramEntropy: started.unigramEntropy,
+    threads: started.threads ?? 1,
   };
 }
 
@@ -54,13 +58,6 @@ export interface ProgressInfo {
   readonly valStep?: number | null;
   readonly charsPerSec: number;
   readonly state: TrainingState;
-}
-
-export interface TensorStats {
-  readonly name: string;
-  readonly gradNorm: number;
-  readonly weightNorm: number;
-  readonly updateNorm: number;
 }
 
 export interface StatsInfo {
@@ -122,23 +119,14 @@ export type WebviewToHostType = WebviewToHost['type'];
 // ---------------------------------------------------------------------------------------------
 // Limits
 
-/** Longest string accepted in a message (a sample of generated text, a file name). */
+/** Longest string accepted in a message (a sample of generated text). */
 export const MAX_STRING = 20_000;
-export const MAX_FILE_NAME = 1_000;
-/** Parameter tensors per stats message (4 per layer x 4 layers + decoder leaves room). */
-export const MAX_TENSORS = 64;
 /** A vocabulary entry is one code point: at most 2 UTF-16 units. */
 const MAX_VOCAB_ENTRY = 2;
-export const MAX_VOCAB = 65_536;
 
 // ---------------------------------------------------------------------------------------------
 // Small guards
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 /**
  * Gradient norms and losses may legitimately be Infinity or NaN (that is what the views flag), so
  * only the type is checked. VS Code carries webview messages as JSON, where NaN and Infinity
@@ -146,19 +134,17 @@ const isStr = (v: unknown, max: number): v is string => typeof v === 'string' &&
  */
 const isNumberOrNonFinite = (v: unknown): v is number => typeof v === 'number' || v === null;
 const num = (v: number | null): number => (v === null ? NaN : v);
-const oneOf = <T extends string>(v: unknown, set: readonly T[]): v is T => typeof v === 'string' && (set as readonly string[]).includes(v);
 
 function parseSession(v: unknown): SessionInfo | null {
   if (!isObj(v)) return null;
-  const { fileName, cell, hidden, layers, vocabSize, paramCount, settings, unigramEntropy, threads } = v;
-  if (!isStr(fileName, MAX_FILE_NAME) || !oneOf(cell, CELL_TYPES)) return null;
-  if (!isInt(hidden, 1, 4096) || !isInt(layers, 1, 4) || !isInt(vocabSize, 1, MAX_VOCAB) || !isInt(paramCount, 0, 2 ** 40)) return null;
+  const { fileName, vocabSize, paramCount, settings, unigramEntropy, threads } = v;
+  if (!isStr(fileName, MAX_FILE_NAME) || !isInt(vocabSize, 1, MAX_VOCAB) || !isInt(paramCount, 0, 2 ** 40)) return null;
   // An entropy of V characters' frequencies is at most ln V (rounding allowed for).
   if (!isFiniteNum(unigramEntropy) || unigramEntropy < 0 || unigramEntropy > Math.log(vocabSize) + 1e-9) return null;
   if (!isObj(settings) || !oneOf(settings.cell, CELL_TYPES) || !oneOf(settings.optimizer, OPTIMIZER_KINDS)) return null;
   if (validateSettings(settings as unknown as TrainSettings).length > 0) return null;
-  if (threads !== undefined && !isInt(threads, 1, 64)) return null;
-  return { fileName, cell, hidden, layers, vocabSize, paramCount, settings: settings as unknown as TrainSettings, unigramEntropy, threads: threads ?? 1 };
+  if (threads !== undefined && !isInt(threads, 1, MAX_WORKERS)) return null;
+  return { fileName, vocabSize, paramCount, settings: settings as unknown as TrainSettings, unigramEntropy, threads: threads ?? 1 };
 }
 
 function parseProgress(v: unknown): ProgressInfo | null {
@@ -180,11 +166,11 @@ function parseStats(v: unknown): StatsInfo | null {
     if (!isObj(t) || !isStr(t.name, 200) || !isNumberOrNonFinite(t.gradNorm) || !isNumberOrNonFinite(t.weightNorm) || !isNumberOrNonFinite(t.updateNorm)) return null;
     parsed.push({ name: t.name, gradNorm: num(t.gradNorm), weightNorm: num(t.weightNorm), updateNorm: num(t.updateNorm) });
   }
-  if (!Array.isArray(spectralNorms) || spectralNorms.length > 4 || !spectralNorms.every(isNumberOrNonFinite)) return null;
+  if (!Array.isArray(spectralNorms) || spectralNorms.length > MAX_LAYERS || !spectralNorms.every(isNumberOrNonFinite)) return null;
   if (nonFinite !== undefined && typeof nonFinite !== 'boolean') return null;
   let saturation: number[][] | undefined;
   if (gateSaturation !== undefined) {
-    if (!Array.isArray(gateSaturation) || gateSaturation.length > 4) return null;
+    if (!Array.isArray(gateSaturation) || gateSaturation.length > MAX_LAYERS) return null;
     saturation = [];
     for (const row of gateSaturation) {
       if (!Array.isArray(row) || row.length > 4 || !row.every((x) => isFiniteNum(x) && x >= 0 && x <= 1)) return null;
@@ -213,7 +199,7 @@ function asFloat32(v: unknown): Float32Array | null {
 function parseTraceHeader(v: unknown): TraceHeader | null {
   if (!isObj(v) || v.version !== TRACE_VERSION || !oneOf(v.cell, CELL_TYPES)) return null;
   const { layers, hidden, vocab, steps, trainingStep, stream, position, carriedState, gruResetAfter, paramNames, meanLoss } = v;
-  if (!isInt(layers, 1, 4) || !isInt(hidden, 1, 4096) || !isInt(steps, 1, 4096)) return null;
+  if (!isInt(layers, 1, MAX_LAYERS) || !isInt(hidden, 1, MAX_HIDDEN) || !isInt(steps, 1, MAX_WINDOW)) return null;
   if (!isInt(trainingStep, 0, Number.MAX_SAFE_INTEGER) || !isInt(stream, 0, 1 << 20) || !isInt(position, 0, Number.MAX_SAFE_INTEGER)) return null;
   if (typeof carriedState !== 'boolean' || typeof gruResetAfter !== 'boolean' || !isNumberOrNonFinite(meanLoss)) return null;
   if (!Array.isArray(vocab) || vocab.length > MAX_VOCAB || !vocab.every((c) => isStr(c, MAX_VOCAB_ENTRY) && c.length > 0)) return null;
@@ -258,13 +244,13 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       return trace && { type: 'trace', header: trace.header, ids: trace.ids, data: trace.data };
     }
     case 'cursor':
-      if (!isInt(v.t, 0, 4095) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
+      if (!isInt(v.t, 0, MAX_WINDOW - 1) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
       if (v.ack === undefined) return { type: 'cursor', t: v.t, direction: v.direction };
       return isInt(v.ack, 0, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, ack: v.ack } : null;
     case 'sample':
       return isStr(v.text, MAX_STRING) ? { type: 'sample', text: v.text } : null;
     case 'selection':
-      return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
+      return isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
     case 'announce':
       return isStr(v.text, MAX_ANNOUNCE) ? { type: 'announce', text: v.text } : null;
     default:
@@ -281,11 +267,11 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | null {
     case 'action':
       return oneOf(v.action, PANEL_ACTIONS) ? { type: 'action', action: v.action } : null;
     case 'cursor':
-      if (!isInt(v.t, 0, 4095) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
+      if (!isInt(v.t, 0, MAX_WINDOW - 1) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
       if (v.seq === undefined) return { type: 'cursor', t: v.t, direction: v.direction };
       return isInt(v.seq, 1, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, seq: v.seq } : null;
     case 'selectUnit':
-      return isInt(v.layer, 0, 3) && isInt(v.unit, 0, 4095) ? { type: 'selectUnit', layer: v.layer, unit: v.unit } : null;
+      return isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1) ? { type: 'selectUnit', layer: v.layer, unit: v.unit } : null;
     default:
       return null;
   }

@@ -9,10 +9,11 @@
  * `replyTo` (an `error` with that `replyTo` rejects the request instead).
  */
 
-import { CELL_TYPES, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/model/config';
+import { CELL_TYPES, MAX_VOCAB, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/model/config';
+import { type TensorStats } from '../engine/training/update';
 import { checkTrace, type TraceHeader, type Trace } from './traceLayout';
 import {
-  isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
+  MAX_BATCH, MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
 } from './guards';
 
 /** Longest training text the worker accepts, in UTF-16 units (the host caps files far below this). */
@@ -20,8 +21,8 @@ export const MAX_TEXT_LENGTH = 512 * 1024 * 1024 / 2;
 /** Longest generated sample. */
 export const MAX_SAMPLE_LENGTH = 100_000;
 export const MAX_STEPS_LIMIT = 1e9;
-/** Most training threads a session may ask for (rnnLens.workers allows 1-16). */
-export const MAX_WORKERS = 64;
+/** Most training threads a session may ask for: rnnLens.workers' maximum (and rnn-lens bench --workers'). */
+export const MAX_WORKERS = 16;
 /** Above any unigram entropy: ln of the largest vocabulary (all of Unicode's code points, about e^14). */
 export const MAX_ENTROPY = Math.log(0x110000);
 
@@ -101,13 +102,6 @@ export type HostToWorkerType = HostToWorker['type'];
 
 export type TrainingState = 'training' | 'paused';
 
-export interface TensorStatsMessage {
-  readonly name: string;
-  readonly gradNorm: number;
-  readonly weightNorm: number;
-  readonly updateNorm: number;
-}
-
 export interface StartedMessage {
   readonly type: 'started';
   readonly config: ModelConfig;
@@ -143,7 +137,7 @@ export interface StatsMessage {
   readonly gradNorm: number;
   readonly clipScale: number;
   readonly valueClipped: number;
-  readonly tensors: readonly TensorStatsMessage[];
+  readonly tensors: readonly TensorStats[];
   readonly spectralNorms: readonly number[];
 }
 
@@ -217,7 +211,7 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
   switch (m.type) {
     case 'start':
       return typeof m.text === 'string' && m.text.length <= MAX_TEXT_LENGTH && isSettings(m.settings)
-        && isCappedString(m.fileName, 4096) && isIntegerIn(m.maxSteps, 0, MAX_STEPS_LIMIT)
+        && isCappedString(m.fileName, MAX_FILE_NAME) && isIntegerIn(m.maxSteps, 0, MAX_STEPS_LIMIT)
         && isIntegerIn(m.traceEvery, 0, MAX_STEPS_LIMIT) && isOptional(m.init, isBytes)
         && isOptional(m.resume, isBytes) && isOptional(m.startPaused, isBool)
         && isOptional(m.workers, (w): w is number => isIntegerIn(w, 1, MAX_WORKERS))
@@ -230,18 +224,18 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
     case 'save':
       return isRequestId(m.requestId) ? { type: m.type, requestId: m.requestId } : null;
     case 'requestTrace':
-      return isOptional(m.stream, (v): v is number => isIntegerIn(v, 0, 4096)) ? { type: 'requestTrace', stream: m.stream } : null;
+      return isOptional(m.stream, (v): v is number => isIntegerIn(v, 0, MAX_BATCH - 1)) ? { type: 'requestTrace', stream: m.stream } : null;
     case 'sample':
       return isRequestId(m.requestId) && isIntegerIn(m.length, 1, MAX_SAMPLE_LENGTH) && isNumberIn(m.temperature, 0, 100)
         && isOptional(m.topK, (v): v is number => isIntegerIn(v, 1, 1e6)) && isOptional(m.prime, (v): v is string => isCappedString(v))
         && isIntegerIn(m.seed, 0, 2 ** 32 - 1)
         ? (m as unknown as SampleRequest) : null;
     case 'gradcheck':
-      return isRequestId(m.requestId) && isOneOf(m.cell, CELL_TYPES) && isIntegerIn(m.layers, 1, 4) && isIntegerIn(m.hidden, 1, 64)
+      return isRequestId(m.requestId) && isOneOf(m.cell, CELL_TYPES) && isIntegerIn(m.layers, 1, MAX_LAYERS) && isIntegerIn(m.hidden, 1, 64)
         && isOptional(m.gruResetAfter, isBool)
         ? (m as unknown as GradcheckRequest) : null;
     case 'unitActivations':
-      return isRequestId(m.requestId) && isIntegerIn(m.layer, 0, 3) && isIntegerIn(m.unit, 0, 4095)
+      return isRequestId(m.requestId) && isIntegerIn(m.layer, 0, MAX_LAYERS - 1) && isIntegerIn(m.unit, 0, MAX_HIDDEN - 1)
         && isIntegerIn(m.maxChars, 0, MAX_TEXT_LENGTH) && isIntegerIn(m.topK, 1, 64)
         ? (m as unknown as UnitActivationsRequest) : null;
     default:
@@ -250,18 +244,18 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
 }
 
 function isModelConfig(v: unknown): v is ModelConfig {
-  return isRecord(v) && isOneOf(v.cell, CELL_TYPES) && isIntegerIn(v.hidden, 1, 4096) && isIntegerIn(v.layers, 1, 4)
-    && Array.isArray(v.vocab) && v.vocab.length >= 2 && v.vocab.length <= 1_200_000
+  return isRecord(v) && isOneOf(v.cell, CELL_TYPES) && isIntegerIn(v.hidden, 1, MAX_HIDDEN) && isIntegerIn(v.layers, 1, MAX_LAYERS)
+    && Array.isArray(v.vocab) && v.vocab.length >= 2 && v.vocab.length <= MAX_VOCAB
     && v.vocab.every((c) => typeof c === 'string' && c.length >= 1 && c.length <= 2) && isBool(v.gruResetAfter);
 }
 
-function isTensorStats(v: unknown): v is TensorStatsMessage {
+function isTensorStats(v: unknown): v is TensorStats {
   return isRecord(v) && isCappedString(v.name, 200) && isFiniteNumber(v.gradNorm) && isFiniteNumber(v.weightNorm) && isFiniteNumber(v.updateNorm);
 }
 
 /** Consistent lengths: n activations, n (or 0) cell states, n*topK predictions, n losses. */
 function isUnitActivations(m: Record<string, unknown>): boolean {
-  if (!(isRequestId(m.replyTo) && isStep(m.step) && isIntegerIn(m.layer, 0, 3) && isIntegerIn(m.unit, 0, 4095)
+  if (!(isRequestId(m.replyTo) && isStep(m.step) && isIntegerIn(m.layer, 0, MAX_LAYERS - 1) && isIntegerIn(m.unit, 0, MAX_HIDDEN - 1)
     && isIntegerIn(m.topK, 1, 64) && isStep(m.totalChars))) return false;
   const { h, c, topIds, topProbs, loss } = m;
   if (!(h instanceof Float32Array && c instanceof Float32Array && topIds instanceof Int32Array && topProbs instanceof Float32Array && loss instanceof Float32Array)) return false;
@@ -293,7 +287,7 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
     case 'stats':
       return isStep(m.step) && isFiniteNumber(m.gradNorm) && isFiniteNumber(m.clipScale) && isFiniteNumber(m.valueClipped)
         && Array.isArray(m.tensors) && m.tensors.length <= 100 && m.tensors.every(isTensorStats)
-        && isFiniteArray(m.spectralNorms, 4)
+        && isFiniteArray(m.spectralNorms, MAX_LAYERS)
         ? (m as unknown as WorkerToHost) : null;
     case 'trace': {
       const trace = { header: m.header, ids: m.ids, data: m.data } as Trace;

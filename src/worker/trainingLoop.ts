@@ -13,6 +13,7 @@ import { type CheckpointData } from '../engine/io/checkpointData';
 import { streamLength } from '../engine/training/streams';
 import { unigramEntropy } from '../engine/text';
 import { type UnitActivations } from '../engine/kernels/activations';
+import { type TensorStats } from '../engine/training/update';
 import { type Trace } from '../protocol/traceLayout';
 import {
   exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type UnitActivationsRequest, type WorkerToHost,
@@ -29,7 +30,7 @@ export interface TrainerLike {
   /** `stats: false`: `tensors` may come back empty (the per-tensor norms are skipped); everything else is as usual. */
   trainStep(options?: { stats?: boolean }): {
     step: number; loss: number; gradNorm: number; clipScale: number; valueClipped: number;
-    tensors: { name: string; gradNorm: number; weightNorm: number; updateNorm: number }[];
+    tensors: TensorStats[];
     nonFinite: string | null;
   };
   validationLoss(): number | null;

@@ -3,7 +3,7 @@ import { parseHostToWebview, parseWebviewToHost, parseTrace, LatestMessages, MAX
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { loadTrace } from '../fixtures/traces/traceFile';
 
-const session = { fileName: 'a.txt', cell: 'lstm', hidden: 8, layers: 1, vocabSize: 5, paramCount: 100, settings: { ...DEFAULT_SETTINGS }, unigramEntropy: 1.2 };
+const session = { fileName: 'a.txt', vocabSize: 5, paramCount: 100, settings: { ...DEFAULT_SETTINGS }, unigramEntropy: 1.2 };
 
 describe('webview protocol validators', () => {
   it('accepts every well-formed webview-to-host message and nothing else', () => {

@@ -73,7 +73,7 @@ export class Header {
     this.threads = s.threads;
     this.title.textContent = s.fileName;
     this.title.title = s.fileName;
-    this.model.textContent = `${s.cell.toUpperCase()} · ${s.layers} × ${s.hidden} hidden · vocab ${s.vocabSize} · ${fmtInt(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${fmt(s.settings.lr)}`;
+    this.model.textContent = `${s.settings.cell.toUpperCase()} · ${s.settings.layers} × ${s.settings.hidden} hidden · vocab ${s.vocabSize} · ${fmtInt(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${fmt(s.settings.lr)}`;
   }
 
   setProgress(p: ProgressInfo | null): void {

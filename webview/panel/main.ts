@@ -223,7 +223,7 @@ function handle(m: HostToWebview): void {
       break;
     case 'stats':
       if (m.stats.gateSaturation && session) {
-        const names = session.cell === 'lstm' ? ['i', 'f', 'g', 'o'] : session.cell === 'gru' ? ['r', 'z', 'n'] : ['a'];
+        const names = session.settings.cell === 'lstm' ? ['i', 'f', 'g', 'o'] : session.settings.cell === 'gru' ? ['r', 'z', 'n'] : ['a'];
         charts.addSaturation(m.stats.step, names, m.stats.gateSaturation);
         scheduler.schedule('charts', () => charts.draw());
       }

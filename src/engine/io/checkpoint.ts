@@ -18,7 +18,7 @@
  */
 
 import { type CheckpointData, type ResumeState } from './checkpointData';
-import { CELL_TYPES, OPTIMIZER_KINDS, SETTING_BOUNDS, parameterSpecs, validateSettings, type CellType, type ModelConfig, type OptimizerKind, type TrainSettings } from '../model/config';
+import { CELL_TYPES, MAX_VOCAB, OPTIMIZER_KINDS, SETTING_BOUNDS, parameterSpecs, validateSettings, type CellType, type ModelConfig, type OptimizerKind, type TrainSettings } from '../model/config';
 import { InputError } from '../errors';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 
@@ -31,7 +31,6 @@ export const RESUME_METADATA_KEY = 'rnn_lens_resume';
 export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerKind, readonly string[]>> = { sgd: [], adagrad: ['sum'], adam: ['m', 'v'] };
 
 /** No real vocabulary is bigger than this (Unicode has ~150k assigned characters). */
-const MAX_VOCAB = 200_000;
 const SETTING_KEYS: readonly (keyof TrainSettings)[] = [
   'cell', 'hidden', 'layers', 'seqLen', 'batch', 'optimizer', 'lr', 'clipNorm', 'clipValue', 'valFraction', 'seed', 'forgetBias', 'gruResetAfter',
 ];

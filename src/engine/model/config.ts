@@ -107,6 +107,13 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
   gruResetAfter: true,
 };
 
+/**
+ * Most distinct characters a model may have. The decoder and every trace step carry V values, so
+ * a text of many distinct characters (a CJK corpus has tens of thousands) trains, and one of random
+ * code points is refused rather than built into a model no view can show.
+ */
+export const MAX_VOCAB = 200_000;
+
 /** Inclusive bounds for every numeric setting; the CLI and the extension both validate against these. */
 export const SETTING_BOUNDS = {
   hidden: { min: 1, max: 1024, integer: true },
