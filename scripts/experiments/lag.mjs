@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Issue 17's acceptance experiment: can the cell recall a symbol from 21 steps back?
 //
-//   node esbuild.mjs && nice -n 10 node scripts/experiments/lag.mjs [--seeds 1,2] [--cells rnn,lstm,gru] [--dir DIR]
+//   node esbuild.mjs && nice -n 10 node scripts/experiments/lag.mjs [--seeds 1,2] [--cells rnn,lstm,gru] [--dir DIR] [--lag 20] [--steps 3000]
 //
 // Makes the training text (`rnn-lens task lag --lag 20 --lines 3000`, seed 1) and a held-out text
 // from another seed (1,000 lines, seed 1000), trains each cell with each seed (hidden 32, seq-len
@@ -20,6 +20,7 @@ const { values } = parseArgs({ options: {
   cells: { type: 'string', default: 'rnn,lstm,gru' },
   dir: { type: 'string', default: join(tmpdir(), 'rnn-lens-lag') },
   steps: { type: 'string', default: '3000' },
+  lag: { type: 'string', default: '20' },
 } });
 const cli = resolve(import.meta.dirname, '../../dist/cli.js');
 const dir = resolve(values.dir);
@@ -27,8 +28,8 @@ mkdirSync(dir, { recursive: true });
 const run = (args) => execFileSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
 
 const TRAIN = ['--hidden', '32', '--seq-len', '64', '--batch', '32', '--optimizer', 'adam', '--lr', '0.01', '--clip-norm', '5', '--val-fraction', '0.1', '--steps', values.steps];
-run(['task', 'lag', '--lag', '20', '--lines', '3000', '--seed', '1', '--out', 'lag-train.txt']);
-run(['task', 'lag', '--lag', '20', '--lines', '1000', '--seed', '1000', '--out', 'lag-heldout.txt']);
+run(['task', 'lag', '--lag', values.lag, '--lines', '3000', '--seed', '1', '--out', 'lag-train.txt']);
+run(['task', 'lag', '--lag', values.lag, '--lines', '1000', '--seed', '1000', '--out', 'lag-heldout.txt']);
 const heldOut = Array.from(readFileSync(join(dir, 'lag-heldout.txt'), 'utf8'));
 // losses[i] is the loss of predicting character i + 1: the recall after the `?` at i is losses[i].
 const recallLoss = (losses) => {
@@ -51,7 +52,7 @@ for (const cell of values.cells.split(',')) {
     console.error(`${cell} seed ${seed}: recall ${r.recallLoss.toFixed(3)} nats, held-out ${r.heldOutLoss.toFixed(3)}, ${seconds.toFixed(0)} s`);
   }
 }
-writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ steps: Number(values.steps), results }, null, 1)}\n`);
+writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ lag: Number(values.lag), steps: Number(values.steps), results }, null, 1)}\n`);
 
 console.log('| cell | seed | recall loss (nats) | held-out loss | train loss | val loss | time (s) | chars/s |');
 console.log('|---|---|---|---|---|---|---|---|');
