@@ -146,6 +146,8 @@ export interface BenchResult {
   repeatsSteps: number[];
   flopsPerChar: number;
   lastLoss: number;
+  /** ms from sending pause (while training) to the worker's "paused", as the extension's Pause command sees it. */
+  pauseMs: number;
   /** The matrix kernels that ran ('scalar' also where SIMD was asked for but the host lacks it). */
   kernels: 'simd' | 'scalar';
   config: BenchConfig;
@@ -222,6 +224,11 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
       clearInterval(sampler);
     }
     const rssEnd = process.memoryUsage.rss();
+    const paused = worker.next('state', (m) => m.state === 'paused');
+    const pauseSent = performance.now();
+    worker.send({ type: 'pause' });
+    await paused;
+    const pauseMs = performance.now() - pauseSent;
     const ms = median(msPerStep);
     const vocab = started.config.vocab.length;
     const flopsPerChar = trainingFlopsPerChar(o.cell, o.hidden, o.layers, vocab);
@@ -237,6 +244,7 @@ export async function measure(o: BenchOptions, onProgress?: (line: string) => vo
       repeatsSteps: steps,
       flopsPerChar,
       lastLoss: mark.loss,
+      pauseMs,
       kernels: kernelsFor(o),
       config: configOf(o, vocab, started.paramCount, source),
       machine: machine(),
@@ -298,6 +306,7 @@ function formatReport(r: BenchResult): string {
     `  peak RSS         ${n(r.peakRssMb, 1)} MB  (change over the measurement ${r.rssGrowthMb >= 0 ? '+' : ''}${n(r.rssGrowthMb, 1)} MB)`,
     `  event loop p99   ${n(r.eventLoopP99Ms, 2)} ms  (main thread while the workers train)`,
     `  loss             ${r.lastLoss.toFixed(4)}`,
+    `  pause ms         ${n(r.pauseMs, 0)}  (pause sent while training to "paused" received)`,
   ].join('\n');
 }
 

@@ -9,3 +9,22 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * A long computation (a training step, a validation pass, a trace) was abandoned because its
+ * caller's interrupt check said so (a pause is waiting). It left no trace: the weights, the stream
+ * positions and the carried state are as they were, so the same call later gives the same result.
+ */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** Asked between the phases of a long computation: true to abandon it (it then throws Interrupted). */
+export type InterruptCheck = () => boolean;
+
+export function checkInterrupt(interrupt: InterruptCheck | null | undefined): void {
+  if (interrupt?.()) throw new Interrupted();
+}

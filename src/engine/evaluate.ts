@@ -6,7 +6,7 @@
 
 import { forwardWindow } from './model/bptt';
 import { layerHolds, type UnitHold } from './analysis/ablation';
-import { InputError } from './errors';
+import { InputError, type InterruptCheck } from './errors';
 import { softmaxCrossEntropy } from './model/loss';
 import { type Model } from './model/model';
 import { type Network } from './model/network';
@@ -25,9 +25,9 @@ const EVAL_WINDOW = 256;
 export const MAX_VALIDATION_CHARS = 20_000;
 
 /** Mean loss (nats) on the first MAX_VALIDATION_CHARS + 1 held-out ids, from a zero state; null when there are fewer than 2. */
-export function heldOutLoss(net: Network, valIds: Int32Array): number | null {
+export function heldOutLoss(net: Network, valIds: Int32Array, interrupt?: InterruptCheck): number | null {
   if (valIds.length < 2) return null;
-  const { lossSum, count } = streamLoss(net, valIds.subarray(0, MAX_VALIDATION_CHARS + 1));
+  const { lossSum, count } = streamLoss(net, valIds.subarray(0, MAX_VALIDATION_CHARS + 1), undefined, { interrupt });
   return lossSum / count;
 }
 
@@ -36,6 +36,8 @@ export interface StreamLossOptions {
   readonly holds?: readonly UnitHold[];
   /** Receives the loss of prediction i (of ids[i + 1]) at index i; length ids.length - 1. */
   readonly losses?: Float64Array;
+  /** Asked between layers of every window: true abandons the pass (Interrupted). */
+  readonly interrupt?: InterruptCheck;
 }
 
 /**
@@ -50,6 +52,7 @@ export function streamLoss(
   const T = Math.min(EVAL_WINDOW, predictions);
   const { net, ws } = passWorkspace(network, 1, T);
   ws.holds = layerHolds(options.holds ?? [], net.config);
+  ws.interrupt = options.interrupt ?? null;
   ws.resetState();
   let lossSum = 0;
   for (let start = 0; start < predictions; start += T) {

@@ -35,6 +35,8 @@ export interface WorkerClientEvents {
 export class WorkerClient {
   private readonly worker: WorkerHandle;
   private ended = false;
+  /** Set as pause and stop go out, so the worker abandons work in flight (StartMessage.interrupt). */
+  private readonly interrupt = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(factory: WorkerFactory, private readonly events: WorkerClientEvents) {
     this.worker = factory();
@@ -59,6 +61,8 @@ export class WorkerClient {
   /** Sends a message, moving its typed arrays to the worker. */
   send(message: HostToWorker): void {
     if (this.ended) return;
+    if (message.type === 'pause' || message.type === 'stop') Atomics.store(this.interrupt, 0, 1);
+    if (message.type === 'start') message = { ...message, interrupt: this.interrupt.buffer as SharedArrayBuffer };
     this.worker.postMessage(message, transferablesOf(message));
   }
 

@@ -47,6 +47,11 @@ export interface StartMessage {
   readonly startPaused?: boolean;
   /** rnnLens.workers: train on this many threads (data-parallel) when the batch allows; absent = 1. */
   readonly workers?: number;
+  /**
+   * One Int32 the host sets to 1 as it sends `pause` or `stop` (the worker clears it when it
+   * handles them): a step, trace or validation in flight is abandoned, so they take effect at once.
+   */
+  readonly interrupt?: SharedArrayBuffer;
 }
 
 export interface SampleRequest {
@@ -215,6 +220,7 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
         && isIntegerIn(m.traceEvery, 0, MAX_STEPS_LIMIT) && isOptional(m.init, isBytes)
         && isOptional(m.resume, isBytes) && isOptional(m.startPaused, isBool)
         && isOptional(m.workers, (w): w is number => isIntegerIn(w, 1, MAX_WORKERS))
+        && isOptional(m.interrupt, (b): b is SharedArrayBuffer => b instanceof SharedArrayBuffer && b.byteLength >= 4)
         ? (m as unknown as StartMessage) : null;
     case 'pause':
     case 'resume':

@@ -11,6 +11,7 @@
 import { type CellType, type ModelConfig, type TrainSettings } from '../engine/model/config';
 import { type CheckpointData } from '../engine/io/checkpointData';
 import { streamLength } from '../engine/training/streams';
+import { Interrupted } from '../engine/errors';
 import { unigramEntropy } from '../engine/text';
 import { type UnitActivations } from '../engine/kernels/activations';
 import { type TensorStats } from '../engine/training/update';
@@ -28,13 +29,14 @@ export interface TrainerLike {
   readonly trainLength: number;
   readonly valLength: number;
   /** `stats: false`: `tensors` may come back empty (the per-tensor norms are skipped); everything else is as usual. */
-  trainStep(options?: { stats?: boolean }): {
+  /** `interrupt`: asked during the step; true abandons it (Interrupted) before anything changed. */
+  trainStep(options?: { stats?: boolean; interrupt?: () => boolean }): {
     step: number; loss: number; gradNorm: number; clipScale: number; valueClipped: number;
     tensors: TensorStats[];
     nonFinite: string | null;
   };
-  validationLoss(): number | null;
-  trace(stream?: number): Trace;
+  validationLoss(interrupt?: () => boolean): number | null;
+  trace(stream?: number, interrupt?: () => boolean): Trace;
   sample(opts: { length: number; temperature: number; topK?: number; prime?: string; seed: number }): string;
   toCheckpoint(): CheckpointData;
   spectralNorms(): number[];
@@ -67,6 +69,12 @@ export type Post = (message: WorkerToHost, transfer: ArrayBuffer[]) => void;
 
 export interface LoopTiming {
   now(): number;
+  /**
+   * True when a pause or stop is on its way to the loop: a step, a periodic trace or a validation
+   * in flight is then abandoned (the engine leaves no trace of it), so the message is handled at
+   * once rather than after them. Absent: nothing is ever abandoned.
+   */
+  interrupted?(): boolean;
   /** Runs the next slice after pending messages have had their turn. */
   schedule(run: () => void): void;
 }
@@ -82,7 +90,10 @@ export const PROGRESS_INTERVAL_MS = 100;
  * Traces asked for (pause, step, request) are never held back.
  */
 export const TRACE_INTERVAL_MS = 100;
-/** Validation may take at most this share of the training time. */
+/**
+ * Validation may take at most this share of the training time: the next pass waits
+ * (its duration / VALIDATION_BUDGET). Only training runs it; a pause or step never waits for one.
+ */
 const VALIDATION_BUDGET = 0.05;
 const SPECTRAL_INTERVAL_MS = 1000;
 
@@ -194,7 +205,8 @@ export class TrainingLoop {
     if (this.state !== 'training') return;
     this.state = 'paused';
     const step = this.requireTrainer().step;
-    // Progress first: whoever reacts to "paused" then already holds the step it paused at.
+    // Progress first: whoever reacts to "paused" then already holds the step it paused at. Both
+    // go out before the trace of the paused weights, which takes long for a big model.
     this.report(true);
     this.post({ type: 'state', state: 'paused', step, reason }, []);
     this.postTrace();
@@ -225,6 +237,8 @@ export class TrainingLoop {
   }
 
   /** One time slice of training, then give the message queue a turn. */
+  private readonly interrupt = (): boolean => this.timing.interrupted?.() ?? false;
+
   private readonly slice = (): void => {
     this.scheduled = false;
     if (this.state !== 'training' || !this.trainer) return;
@@ -236,7 +250,7 @@ export class TrainingLoop {
       do {
         // Per-tensor norms cost extra passes over the weights; the 'stats' message goes out at
         // most every PROGRESS_INTERVAL_MS, so only the first step of each slice measures them.
-        const stats = trainer.trainStep({ stats: first });
+        const stats = trainer.trainStep({ stats: first, interrupt: this.interrupt });
         first = false;
         if (stats.nonFinite !== null) {
           this.onNonFinite(stats.step, stats.nonFinite);
@@ -247,10 +261,15 @@ export class TrainingLoop {
           this.pause('maxSteps'); // posts the trace of the paused weights itself
           return;
         }
-        if (this.traceEvery > 0 && stats.step % this.traceEvery === 0 && this.timing.now() - this.lastTraceAt >= TRACE_INTERVAL_MS) this.postTrace();
+        if (this.traceEvery > 0 && stats.step % this.traceEvery === 0 && this.timing.now() - this.lastTraceAt >= TRACE_INTERVAL_MS) this.postTrace(undefined, true);
       } while (this.timing.now() - start < SLICE_MS);
       this.report(false);
     } catch (error) {
+      if (error instanceof Interrupted) {
+        // A pause or stop is waiting: let it through; the abandoned step runs again on resume.
+        this.scheduleSlice();
+        return;
+      }
       this.postError(error);
       this.stop('error');
       return;
@@ -282,7 +301,7 @@ export class TrainingLoop {
     if (this.state === 'paused') this.charsPerSec = 0;
     this.lastReportAt = now;
     this.charsSinceReport = 0;
-    this.updateValidation(force, now);
+    if (this.state === 'training') this.updateValidation(now);
     if (now >= this.nextSpectralAt || force) {
       this.spectral = trainer.spectralNorms().filter(Number.isFinite);
       this.nextSpectralAt = now + SPECTRAL_INTERVAL_MS;
@@ -300,22 +319,35 @@ export class TrainingLoop {
   }
 
   /** The validation pass costs a forward pass over the held-out text: keep it within a small share of the time. */
-  private updateValidation(force: boolean, now: number): void {
+  private updateValidation(now: number): void {
     const trainer = this.trainer;
     if (!trainer || trainer.valLength === 0) return;
-    if (!force && now < this.nextValidationAt) return;
+    if (now < this.nextValidationAt) return;
     const t0 = this.timing.now();
-    const v = trainer.validationLoss();
+    let v: number | null;
+    try {
+      v = trainer.validationLoss(this.interrupt);
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error;
+      return; // the last value (and its step) stand; the pass runs again at the next report
+    }
     this.valLoss = v !== null && Number.isFinite(v) ? v : null;
     this.valStep = trainer.step;
     const took = this.timing.now() - t0;
     this.nextValidationAt = this.timing.now() + Math.max(1000, took / VALIDATION_BUDGET);
   }
 
-  private postTrace(stream?: number): void {
+  /** `periodic`: one of the traceEvery traces, which a waiting pause or stop abandons. */
+  private postTrace(stream?: number, periodic = false): void {
     const trainer = this.requireTrainer();
     this.lastTraceAt = this.timing.now();
-    const trace = trainer.trace(stream);
+    let trace: Trace;
+    try {
+      trace = trainer.trace(stream, periodic ? this.interrupt : undefined);
+    } catch (error) {
+      if (error instanceof Interrupted) return;
+      throw error;
+    }
     // The engine's header.position counts from the start of the trace's stream; traceLayout
     // promises the index into the training text, so add where that stream starts.
     const streamStart = trace.header.stream * streamLength(trainer.trainLength, trainer.settings.batch);

@@ -48,13 +48,19 @@ const port = parentPort;
 if (!port) throw new Error('trainingWorker must run as a worker thread');
 
 const post = (message: WorkerToHost, transfer: ArrayBuffer[]): void => port.postMessage(message, transfer);
+/** The session's interrupt word (StartMessage.interrupt): 1 while a pause or stop is on its way. */
+let interrupt: Int32Array | null = null;
+
 const loop = new TrainingLoop(post, engine, {
   now: () => performance.now(),
+  interrupted: () => interrupt !== null && Atomics.load(interrupt, 0) !== 0,
   schedule: (run) => setImmediate(run),
 });
 
 port.on('message', (raw: unknown) => {
   const message = validateHostToWorker(raw);
+  if (message?.type === 'start' && message.interrupt) interrupt = new Int32Array(message.interrupt, 0, 1);
+  if ((message?.type === 'pause' || message?.type === 'stop') && interrupt) Atomics.store(interrupt, 0, 0);
   if (message) loop.handle(message);
 });
 

@@ -43,6 +43,7 @@ describe('rnn-lens bench (the extension\'s training worker, through its protocol
     assert.ok(r.repeatsSteps.every((n) => n >= 1));
     assert.ok(r.peakRssMb > 10 && r.eventLoopP99Ms >= 0);
     assert.ok(Number.isFinite(r.lastLoss) && r.lastLoss > 0);
+    assert.ok(r.pauseMs > 0 && Number.isFinite(r.pauseMs));
     assert.deepEqual([r.config.cell, r.config.workers, r.config.batch, r.config.vocab], ['rnn', 2, 4, 65]);
     assert.equal(r.kernels, 'simd', 'the worker should train on the WebAssembly SIMD kernels');
   });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { MessageChannel } from 'node:worker_threads';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../src/engine/model/config';
-import { InputError } from '../../src/engine/errors';
+import { InputError, Interrupted } from '../../src/engine/errors';
 import { type WorkerToHost } from '../../src/protocol/worker';
 import { TrainingLoop, PROGRESS_INTERVAL_MS, TRACE_INTERVAL_MS, type TrainerLike, type WorkerEngine } from '../../src/worker/trainingLoop';
 import { fakeTrace } from '../extension/fakeWorker';
@@ -18,8 +18,13 @@ class FakeTrainer implements TrainerLike {
   constructor(readonly settings: TrainSettings, private readonly clock: { t: number }, private readonly msPerStep: number) {}
   /** How many steps asked for per-tensor statistics (the fake leaves `tensors` empty otherwise, as the engine does). */
   statsSteps = 0;
-  trainStep(options: { stats?: boolean } = {}) {
-    this.clock.t += this.msPerStep;
+  /** Validation passes asked for. */
+  validations = 0;
+  trainStep(options: { stats?: boolean; interrupt?: () => boolean } = {}) {
+    // A step that is asked half way through: an interrupt abandons it with nothing changed.
+    this.clock.t += this.msPerStep / 2;
+    if (options.interrupt?.()) throw new Interrupted();
+    this.clock.t += this.msPerStep / 2;
     const withStats = options.stats ?? true;
     if (withStats) this.statsSteps++;
     const next = this.step + 1;
@@ -29,7 +34,11 @@ class FakeTrainer implements TrainerLike {
     const tensors = withStats ? [{ name: 'decoder.bias', gradNorm: 1, weightNorm: 2, updateNorm: 0.01 }] : [];
     return { step: next, loss: 4 / 2 ** next, gradNorm: 1, clipScale: 1, valueClipped: 0, tensors, nonFinite: null };
   }
-  validationLoss() { return 1.5; }
+  validationLoss(interrupt?: () => boolean) {
+    if (interrupt?.()) throw new Interrupted();
+    this.validations++;
+    return 1.5;
+  }
   trace() { return fakeTrace(4, this.step); }
   sample(opts: { length: number; prime?: string }) {
     if (opts.prime?.includes('z')) throw new InputError('The prime has a character the model does not know: "z".');
@@ -41,6 +50,8 @@ class FakeTrainer implements TrainerLike {
 
 function setUp(msPerStep = 1) {
   const clock = { t: 0 };
+  /** What the host's interrupt word says (StartMessage.interrupt). */
+  const flag = { on: false };
   const sent: { message: WorkerToHost; transfer: ArrayBuffer[] }[] = [];
   const queue: (() => void)[] = [];
   let trainer: FakeTrainer | undefined;
@@ -66,13 +77,14 @@ function setUp(msPerStep = 1) {
   const loop = new TrainingLoop((message, transfer) => sent.push({ message, transfer }), engine, {
     now: () => clock.t,
     schedule: (run) => { queue.push(run); },
+    interrupted: () => flag.on,
   });
   /** Runs scheduled slices (each slice is what happens between two message deliveries). */
   const slices = (n: number): void => {
     for (let i = 0; i < n && queue.length > 0; i++) queue.shift()!();
   };
   const of = <T extends WorkerToHost['type']>(type: T) => sent.filter((s) => s.message.type === type).map((s) => s.message as Extract<WorkerToHost, { type: T }>);
-  return { loop, sent, of, slices, queue, clock, trainer: () => trainer! };
+  return { loop, sent, of, slices, queue, clock, flag, trainer: () => trainer! };
 }
 
 const settings: TrainSettings = { ...DEFAULT_SETTINGS, batch: 2, seqLen: 4 };
@@ -136,6 +148,29 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     const error = w.of('error')[0];
     assert.deepEqual([error.replyTo, error.kind], [3, 'input']);
     assert.match(error.message, /Pause training/);
+  });
+
+  it('a pause on its way abandons the step in flight: "paused" goes out before the trace, with no validation pass waited for', () => {
+    const w = setUp(500); // a big model: half a second a step
+    w.loop.handle(start);
+    w.slices(3);
+    const before = w.trainer().step;
+    const validations = w.trainer().validations;
+    w.flag.on = true; // the host sent pause; the slice now running notices it
+    w.slices(1);
+    assert.equal(w.trainer().step, before, 'the step in flight was abandoned');
+    assert.equal(w.of('error').length, 0);
+    w.flag.on = false; // as the worker does when the pause is handled
+    const sentBefore = w.sent.length;
+    w.loop.handle({ type: 'pause' });
+    const after = w.sent.slice(sentBefore).map((s) => s.message.type);
+    assert.deepEqual(after.filter((t) => t !== 'stats'), ['progress', 'state', 'trace'], 'progress and "paused" before the trace');
+    assert.equal(w.trainer().validations, validations, 'pausing runs no validation pass');
+    w.slices(5);
+    assert.equal(w.trainer().step, before, 'no training while paused');
+    w.loop.handle({ type: 'resume' });
+    w.slices(1);
+    assert.equal(w.trainer().step, before + 1, 'the abandoned step runs on resume');
   });
 
   it('pauses at maxSteps, and resuming goes on past the limit', () => {

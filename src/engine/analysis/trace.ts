@@ -28,6 +28,7 @@ import { mustWrap } from '../training/streams';
 import { sumSquares } from '../kernels/tensorOps';
 import { TRACE_VERSION, traceLayout, type Trace } from '../../protocol/traceLayout';
 import { passWorkspace } from '../training/trainingMemory';
+import { checkInterrupt, type InterruptCheck } from '../errors';
 import { type Workspace } from '../model/workspace';
 
 export interface TraceWindow {
@@ -62,7 +63,7 @@ export interface StreamPosition {
  * start with a zero state, otherwise the window starts from the state carried over the
  * truncation boundary.
  */
-export function recordStreamTrace(net: Network, s: StreamPosition): Trace {
+export function recordStreamTrace(net: Network, s: StreamPosition, interrupt?: InterruptCheck): Trace {
   const H = net.H;
   const T = s.seqLen;
   const wraps = mustWrap(s.position, T, s.streamLen);
@@ -85,10 +86,11 @@ export function recordStreamTrace(net: Network, s: StreamPosition): Trace {
     stream: s.stream,
     position,
     carriedState: position > 0,
-  });
+  }, interrupt);
 }
 
-export function recordTrace(network: Network, w: TraceWindow): Trace {
+/** `interrupt` is asked between the passes (and between layers of forward and backward): true abandons the trace (Interrupted). */
+export function recordTrace(network: Network, w: TraceWindow, interrupt?: InterruptCheck): Trace {
   // A copy of the weights, the workspace and the gradient in one SIMD arena where available
   // (trainingMemory.ts): the window's products then run on the SIMD kernels.
   const T = w.inputs.length;
@@ -102,6 +104,7 @@ export function recordTrace(network: Network, w: TraceWindow): Trace {
   const data = new Float32Array(layout.total);
   const at = layout.offset;
 
+  ws.interrupt = interrupt ?? null;
   ws.ids.set(w.inputs);
   ws.targets.set(w.targets);
   for (let l = 0; l < L; l++) {
@@ -132,7 +135,9 @@ export function recordTrace(network: Network, w: TraceWindow): Trace {
   recordRecurrentGradients(net, ws, scratch, data, at.dhPrev, at.dReset);
   for (let k = 0; k < P; k++) data[at.gradNorms + k] = Math.sqrt(sumSquares(grads, net.layout.offsets[k], net.layout.specs[k].size));
 
+  checkInterrupt(interrupt);
   recordJacobianNorms(net, ws, data, at.jacobian);
+  checkInterrupt(interrupt);
   itemizedGradientNorms(net, ws, data, at.itemized);
 
   const ids = new Int32Array(2 * T);

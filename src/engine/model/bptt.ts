@@ -11,6 +11,9 @@
  *
  * The window starts from the state in each layer's hs[0..B*H) (and cs); the gradient stops
  * there (the state is carried over, the gradient is not: "truncated" BPTT).
+ *
+ * Between layers both passes ask the workspace's interrupt check (a pause waiting in the training
+ * worker): a window abandoned there has changed nothing but scratch buffers.
  */
 
 import { gatherColumnsAdd, matmulAB, matmulABt, matmulAtB, scatterColumnsAdd, type FloatArray } from '../kernels/kernels';
@@ -19,6 +22,7 @@ import { softmaxCrossEntropy } from './loss';
 import { type Network } from './network';
 import { addColumnSums, fillRows } from '../kernels/tensorOps';
 import { type Workspace } from './workspace';
+import { checkInterrupt } from '../errors';
 
 /** Runs ws.ids through the network from the state in hs[0] / cs[0]; leaves the logits in ws.probs. */
 export function forwardWindow(net: Network, ws: Workspace): void {
@@ -30,6 +34,7 @@ export function forwardWindow(net: Network, ws: Workspace): void {
   for (let l = 0; l < net.config.layers; l++) {
     const lb = ws.layers[l];
     const off = net.layout.layers[l];
+    checkInterrupt(ws.interrupt);
     fillRows(lb.xg, 0, p, off.bIh, rows, GH);
     if (l === 0) gatherColumnsAdd(lb.xg, 0, net.inputWeights, ws.ids, 0, GH, V, rows);
     else matmulABt(lb.xg, 0, ws.layers[l - 1].hs, B * H, p, off.wIh, rows, GH, H, true);
@@ -70,6 +75,7 @@ export function backwardWindow(net: Network, ws: Workspace, grads: FloatArray | 
   for (let l = L - 1; l >= 0; l--) {
     const lb = ws.layers[l];
     const off = net.layout.layers[l];
+    checkInterrupt(ws.interrupt);
     cellBackward(net, ws, lb, l, grads);
     if (grads) {
       if (l === 0) scatterColumnsAdd(grads.subarray(off.wIh, off.wIh + GH * V), lb.dGX, 0, ws.ids, 0, GH, V, rows);

@@ -13,6 +13,7 @@ import { type FloatArray } from '../kernels/kernels';
 import { type LayerHolds } from '../cells/unitHolds';
 import { type Network } from './network';
 import { allocLike } from './params';
+import { type InterruptCheck } from '../errors';
 
 export interface LayerBuffers {
   /** [T*B, G*H] input contributions W_ih x_t + b_ih. */
@@ -121,6 +122,8 @@ export class Workspace {
    * it off: its gradient stops at the window start.
    */
   continueGradient = false;
+  /** Asked between layers of the forward and backward pass: true abandons the window (Interrupted). */
+  interrupt: InterruptCheck | null = null;
 
   /** `alloc` places the buffers (a SimdArena's, for training); by default ordinary arrays of the network's precision. */
   constructor(readonly net: Network, readonly batch: number, readonly steps: number, alloc: (length: number) => FloatArray = (n) => allocLike(net.params, n)) {

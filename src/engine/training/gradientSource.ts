@@ -13,6 +13,7 @@
 
 import { type FloatArray } from '../kernels/kernels';
 import { type ModelConfig } from '../model/config';
+import { type InterruptCheck } from '../errors';
 
 export interface GradientSource {
   /** Where each of the B streams reads next, as an offset from its stream's start. */
@@ -23,9 +24,10 @@ export interface GradientSource {
   /**
    * One window of truncated BPTT of every stream with the current weights: grads += d(scale *
    * sum of losses)/dW. Advances the positions and carries the final state into the next window.
-   * Returns the loss sum over B * T predictions.
+   * Returns the loss sum over B * T predictions. `interrupt` may abandon the window (Interrupted)
+   * with positions and carried state untouched; a source may also finish it regardless.
    */
-  accumulateGradients(grads: FloatArray, scale: number): number;
+  accumulateGradients(grads: FloatArray, scale: number, interrupt?: InterruptCheck): number;
   /** Zeroes carried states that are no longer finite (after a divergent step), so the next window can recover. */
   resetNonFiniteState(): void;
   /** Ends threads the source started; resolves when they have ended. */

@@ -17,6 +17,7 @@
 import { windowGradients } from '../model/bptt';
 import { type FloatArray } from '../kernels/kernels';
 import { type GradientSource } from './gradientSource';
+import { type InterruptCheck } from '../errors';
 import { type Network } from '../model/network';
 import { fillWindow, mustWrap } from './streams';
 import { Workspace } from '../model/workspace';
@@ -57,10 +58,18 @@ export class StreamGroup implements GradientSource {
    * Advances the positions and carries the final state into the next window. Returns the loss
    * sum over count * T predictions.
    */
-  accumulateGradients(grads: FloatArray, scale: number): number {
+  accumulateGradients(grads: FloatArray, scale: number, interrupt?: InterruptCheck): number {
+    // Wrapping is idempotent (a wrapped stream is at 0 with a zero state), so an interrupted
+    // window leaves nothing that the next attempt would do differently.
     this.wrapExhausted();
     fillWindow(this.ws.ids, this.ws.targets, this.trainIds, this.streamLen, this.first, this.count, this.positions, this.seqLen);
-    const loss = windowGradients(this.net, this.ws, grads, scale);
+    this.ws.interrupt = interrupt ?? null;
+    let loss: number;
+    try {
+      loss = windowGradients(this.net, this.ws, grads, scale);
+    } finally {
+      this.ws.interrupt = null;
+    }
     this.ws.carryState();
     for (let b = 0; b < this.count; b++) this.positions[b] += this.seqLen;
     return loss;

@@ -12,7 +12,7 @@
 
 import { type CheckpointData, type ResumeState } from '../io/checkpointData';
 import { validateSettings, type ModelConfig, type TrainSettings } from '../model/config';
-import { InputError } from '../errors';
+import { InputError, type InterruptCheck } from '../errors';
 import { heldOutLoss } from '../evaluate';
 import { Model } from '../model/model';
 import { createOptimizerState, slotNames, type OptimizerState } from './optimizers';
@@ -158,13 +158,13 @@ export class Trainer {
    * One optimizer step. `stats: false` skips the per-tensor norms (`tensors` comes back empty;
    * loss, gradNorm, clipScale, valueClipped and nonFinite are always computed): loops that report
    * only now and then ask for them on the steps they report. The training itself is the same
-   * bits either way.
+   * bits either way. `interrupt` may abandon the step (Interrupted) before anything changed.
    */
-  trainStep(options: { stats?: boolean } = {}): StepStats {
+  trainStep(options: { stats?: boolean; interrupt?: InterruptCheck } = {}): StepStats {
     const { batch, seqLen } = this.settings;
     const n = batch * seqLen;
     this.grads.fill(0);
-    const loss = this.source.accumulateGradients(this.grads, 1 / n) / n;
+    const loss = this.source.accumulateGradients(this.grads, 1 / n, options.interrupt) / n;
     const update = applyUpdate(this.model.params, this.grads, this.optimizer, this.model.layout, this.settings, this.lr, Number.isFinite(loss), options.stats ?? true);
     if (update.nonFinite !== null) this.source.resetNonFiniteState();
     this.stepCount++;
@@ -175,12 +175,12 @@ export class Trainer {
    * Mean loss (nats) on the held-out text, read as one stream from a zero state; null without one.
    * Capped at the first MAX_VALIDATION_CHARS characters so a large split never stalls training.
    */
-  validationLoss(): number | null {
-    return heldOutLoss(this.model.net, this.valIds);
+  validationLoss(interrupt?: InterruptCheck): number | null {
+    return heldOutLoss(this.model.net, this.valIds, interrupt);
   }
 
-  /** The window that stream `stream` will train on next, with the current weights and its carried state. */
-  trace(stream = 0): Trace {
+  /** The window that stream `stream` will train on next, with the current weights and its carried state; `interrupt` may abandon it. */
+  trace(stream = 0, interrupt?: InterruptCheck): Trace {
     const B = this.settings.batch;
     if (!Number.isInteger(stream) || stream < 0 || stream >= B) throw new InputError(`stream must be between 0 and ${B - 1} (got ${stream}).`);
     const g = this.source;
@@ -193,7 +193,7 @@ export class Trainer {
       trainingStep: this.stepCount,
       carriedH: (l) => g.carriedH(l),
       carriedC: (l) => g.carriedC(l),
-    });
+    }, interrupt);
   }
 
   sample(opts: SampleOptions): string {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../../src/engine/model/config';
-import { InputError } from '../../../src/engine/errors';
+import { InputError, Interrupted } from '../../../src/engine/errors';
 import { Trainer } from '../../../src/engine/training/trainer';
 
 const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(12) + 'pack my box with five dozen liquor jugs. '.repeat(6);
@@ -16,6 +16,31 @@ function sameBits(a: Trainer, b: Trainer): boolean {
 }
 
 describe('Trainer', () => {
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    it(`${cell}: an interrupted step, trace or validation changes nothing; the step runs again to the same bits (across a stream wrap)`, () => {
+      const s = settings({ cell, optimizer: 'adam' });
+      const straight = Trainer.create(TEXT, s);
+      const stopped = Trainer.create(TEXT, s);
+      // Every 3rd step is interrupted at some layer of its forward or backward pass first;
+      // 3 streams of 236 chars wrap after 29 steps.
+      for (let i = 0; i < 32; i++) {
+        if (i % 3 === 0) {
+          let asked = 0;
+          const at = 1 + (i % 4);
+          assert.throws(() => stopped.trainStep({ interrupt: () => ++asked >= at }), Interrupted);
+          assert.equal(stopped.step, i);
+          assert.throws(() => stopped.trace(1, () => true), Interrupted);
+          assert.throws(() => stopped.validationLoss(() => true), Interrupted);
+        }
+        assert.equal(stopped.trainStep({ interrupt: () => false }).loss, straight.trainStep().loss, `step ${i + 1}`);
+      }
+      assert.ok(sameBits(stopped, straight));
+      assert.deepEqual(stopped.toCheckpoint().resume, straight.toCheckpoint().resume);
+      assert.deepEqual(Array.from(stopped.trace(1).data), Array.from(straight.trace(1).data));
+      assert.equal(stopped.validationLoss(), straight.validationLoss());
+    });
+  }
+
   for (const cell of ['rnn', 'lstm', 'gru'] as const) {
     it(`${cell}: the same seed and settings train bit-identically`, () => {
       const s = settings({ cell, optimizer: 'adam', clipValue: 0.5 });
