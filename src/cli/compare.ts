@@ -97,16 +97,19 @@ function cellResult(cell: CellType, trainer: Trainer, valIds: Int32Array, s: Tra
 /**
  * The mean probe horizon over MEMORY_SPAN_PROBES positions spread evenly over the text (the
  * held-out part the validation loss reads), each character replaced by the next one of the vocabulary and followed for
- * MEMORY_SPAN_WINDOW characters. 0 when the text is too short to probe.
+ * MEMORY_SPAN_WINDOW characters (half the text's length if that is less). 0 when there are
+ * fewer than 4 held-out characters.
  */
 export function memorySpan(net: Network, ids: Int32Array): number {
   const V = net.V;
-  const room = ids.length - MEMORY_SPAN_WINDOW;
-  if (room < MEMORY_SPAN_PROBES) return 0;
+  // A short held-out part is probed over half its length rather than not at all.
+  const window = Math.min(MEMORY_SPAN_WINDOW, Math.floor(ids.length / 2));
+  const room = ids.length - window;
+  if (window < 2) return 0;
   let sum = 0;
   for (let i = 0; i < MEMORY_SPAN_PROBES; i++) {
     const at = Math.floor(((i + 0.5) * room) / MEMORY_SPAN_PROBES);
-    const original = ids.subarray(0, at + MEMORY_SPAN_WINDOW);
+    const original = ids.subarray(0, at + window);
     sum += runChunked(probeJob(net, original, replaceAt(original, at, (ids[at] + 1) % V), at)).horizon;
   }
   return sum / MEMORY_SPAN_PROBES;

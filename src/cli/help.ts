@@ -185,7 +185,8 @@ same losses, bit for bit), and reports per cell: the final training loss and val
 the gradient horizon (how many steps back the loss's gradient reaches, with at least 1% of its
 weight, in the final trace's top layer: the median over the window's second half), the memory
 span (the mean probe horizon at 8 positions of the held-out text, each character replaced by the
-next one of the vocabulary and followed for 256 characters), the parameter count and chars/s.
+next one of the vocabulary and followed for 256 characters, or half the held-out part if
+shorter), the parameter count and chars/s.
 
   --cells LIST        the cells, comma-separated (default rnn,lstm,gru)
   --out PREFIX        save each cell's checkpoint as PREFIX-CELL.safetensors (default: none)

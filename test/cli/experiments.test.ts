@@ -38,7 +38,8 @@ describe('cli: task and compare (issue 17)', () => {
       assert.equal(c.trainLoss, summary.loss, `${String(c.cell)}: training loss`);
       assert.equal(c.valLoss, summary.valLoss, `${String(c.cell)}: validation loss`);
       assert.ok(Number.isInteger(c.horizon) && (c.horizon as number) >= 0 && (c.horizon as number) < 16);
-      assert.ok((c.memorySpan as number) >= 0 && (c.memorySpan as number) < 256);
+      // 10% of 400 lines of 8 characters: 320 held out, so each probe follows 160 characters.
+      assert.ok((c.memorySpan as number) >= 0 && (c.memorySpan as number) < 160);
       assert.ok((c.charsPerSec as number) > 0);
     }
     // V = 20 (a-h, 0-9, ?, newline), H = 8: W_ih, W_hh, two biases per gate block, then the decoder.
