@@ -10,6 +10,25 @@ const nodeGlobals = {
   TextEncoder: 'readonly', TextDecoder: 'readonly', performance: 'readonly', structuredClone: 'readonly',
 };
 
+/**
+ * User-facing text in the extension host goes through vscode.l10n.t (docs/localization.md): a
+ * string or template literal written straight into a message, a quick pick, an input box, a
+ * progress title, a status bar item or a UserError would reach Korean readers in English.
+ * `vscode.l10n.t('...')` itself is a call, so it passes; so do identifiers holding its result.
+ */
+// A lower-case letter: names such as 'LSTM' or 'RNN Lens' are the same in every language.
+const TEXTUAL = ':matches(Literal[value=/[a-z]/], TemplateLiteral:has(TemplateElement[value.raw=/[a-z]/]))';
+const L10N_MESSAGE = 'User-facing text must go through vscode.l10n.t(...) (see docs/localization.md), then run npm run l10n and translate it in l10n/bundle.l10n.ko.json.';
+const l10nRestrictions = [
+  `CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/] > ${TEXTUAL}.arguments`,
+  `CallExpression[callee.property.name=/^show(QuickPick|InputBox|OpenDialog|SaveDialog)$/] > ArrayExpression > ${TEXTUAL}`,
+  `CallExpression[callee.property.name=/^(show(QuickPick|InputBox|OpenDialog|SaveDialog)|withProgress|createQuickPick|createInputBox)$/] Property[key.name=/^(title|openLabel|saveLabel)$/] > ${TEXTUAL}.value`,
+  `Property[key.name=/^(label|description|detail|placeHolder|prompt|tooltip)$/] > ${TEXTUAL}.value`,
+  `CallExpression[callee.property.name='report'] Property[key.name='message'] > ${TEXTUAL}.value`,
+  `AssignmentExpression[left.property.name=/^(text|tooltip|title|description|placeholder|prompt|validationMessage)$/] > ${TEXTUAL}.right`,
+  `NewExpression[callee.name='UserError'] > ${TEXTUAL}.arguments`,
+].map((selector) => ({ selector, message: L10N_MESSAGE }));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-results/**', 'bench/tmp/**', 'samples/**', '**/*.vsix', 'src/engine/kernels/simd/assembly/**'] },
   js.configs.recommended,
@@ -24,6 +43,10 @@ export default tseslint.config(
       // Empty catch blocks are allowed when they say why (a comment inside).
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...l10nRestrictions] },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],

@@ -163,10 +163,10 @@ export class RnnLensController implements vscode.Disposable {
   report(error: unknown): void {
     if (isUserFacing(error)) {
       this.log.warn(messageOf(error));
-      void vscode.window.showErrorMessage(`RNN Lens: ${messageOf(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('RNN Lens: {0}', messageOf(error)));
     } else {
       this.log.error(error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error));
-      void vscode.window.showErrorMessage(`RNN Lens: something went wrong (${messageOf(error)}); details are in the RNN Lens log.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('RNN Lens: something went wrong ({0}); details are in the RNN Lens log.', messageOf(error)));
     }
   }
 

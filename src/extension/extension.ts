@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { RnnLensController } from './controller';
+import { setNumberLocale } from '../protocol/format';
 import { nodeWorkerFactory, type WorkerFactory } from './workerClient';
 
 let controller: RnnLensController | undefined;
@@ -20,6 +21,8 @@ export interface ActivationOverrides {
 }
 
 export function activate(context: vscode.ExtensionContext, overrides: ActivationOverrides = {}): RnnLensController {
+  // Numbers are written as the display language writes them (the webviews get it with their strings).
+  setNumberLocale(vscode.env.language);
   const workerFactory = overrides.workerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
   const created = new RnnLensController(context, { workerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs });
   controller = created;

@@ -55,7 +55,7 @@ export async function gradientCheckCommand(
   const check = { cell, layers: 2, hidden: 4, gruResetAfter: options.gruResetAfter };
   log.info(`Gradient check: ${cell.toUpperCase()}, ${check.layers} layers of ${check.hidden} units, float64 finite differences against BPTT.`);
   const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `RNN Lens: checking ${cell.toUpperCase()} gradients...` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RNN Lens: checking {0} gradients...', cell.toUpperCase()) },
     () => runGradientCheck(factory, check),
   );
   let worst = 0;
@@ -63,7 +63,10 @@ export async function gradientCheckCommand(
     log.info(`  ${r.tensor}: max relative error ${r.maxRelError.toExponential(2)}`);
     worst = Math.max(worst, Number.isFinite(r.maxRelError) ? r.maxRelError : Infinity);
   }
-  const verdict = `${cell.toUpperCase()} gradient check over ${results.length} tensors: max relative error ${worst.toExponential(2)}`;
-  if (worst < GRADCHECK_TOLERANCE) void vscode.window.showInformationMessage(`RNN Lens: ${verdict}, passed (< ${GRADCHECK_TOLERANCE}).`);
-  else void vscode.window.showWarningMessage(`RNN Lens: ${verdict}, FAILED (tolerance ${GRADCHECK_TOLERANCE}); see the RNN Lens log.`);
+  const args = { cell: cell.toUpperCase(), tensors: results.length, error: worst.toExponential(2), tolerance: GRADCHECK_TOLERANCE };
+  if (worst < GRADCHECK_TOLERANCE) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: {cell} gradient check over {tensors} tensors: max relative error {error}, passed (< {tolerance}).', args));
+  } else {
+    void vscode.window.showWarningMessage(vscode.l10n.t('RNN Lens: {cell} gradient check over {tensors} tensors: max relative error {error}, FAILED (tolerance {tolerance}); see the RNN Lens log.', args));
+  }
 }

@@ -48,9 +48,9 @@ export async function readTrainingText(uri: vscode.Uri, maxBytes: number, docume
     try {
       stat = await vscode.workspace.fs.stat(uri);
     } catch {
-      throw new UserError(`${name} cannot be read: it no longer exists or is not accessible.`);
+      throw new UserError(vscode.l10n.t('{0} cannot be read: it no longer exists or is not accessible.', name));
     }
-    if (stat.type & vscode.FileType.Directory) throw new UserError(`${name} is a folder; right-click a text file to train on it.`);
+    if (stat.type & vscode.FileType.Directory) throw new UserError(vscode.l10n.t('{0} is a folder; right-click a text file to train on it.', name));
     totalBytes = stat.size;
     bytes = stat.size > maxBytes && uri.scheme === 'file'
       ? await readFirstBytes(uri.fsPath, maxBytes + 4)
@@ -61,18 +61,18 @@ export async function readTrainingText(uri: vscode.Uri, maxBytes: number, docume
     const text = decodeTextBytes(used);
     return { text, bytesUsed: used.length, ...(totalBytes > maxBytes ? { truncatedFromBytes: totalBytes } : {}) };
   } catch (error) {
-    if (error instanceof InputError) throw new UserError(`${name}: ${error.message}`);
+    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', name, error.message));
     throw error;
   }
 }
 
 async function readWhole(uri: vscode.Uri, name: string, size: number, maxBytes: number): Promise<Uint8Array> {
   // Outside the local disk a partial read is not available: refuse rather than pull in a huge file.
-  if (size > maxBytes) throw new UserError(`${name} is ${formatMB(size)}, over the rnnLens.maxFileSizeMB limit of ${formatMB(maxBytes)}; raise the setting or use a smaller file.`);
+  if (size > maxBytes) throw new UserError(vscode.l10n.t('{0} is {1}, over the rnnLens.maxFileSizeMB limit of {2}; raise the setting or use a smaller file.', name, formatMB(size), formatMB(maxBytes)));
   try {
     return await vscode.workspace.fs.readFile(uri);
   } catch {
-    throw new UserError(`${name} cannot be read: it no longer exists or is not accessible.`);
+    throw new UserError(vscode.l10n.t('{0} cannot be read: it no longer exists or is not accessible.', name));
   }
 }
 

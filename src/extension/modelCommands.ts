@@ -29,22 +29,22 @@ export class ModelCommands {
     const { settings } = this.options.readSettings();
     const vocab = session.info?.config.vocab ?? [];
     const length = await vscode.window.showInputBox({
-      title: 'RNN Lens: Sample Text (1/3)', prompt: 'How many characters to generate', value: '500',
-      validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SAMPLE_LENGTH ? undefined : `Enter a whole number from 1 to ${MAX_SAMPLE_LENGTH}.`),
+      title: vscode.l10n.t('RNN Lens: Sample Text (1/3)'), prompt: vscode.l10n.t('How many characters to generate'), value: '500',
+      validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SAMPLE_LENGTH ? undefined : vscode.l10n.t('Enter a whole number from 1 to {0}.', MAX_SAMPLE_LENGTH)),
     });
     if (length === undefined) return;
     const temperature = await vscode.window.showInputBox({
-      title: 'RNN Lens: Sample Text (2/3)', prompt: 'Temperature: 0 always picks the likeliest character; 1 samples the model as is; higher is wilder',
+      title: vscode.l10n.t('RNN Lens: Sample Text (2/3)'), prompt: vscode.l10n.t('Temperature: 0 always picks the likeliest character; 1 samples the model as is; higher is wilder'),
       value: String(settings.temperature),
-      validateInput: (v) => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 10 ? undefined : 'Enter a number from 0 to 10.'),
+      validateInput: (v) => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 10 ? undefined : vscode.l10n.t('Enter a number from 0 to 10.')),
     });
     if (temperature === undefined) return;
     const known = new Set(vocab);
     const prime = await vscode.window.showInputBox({
-      title: 'RNN Lens: Sample Text (3/3)', prompt: 'Prime text the sample continues (optional)', value: '',
+      title: vscode.l10n.t('RNN Lens: Sample Text (3/3)'), prompt: vscode.l10n.t('Prime text the sample continues (optional)'), value: '',
       validateInput: (v) => {
         const unknown = [...v].filter((c) => !known.has(c));
-        return unknown.length === 0 ? undefined : `The model has never seen ${[...new Set(unknown)].slice(0, 5).map((c) => JSON.stringify(c)).join(', ')}; use characters from the training text.`;
+        return unknown.length === 0 ? undefined : vscode.l10n.t('The model has never seen {0}; use characters from the training text.', [...new Set(unknown)].slice(0, 5).map((c) => JSON.stringify(c)).join(', '));
       },
     });
     if (prime === undefined) return;
@@ -61,17 +61,17 @@ export class ModelCommands {
   /** Save Model As...: to `arg` when a command passes a uri, otherwise where the user picks. */
   async saveModel(arg?: unknown): Promise<void> {
     const session = this.options.host.session;
-    if (!session || (!session.machine.isLive && !session.latestCheckpoint)) throw new UserError('There is no model to save; train one first.');
+    if (!session || (!session.machine.isLive && !session.latestCheckpoint)) throw new UserError(vscode.l10n.t('There is no model to save; train one first.'));
     const base = session.source.fileName.replace(/\.[^.]*$/, '') || 'model';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(session.source.uri, '..');
     const target = arg instanceof vscode.Uri ? arg : await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(folder, `${base}.${session.info?.config.cell ?? 'rnn'}.safetensors`),
-      filters: { 'RNN Lens model (safetensors)': ['safetensors'] }, saveLabel: 'Save Model',
+      filters: { [vscode.l10n.t('RNN Lens model (safetensors)')]: ['safetensors'] }, saveLabel: vscode.l10n.t('Save Model'),
     });
     if (!target) return;
     const bytes = session.machine.isLive ? (await session.save()).bytes : session.latestCheckpoint!.bytes;
     await writeFileAtomically(target, bytes);
     this.options.log.info(`Saved the model to ${target.toString()} (${bytes.length} bytes).`);
-    void vscode.window.showInformationMessage(`RNN Lens: saved the model to ${displayName(target)}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: saved the model to {0}.', displayName(target)));
   }
 }

@@ -31,12 +31,12 @@ export async function readModelFile(uri: vscode.Uri): Promise<{ bytes: Uint8Arra
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch {
-    throw new UserError(`${name} cannot be read: it no longer exists or is not accessible.`);
+    throw new UserError(vscode.l10n.t('{0} cannot be read: it no longer exists or is not accessible.', name));
   }
   try {
     return { bytes, checkpoint: decodeCheckpoint(bytes) };
   } catch (error) {
-    if (error instanceof InputError) throw new UserError(`${name} is not a usable RNN Lens model: ${error.message}`);
+    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0} is not a usable RNN Lens model: {1}', name, error.message));
     throw error;
   }
 }

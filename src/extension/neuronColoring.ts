@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import { type HostToWebview } from '../protocol/webview';
+import { formatCount } from '../protocol/format';
 import { CONTEXT_KEYS, type ContextKeys } from './contextKeys';
 import { MAX_COLORED_CHARS, TOP_PREDICTIONS, type NeuronColors, type NeuronSelection } from './neuronColors';
 import { type SessionFollower, type SessionHost } from './sessionHost';
@@ -74,17 +75,21 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
     const { host } = this.options;
     const session = host.session;
     if (!session?.info || !session.machine.isLive || !host.sourceDocument) {
-      throw new UserError('Train a model first: neuron colours show a unit\'s activations over the training file with the current weights.');
+      throw new UserError(vscode.l10n.t('Train a model first: neuron colours show a unit\'s activations over the training file with the current weights.'));
     }
     const { layers, hidden } = session.info.config;
     let selection = parseSelection(arg, layers, hidden);
     if (!selection) {
       const current = this.selectedUnit;
       const answer = await vscode.window.showInputBox({
-        title: 'RNN Lens: Color Text by Neuron',
-        prompt: layers > 1 ? `Layer and unit as "layer:unit" (layers 0-${layers - 1}, units 0-${hidden - 1}; the panel's heatmap selects one too)` : `Hidden unit (0-${hidden - 1}; the panel's heatmap selects one too)`,
+        title: vscode.l10n.t('RNN Lens: Color Text by Neuron'),
+        prompt: layers > 1
+          ? vscode.l10n.t('Layer and unit as "layer:unit" (layers 0-{0}, units 0-{1}; the panel\'s heatmap selects one too)', layers - 1, hidden - 1)
+          : vscode.l10n.t('Hidden unit (0-{0}; the panel\'s heatmap selects one too)', hidden - 1),
         value: layers > 1 ? `${current.layer}:${current.unit}` : String(current.unit),
-        validateInput: (v) => (parseSelection(v, layers, hidden) ? undefined : `Enter ${layers > 1 ? 'layer:unit, e.g. 0:12' : 'a unit number'} within the model (${layers} layer(s) of ${hidden} units).`),
+        validateInput: (v) => (parseSelection(v, layers, hidden) ? undefined : layers > 1
+          ? vscode.l10n.t('Enter layer:unit, e.g. 0:12, within the model ({0} layers of {1} units).', layers, hidden)
+          : vscode.l10n.t('Enter a unit number within the model (0 to {0}).', hidden - 1)),
       });
       if (answer === undefined) return;
       selection = parseSelection(answer, layers, hidden);
@@ -98,7 +103,7 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
         const document = await vscode.workspace.openTextDocument(doc.source.uri);
         await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
       } catch {
-        throw new UserError(`${doc.source.fileName} cannot be opened any more, so there is nothing to colour.`);
+        throw new UserError(vscode.l10n.t('{0} cannot be opened any more, so there is nothing to colour.', doc.source.fileName));
       }
     }
     await this.recolor(selection, true);
@@ -139,17 +144,25 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
       if (host.session !== session || host.sourceDocument !== doc || !neuronColors.isShown) return;
       if (this.recolorPending) return; // a newer request follows in finally
       const outcome = neuronColors.show(doc, result, session.info.config.vocab);
-      const unit = `layer ${result.layer} unit ${result.unit}`;
       if (outcome.kind === 'stale') {
-        const note = `${doc.source.fileName} has changed since training started, so its characters no longer line up with the model's; nothing is coloured. Undo the edits or train again to see neuron colours.`;
+        const note = vscode.l10n.t('{0} has changed since training started, so its characters no longer line up with the model\'s; nothing is coloured. Undo the edits or train again to see neuron colours.', doc.source.fileName);
         log.warn(note);
-        if (announce) void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
+        if (announce) void vscode.window.showWarningMessage(vscode.l10n.t('RNN Lens: {0}', note));
         return;
       }
       const partial = outcome.colored < outcome.total;
-      const note = `Coloured ${partial ? `the first ${outcome.colored.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')}` : `all ${outcome.colored.toLocaleString('en-US')}`} characters of ${doc.source.fileName} by ${unit} (weights of step ${result.step}).`;
+      const args = {
+        colored: formatCount(outcome.colored), total: formatCount(outcome.total), file: doc.source.fileName,
+        layer: result.layer, unit: result.unit, step: formatCount(result.step),
+      };
+      const note = partial
+        ? vscode.l10n.t('Coloured the first {colored} of {total} characters of {file} by layer {layer} unit {unit} (weights of step {step}).', args)
+        : vscode.l10n.t('Coloured all {colored} characters of {file} by layer {layer} unit {unit} (weights of step {step}).', args);
       log.info(note);
-      if (announce && partial) void vscode.window.showInformationMessage(`RNN Lens: ${note}${outcome.colored < MAX_COLORED_CHARS ? ' A bigger model reads fewer characters per pass.' : ''}`);
+      if (announce && partial) {
+        const more = outcome.colored < MAX_COLORED_CHARS ? vscode.l10n.t('A bigger model reads fewer characters per pass.') : '';
+        void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: {0}', more ? `${note} ${more}` : note));
+      }
       if (announce) {
         const editor = doc.matchingEditors()[0];
         editor?.revealRange(doc.range(editor.document, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);

@@ -60,10 +60,10 @@ export class SessionHost implements vscode.Disposable {
         if (state === 'stopped' || state === 'failed') autosave.detach();
       }),
       session.onDidStart((info) => {
-        if (info.notice) void vscode.window.showInformationMessage(`RNN Lens: ${info.notice}`);
+        if (info.notice) void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: {0}', info.notice));
       }),
       session.onCheckpoint(() => contextKeys.setSessionState(session.state, session.latestCheckpoint !== null)),
-      session.onProblem((message) => void vscode.window.showErrorMessage(`RNN Lens: ${message}`)),
+      session.onProblem((message) => void vscode.window.showErrorMessage(vscode.l10n.t('RNN Lens: {0}', message))),
     );
     contextKeys.setSessionState(session.state);
     autosave.attach(session);
@@ -75,10 +75,11 @@ export class SessionHost implements vscode.Disposable {
   async confirmReplacing(): Promise<boolean> {
     const current = this.session;
     if (!current || !current.machine.isLive) return true;
+    const replace = vscode.l10n.t('Stop and Start New');
     const choice = await vscode.window.showWarningMessage(
-      `RNN Lens is training on ${current.source.fileName}. Stop that session and start a new one?`, { modal: true }, 'Stop and Start New',
+      vscode.l10n.t('RNN Lens is training on {0}. Stop that session and start a new one?', current.source.fileName), { modal: true }, replace,
     );
-    if (choice !== 'Stop and Start New') return false;
+    if (choice !== replace) return false;
     await current.stop();
     await this.options.autosave.flush();
     return true;
@@ -86,18 +87,18 @@ export class SessionHost implements vscode.Disposable {
 
   requireLive(): TrainingSession {
     const session = this.session;
-    if (!session || !session.machine.isLive) throw new UserError('No training session is running; start one with "RNN Lens: Train Character Model".');
+    if (!session || !session.machine.isLive) throw new UserError(vscode.l10n.t('No training session is running; start one with "RNN Lens: {0}".', vscode.l10n.t('Train Character Model')));
     return session;
   }
 
   pause(): void {
     const session = this.requireLive();
-    if (!session.pause() && session.state !== 'paused') throw new UserError('Training is still starting; pause once it runs.');
+    if (!session.pause() && session.state !== 'paused') throw new UserError(vscode.l10n.t('Training is still starting; pause once it runs.'));
   }
 
   resume(): void {
     const session = this.requireLive();
-    if (!session.resume() && session.state !== 'training') throw new UserError('Training is still starting.');
+    if (!session.resume() && session.state !== 'training') throw new UserError(vscode.l10n.t('Training is still starting.'));
   }
 
   /** Ends training; the worker's final checkpoint is autosaved before this resolves. */
@@ -112,7 +113,7 @@ export class SessionHost implements vscode.Disposable {
 
   async trainOneStep(): Promise<void> {
     const session = this.requireLive();
-    if (session.state !== 'paused') throw new UserError('Pause training first ("RNN Lens: Pause Training"), then train one step at a time.');
+    if (session.state !== 'paused') throw new UserError(vscode.l10n.t('Pause training first ("RNN Lens: {0}"), then train one step at a time.', vscode.l10n.t('Pause Training')));
     const { step, loss } = await session.stepOnce();
     this.options.log.info(`One step: step ${step}, loss ${formatLoss(loss)}.`);
   }

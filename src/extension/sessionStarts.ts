@@ -10,6 +10,7 @@ import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from 
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
 import { type Autosave } from './autosave';
+import { formatCount } from '../protocol/format';
 import { displayName, formatMB, readTrainingText } from './inputText';
 import { readModelFile } from './modelFiles';
 import { type ExtensionSettings } from './settings';
@@ -17,11 +18,14 @@ import { type SessionHost } from './sessionHost';
 import { UserError } from './userError';
 
 const LAST_CELL_KEY = 'rnnLens.lastCell';
-const CELL_LABELS: Record<CellType, { label: string; detail: string }> = {
-  rnn: { label: 'RNN', detail: 'Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)' },
-  lstm: { label: 'LSTM', detail: 'Long short-term memory: input, forget and output gates around a cell state c_t' },
-  gru: { label: 'GRU', detail: 'Gated recurrent unit: reset and update gates, no separate cell state' },
-};
+/** The cell quick pick's rows, in the active language (a function: l10n.t is read when asked). */
+function cellLabels(): Record<CellType, { label: string; detail: string }> {
+  return {
+    rnn: { label: 'RNN', detail: vscode.l10n.t('Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)') },
+    lstm: { label: 'LSTM', detail: vscode.l10n.t('Long short-term memory: input, forget and output gates around a cell state c_t') },
+    gru: { label: 'GRU', detail: vscode.l10n.t('Gated recurrent unit: reset and update gates, no separate cell state') },
+  };
+}
 
 export interface SessionStartsOptions {
   readonly host: SessionHost;
@@ -38,7 +42,7 @@ export class SessionStarts {
   async train(arg?: unknown): Promise<void> {
     const { host, log } = this.options;
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    if (!uri) throw new UserError('Open a text file (or right-click one in the Explorer), then run "RNN Lens: Train Character Model".');
+    if (!uri) throw new UserError(vscode.l10n.t('Open a text file (or right-click one in the Explorer), then run "RNN Lens: {0}".', vscode.l10n.t('Train Character Model')));
     const { settings, adjusted } = this.options.readSettings();
     // The file is read and checked before any question: a user who picks a cell, or agrees to
     // stop the running session, only to hear the file was empty has been asked for nothing.
@@ -50,7 +54,7 @@ export class SessionStarts {
       // The cell does not change what a text needs (its length and variety), so the fallback cell checks it.
       checkTrainable(read.text, settings.train);
     } catch (error) {
-      if (error instanceof InputError) throw new UserError(`${fileName}: ${error.message}`);
+      if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', fileName, error.message));
       throw error;
     }
     if (!(await host.confirmReplacing())) return;
@@ -61,9 +65,9 @@ export class SessionStarts {
     await this.options.globalState.update(LAST_CELL_KEY, cell);
     const train: TrainSettings = { ...settings.train, cell };
     if (read.truncatedFromBytes !== undefined) {
-      const note = `${fileName} is ${formatMB(read.truncatedFromBytes)}; training on its first ${formatMB(read.bytesUsed)} (rnnLens.maxFileSizeMB).`;
+      const note = vscode.l10n.t('{0} is {1}; training on its first {2} (rnnLens.maxFileSizeMB).', fileName, formatMB(read.truncatedFromBytes), formatMB(read.bytesUsed));
       log.warn(note);
-      void vscode.window.showWarningMessage(`RNN Lens: ${note}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('RNN Lens: {0}', note));
     }
     log.info(`Training a ${cell.toUpperCase()} on ${uri.toString()} (${read.text.length} UTF-16 units${document?.isDirty ? ', unsaved edits included' : ''}).`);
     await host.start({ uri, fileName, text: read.text }, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery });
@@ -73,7 +77,7 @@ export class SessionStarts {
   async loadModel(arg?: unknown): Promise<void> {
     const { host, log } = this.options;
     const picked = arg instanceof vscode.Uri ? [arg] : await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: 'Load Model', filters: { 'RNN Lens model (safetensors)': ['safetensors'] },
+      canSelectMany: false, openLabel: vscode.l10n.t('Load Model'), filters: { [vscode.l10n.t('RNN Lens model (safetensors)')]: ['safetensors'] },
     });
     const modelUri = picked?.[0];
     if (!modelUri) return;
@@ -86,7 +90,7 @@ export class SessionStarts {
     const { settings } = this.options.readSettings();
     const train: TrainSettings = { ...(checkpoint.resume?.settings ?? settings.train), cell: config.cell, hidden: config.hidden, layers: config.layers, gruResetAfter: config.gruResetAfter };
     const problems = validateSettings(train);
-    if (problems.length > 0) throw new UserError(`${displayName(modelUri)} cannot be trained here: ${problems[0]}.`);
+    if (problems.length > 0) throw new UserError(vscode.l10n.t('{0} cannot be trained here: {1}.', displayName(modelUri), problems[0]));
     const read = await readTrainingText(textUri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(textUri));
     await host.start(
       { uri: textUri, fileName: displayName(textUri), text: read.text },
@@ -100,14 +104,16 @@ export class SessionStarts {
     const saved = await autosave.pending();
     if (!saved || host.session?.machine.isLive) return;
     const { record, bytes } = saved;
+    const resume = vscode.l10n.t('Resume');
+    const discard = vscode.l10n.t('Discard');
     const choice = await vscode.window.showInformationMessage(
-      `RNN Lens: resume training the ${record.cell.toUpperCase()} on ${record.fileName} from step ${record.step}?`, 'Resume', 'Discard',
+      vscode.l10n.t('RNN Lens: resume training the {0} on {1} from step {2}?', record.cell.toUpperCase(), record.fileName, formatCount(record.step)), resume, discard,
     );
-    if (choice === 'Discard') {
+    if (choice === discard) {
       await autosave.discard();
       return;
     }
-    if (choice !== 'Resume') return;
+    if (choice !== resume) return;
     const uri = vscode.Uri.parse(record.file);
     const { settings } = this.options.readSettings();
     const read = await readTrainingText(uri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(uri));
@@ -120,8 +126,10 @@ export class SessionStarts {
   private async pickCell(fallback: CellType): Promise<CellType | undefined> {
     const remembered = this.options.globalState.get<string>(LAST_CELL_KEY);
     const preferred = CELL_TYPES.find((c) => c === remembered) ?? fallback;
-    const items = [preferred, ...CELL_TYPES.filter((c) => c !== preferred)].map((cell) => ({ ...CELL_LABELS[cell], cell }));
-    const picked = await vscode.window.showQuickPick(items, { title: 'RNN Lens: which cell?', placeHolder: 'The architecture to train (other choices come from the rnnLens.* settings)' });
+    const items = [preferred, ...CELL_TYPES.filter((c) => c !== preferred)].map((cell) => ({ ...cellLabels()[cell], cell }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('RNN Lens: which cell?'), placeHolder: vscode.l10n.t('The architecture to train (other choices come from the rnnLens.* settings)'),
+    });
     return picked?.cell;
   }
 
@@ -129,13 +137,13 @@ export class SessionStarts {
     const session = this.options.host.session;
     const active = vscode.window.activeTextEditor?.document.uri;
     const candidates: { label: string; description: string; uri?: vscode.Uri }[] = [];
-    if (active && active.toString() !== modelUri.toString()) candidates.push({ label: displayName(active), description: 'the active editor', uri: active });
-    if (session && session.source.uri.toString() !== active?.toString()) candidates.push({ label: session.source.fileName, description: 'the current session\'s text', uri: session.source.uri });
-    candidates.push({ label: 'Choose a file...', description: 'any text file written with the model\'s characters' });
-    const picked = await vscode.window.showQuickPick(candidates, { title: 'RNN Lens: which text should the loaded model sample, step and train on?' });
+    if (active && active.toString() !== modelUri.toString()) candidates.push({ label: displayName(active), description: vscode.l10n.t('the active editor'), uri: active });
+    if (session && session.source.uri.toString() !== active?.toString()) candidates.push({ label: session.source.fileName, description: vscode.l10n.t('the current session\'s text'), uri: session.source.uri });
+    candidates.push({ label: vscode.l10n.t('Choose a file...'), description: vscode.l10n.t('any text file written with the model\'s characters') });
+    const picked = await vscode.window.showQuickPick(candidates, { title: vscode.l10n.t('RNN Lens: which text should the loaded model sample, step and train on?') });
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use This Text' });
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use This Text') });
     return files?.[0];
   }
 }

@@ -55,7 +55,7 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
 
   move(move: 'next' | 'previous' | 'first' | 'last' | 'toggle'): void {
     const cursor = this.options.cursor;
-    if (cursor.length === 0) throw new UserError('There is no trace window yet: start training and wait for the first trace.');
+    if (cursor.length === 0) throw new UserError(vscode.l10n.t('There is no trace window yet: start training and wait for the first trace.'));
     if (move === 'next' || move === 'previous') {
       const edge = passEdge(cursor.t, cursor.length, cursor.direction, move);
       if (edge) {
@@ -77,17 +77,17 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
   async goTo(arg?: unknown): Promise<void> {
     const cursor = this.options.cursor;
     const T = cursor.length;
-    if (T === 0) throw new UserError('There is no trace window yet: start training and wait for the first trace.');
+    if (T === 0) throw new UserError(vscode.l10n.t('There is no trace window yet: start training and wait for the first trace.'));
     let t: number | undefined = typeof arg === 'number' ? arg : undefined;
     if (t === undefined) {
       const answer = await vscode.window.showInputBox({
-        title: 'RNN Lens: Go to Timestep', prompt: `A timestep from 0 to ${T - 1}`, value: String(cursor.t),
-        validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) < T ? undefined : `Enter a whole number from 0 to ${T - 1}.`),
+        title: vscode.l10n.t('RNN Lens: Go to Timestep'), prompt: vscode.l10n.t('A timestep from 0 to {0}', T - 1), value: String(cursor.t),
+        validateInput: (v) => (/^\s*\d+\s*$/.test(v) && Number(v) < T ? undefined : vscode.l10n.t('Enter a whole number from 0 to {0}.', T - 1)),
       });
       if (answer === undefined) return;
       t = Number(answer);
     }
-    if (!Number.isInteger(t) || t < 0 || t >= T) throw new UserError(`Timestep ${t} is outside the window (0 to ${T - 1}).`);
+    if (!Number.isInteger(t) || t < 0 || t >= T) throw new UserError(vscode.l10n.t('Timestep {0} is outside the window (0 to {1}).', t, T - 1));
     cursor.goTo(t);
   }
 

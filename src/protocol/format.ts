@@ -16,7 +16,35 @@
  * probabilities 2, everything else (activations, norms, ratios, singular values) 3. Magnitudes
  * below 1e-3 switch to exponent form ("2.786e-4") rather than printing zeros; counts and rates
  * are whole numbers with thousands separators.
+ *
+ * Separators follow the display language (setNumberLocale: the host sets VS Code's, and sends it
+ * to each webview with its strings): "1,927.5" in English and Korean, "1.927,5" in German.
  */
+
+let numberLocale = 'en-US';
+let decimalSeparator = '.';
+
+/** Writes numbers the way `locale` does from now on; an unknown locale falls back to English. */
+export function setNumberLocale(locale: string): void {
+  try {
+    const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
+    numberLocale = locale;
+    decimalSeparator = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  } catch {
+    numberLocale = 'en-US';
+    decimalSeparator = '.';
+  }
+}
+
+/** The locale numbers are written in (for tests and for sending to the webviews). */
+export function getNumberLocale(): string {
+  return numberLocale;
+}
+
+/** `text` (digits, '.', '-', 'e') with the locale's decimal separator. */
+function localDecimal(text: string): string {
+  return decimalSeparator === '.' ? text : text.replace('.', decimalSeparator);
+}
 
 /** Significant digits per kind of quantity. */
 export const DIGITS = { loss: 4, probability: 2, value: 3 } as const;
@@ -38,9 +66,9 @@ export function formatSignificant(x: number, digits: number): string {
   const a = Math.abs(x);
   // The exponent after rounding: 0.0009996 to 3 digits is 1.00e-3.
   const rounded = Number(a.toPrecision(digits));
-  if (rounded < SMALL || rounded >= LARGE) return x.toExponential(digits - 1).replace('e+', 'e');
-  if (rounded >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
-  return x.toPrecision(digits);
+  if (rounded < SMALL || rounded >= LARGE) return localDecimal(x.toExponential(digits - 1).replace('e+', 'e'));
+  if (rounded >= 10 ** digits) return Math.round(x).toLocaleString(numberLocale);
+  return localDecimal(x.toPrecision(digits));
 }
 
 /** A loss (cross-entropy) in nats: 4 significant digits. */
@@ -61,12 +89,12 @@ export function formatValue(x: number): string {
 /** A count (steps, characters, parameters): a whole number with thousands separators ("1,156"). */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return formatSignificant(n, 1);
-  return Math.round(n).toLocaleString('en-US');
+  return Math.round(n).toLocaleString(numberLocale);
 }
 
-/** A training speed: whole characters per second with separators ("20,975 chars/s"). */
-export function formatRate(charsPerSec: number): string {
-  return `${formatCount(charsPerSec)} chars/s`;
+/** A training speed: whole characters per second with separators ("20,975 chars/s"); `unit` in the reader's language. */
+export function formatRate(charsPerSec: number, unit = 'chars/s'): string {
+  return `${formatCount(charsPerSec)} ${unit}`;
 }
 
 /**
@@ -78,9 +106,9 @@ export function formatTick(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return formatSignificant(v, 1);
   const a = Math.abs(v);
   const clean = Number(v.toPrecision(6));
-  if (a < SMALL || a >= LARGE) return clean.toExponential().replace('e+', 'e');
-  if (a >= 1000) return clean.toLocaleString('en-US');
-  return String(clean);
+  if (a < SMALL || a >= LARGE) return localDecimal(clean.toExponential().replace('e+', 'e'));
+  if (a >= 1000) return clean.toLocaleString(numberLocale);
+  return localDecimal(String(clean));
 }
 
 /** "on 2 threads" when training is data-parallel (rnnLens.workers), nothing on one thread. */

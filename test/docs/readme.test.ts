@@ -2,10 +2,11 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_NAMES } from '../../src/cli/run';
+import { localizedManifest } from '../extension/localizedManifest';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const manifest = localizedManifest() as {
   contributes: { commands: { title: string }[]; configuration: { properties: Record<string, { default: unknown }> } };
 };
 

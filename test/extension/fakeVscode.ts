@@ -564,3 +564,26 @@ export const env = {
 };
 
 export const version = '1.95.0';
+
+/**
+ * vscode.l10n as VS Code implements it: the message looked up in the loaded bundle (none: the
+ * English source), then `{0}` / `{name}` replaced by the arguments. Tests load a bundle (the
+ * Korean one) with `l10n.useBundle`.
+ */
+export const l10n = {
+  bundle: undefined as Record<string, string> | undefined,
+  useBundle(bundle: Record<string, string> | undefined): void {
+    l10n.bundle = bundle;
+  },
+  t(message: string | { message: string; args?: unknown[] | Record<string, unknown> }, ...rest: unknown[]): string {
+    const text = typeof message === 'string' ? message : message.message;
+    const args: unknown[] | Record<string, unknown> = typeof message === 'string'
+      ? (rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null ? rest[0] as Record<string, unknown> : rest)
+      : message.args ?? [];
+    const translated = l10n.bundle?.[text] ?? text;
+    return translated.replace(/\{([^}]+)\}/g, (whole, key: string) => {
+      const value = (args as Record<string, unknown>)[key];
+      return value === undefined ? whole : String(value);
+    });
+  },
+};

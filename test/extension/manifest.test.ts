@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS, SETTING_BOUNDS, CELL_TYPES, OPTIMIZER_KINDS } from '../../src/engine/model/config';
 import { COMMAND_IDS } from '../../src/extension/commands';
@@ -7,7 +7,10 @@ import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
 import { EXTENSION_BOUNDS, EXTENSION_DEFAULTS, TRAIN_SETTING_KEYS } from '../../src/extension/settings';
 
 const root = path.join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+import { localizedManifest } from './localizedManifest';
+
+/** The manifest in English (its %keys% resolved through package.nls.json). */
+const pkg = localizedManifest();
 const contributes = pkg.contributes;
 
 /** Context keys VS Code itself provides that our when-clauses may use. */

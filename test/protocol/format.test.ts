@@ -1,7 +1,9 @@
 /** The one number formatter: every quantity at its own precision, the same wherever it is printed. */
 
 import { strict as assert } from 'node:assert';
-import { formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatTick, formatValue } from '../../src/protocol/format';
+import {
+  formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatTick, formatValue, getNumberLocale, setNumberLocale,
+} from '../../src/protocol/format';
 
 describe('number formatter (src/protocol/format.ts)', () => {
   it('prints losses to 4 significant digits, keeping trailing zeros, with an exponent below 1e-3', () => {
@@ -47,5 +49,27 @@ describe('number formatter (src/protocol/format.ts)', () => {
 
   it('is deterministic per quantity: the same number prints the same whatever the caller', () => {
     for (const x of [2.786e-4, 1.2, 3.14159, 0.1 + 0.2]) assert.equal(formatLoss(x), formatSignificant(x, 4));
+  });
+});
+
+describe('number formatter: the display language', () => {
+  afterEach(() => setNumberLocale('en-US'));
+
+  it('writes separators the way the locale does, Korean like English', () => {
+    setNumberLocale('ko');
+    assert.equal(formatCount(1234567), '1,234,567');
+    assert.equal(formatLoss(1.92734), '1.927');
+    setNumberLocale('de');
+    assert.equal(formatCount(1234567), '1.234.567');
+    assert.equal(formatLoss(1.92734), '1,927');
+    assert.equal(formatValue(2.5e7), '2,50e7');
+    assert.equal(formatTick(0.02), '0,02');
+    assert.equal(formatRate(20975.4, 'Zeichen/s'), '20.975 Zeichen/s');
+  });
+
+  it('falls back to English for a locale it does not know', () => {
+    setNumberLocale('not a locale!');
+    assert.equal(getNumberLocale(), 'en-US');
+    assert.equal(formatCount(1234), '1,234');
   });
 });

@@ -19,13 +19,13 @@ describe('The packaged extension (.vsix)', () => {
     assert.ok(size < MAX_BYTES, `${(size / 1024).toFixed(0)} KB`);
   });
 
-  it('holds only dist/, media/, the manifest, README, CHANGELOG and LICENSE', () => {
+  it('holds only dist/, media/, the manifest and its translations, README, CHANGELOG and LICENSE', () => {
     const files = zipEntries(vsix).map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
-    const allowed = /^(dist\/.+|media\/.+|package\.json|readme\.md|changelog\.md|license(\.txt)?)$/i;
+    const allowed = /^(dist\/.+|media\/.+|package\.json|package\.nls(\.[a-z-]+)?\.json|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|readme\.md|changelog\.md|license(\.txt)?)$/i;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     assert.deepEqual(files.filter((f) => f.startsWith('dist/test/') || f.endsWith('.map') || f.startsWith('media/screenshots/')), [],
       'tests, source maps and README screenshots stay out');
-    for (const required of ['package.json', 'readme.md', 'changelog.md', 'license.txt']) {
+    for (const required of ['package.json', 'package.nls.json', 'package.nls.ko.json', 'l10n/bundle.l10n.json', 'l10n/bundle.l10n.ko.json', 'readme.md', 'changelog.md', 'license.txt']) {
       assert.ok(files.some((f) => f.toLowerCase() === required), `${required} is missing`);
     }
   });

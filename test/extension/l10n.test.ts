@@ -1,0 +1,148 @@
+/**
+ * Korean and English: every manifest string and every runtime message has its Korean translation,
+ * the English bundle is the one @vscode/l10n-dev extracts from the source today, and text written
+ * straight into a message (bypassing vscode.l10n.t) fails the lint.
+ */
+
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { getL10nJson } from '@vscode/l10n-dev';
+import { ESLint } from 'eslint';
+
+const root = path.join(__dirname, '..', '..');
+const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+const pkg = readJson('package.json');
+
+/** Messages in a bundle are strings or { message, comment } (when the source gives a comment). */
+function messages(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(readJson(file))) {
+    out[key] = typeof value === 'string' ? value : (value as { message: string }).message;
+  }
+  return out;
+}
+
+/** The `{0}` / `{name}` placeholders of a message, sorted: a translation keeps every one. */
+const placeholders = (text: string): string[] => [...text.matchAll(/\{[A-Za-z0-9_]+\}/g)].map((m) => m[0]).sort();
+
+/** Messages that are only placeholders, symbols and names, the same in both languages. */
+const SAME_IN_BOTH = /^(RNN Lens: )?(\{[A-Za-z0-9_]+\}[: ]*)+$/;
+
+/** Every string value of the manifest, with where it is. */
+function manifestStrings(value: unknown, at: string, out: [string, string][] = []): [string, string][] {
+  if (typeof value === 'string') out.push([at, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => manifestStrings(v, `${at}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) manifestStrings(v, `${at}.${k}`, out);
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : /\.tsx?$/.test(name) ? [full] : [];
+  });
+}
+
+describe('localization: Korean and English', () => {
+  const nls = messages('package.nls.json');
+  const nlsKo = messages('package.nls.ko.json');
+  const bundle = messages('l10n/bundle.l10n.json');
+  const bundleKo = messages('l10n/bundle.l10n.ko.json');
+
+  it('the manifest names its bundles, and every %key% it uses is defined in English', () => {
+    assert.equal(pkg.l10n, './l10n');
+    const keys = manifestStrings(pkg, 'package').flatMap(([at, s]) => (/^%[^%]+%$/.test(s) ? [[at, s.slice(1, -1)]] : []));
+    assert.ok(keys.length > 40, `${keys.length} localized manifest strings`);
+    assert.deepEqual(keys.filter(([, k]) => !(k in nls)).map(([at]) => at), []);
+    const used = new Set(keys.map(([, k]) => k));
+    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'package.nls.json has no unused keys');
+  });
+
+  it('the manifest shows no English to a Korean reader: titles, settings and views are %keys%', () => {
+    const contributes = pkg.contributes as Record<string, unknown>;
+    const commands = contributes.commands as { command: string; title: string }[];
+    assert.deepEqual(commands.filter((c) => !/^%.+%$/.test(c.title)).map((c) => c.command), []);
+    const settings = Object.entries((contributes.configuration as { properties: Record<string, { description?: string; markdownDescription?: string; enumDescriptions?: string[] }> }).properties);
+    for (const [name, s] of settings) {
+      const texts = [s.description ?? s.markdownDescription ?? '', ...(s.enumDescriptions ?? [])];
+      assert.deepEqual(texts.filter((t) => !/^%.+%$/.test(t)), [], `${name}: its description is a %key%`);
+    }
+  });
+
+  it('package.nls.ko.json translates every manifest key, keeping its placeholders', () => {
+    assert.deepEqual(Object.keys(nls).filter((k) => !(k in nlsKo)), [], 'keys without a Korean translation');
+    assert.deepEqual(Object.keys(nlsKo).filter((k) => !(k in nls)), [], 'Korean keys English no longer has');
+    for (const [key, en] of Object.entries(nls)) {
+      assert.notEqual(nlsKo[key], en, `${key} is still English in package.nls.ko.json`);
+      assert.deepEqual(placeholders(nlsKo[key]), placeholders(en), `${key} keeps its placeholders`);
+      assert.match(nlsKo[key], /[가-힣]/, `${key} is Korean`);
+    }
+  });
+
+  it('l10n/bundle.l10n.json is what @vscode/l10n-dev extracts from src/ today (run npm run l10n after changing a message)', async function () {
+    this.timeout(60_000);
+    const files = sourceFiles(path.join(root, 'src')).map((f) => ({ extension: path.extname(f), contents: readFileSync(f, 'utf8') }));
+    const extracted = await getL10nJson(files);
+    assert.deepEqual(Object.keys(bundle).sort(), Object.keys(extracted).sort());
+  });
+
+  it('l10n/bundle.l10n.ko.json translates every runtime message, keeping its placeholders', () => {
+    assert.ok(Object.keys(bundle).length > 50);
+    assert.deepEqual(Object.keys(bundle).filter((k) => !(k in bundleKo)), [], 'messages without a Korean translation');
+    assert.deepEqual(Object.keys(bundleKo).filter((k) => !(k in bundle)), [], 'Korean messages no longer in the source');
+    for (const [key, en] of Object.entries(bundle)) {
+      assert.deepEqual(placeholders(bundleKo[key]), placeholders(en), `"${key}" keeps its placeholders`);
+      if (!SAME_IN_BOTH.test(en)) assert.match(bundleKo[key], /[가-힣]/, `"${key}" is translated`);
+    }
+  });
+
+  it('keeps the field\'s standard Korean terms and leaves symbols as they are', () => {
+    const ko = [...Object.values(nlsKo), ...Object.values(bundleKo)].join('\n');
+    for (const term of ['은닉', '망각 게이트', '순환 신경망', '장단기 메모리', '게이트 순환 유닛', '온도', '샘플링', '기울기']) {
+      assert.ok(ko.includes(term), `uses ${term}`);
+    }
+    assert.ok(ko.includes('h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)'), 'the RNN equation is unchanged');
+    assert.ok(!/그래디언트|그라디언트/.test(ko), 'gradient is 기울기 throughout');
+  });
+
+  describe('the lint rule against text that bypasses vscode.l10n.t', () => {
+    const eslint = new ESLint({ cwd: root });
+    const lint = async (code: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src/extension/l10nProbe.ts') });
+      return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => source(code, m.line, m.column));
+    };
+    const source = (code: string, line: number, column: number): string => code.split('\n')[line - 1].slice(column - 1, column + 24);
+    const header = "import * as vscode from 'vscode';\nimport { UserError } from './userError';\ndeclare const n: number;\n";
+
+    it('flags literals in notifications, quick picks, input boxes, progress titles, status items and UserErrors', async function () {
+      this.timeout(60_000);
+      const flagged = await lint(`${header}
+void vscode.window.showInformationMessage('Training finished.');
+void vscode.window.showWarningMessage(\`Step \${n} failed\`, 'Retry');
+void vscode.window.showQuickPick([{ label: 'Choose a file...', description: 'any text' }], { placeHolder: 'Pick one' });
+void vscode.window.showQuickPick(['first option']);
+void vscode.window.showInputBox({ title: 'RNN Lens: Go', prompt: \`From 0 to \${n}\` });
+void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'checking...' }, async () => {});
+const item = vscode.window.createStatusBarItem();
+item.tooltip = 'Click to show the panel.';
+throw new UserError('No session is running.');
+`);
+      assert.deepEqual(flagged.map((s) => s.slice(0, 12)), [
+        "'Training fi", '`Step ${n} f', "'Retry');", "'Choose a fi", "'any text' }", "'Pick one' }", "'first optio", "'RNN Lens: G",
+        '`From 0 to $', "'checking...", "'Click to sh", "'No session ",
+      ]);
+    });
+
+    it('passes the same messages written through vscode.l10n.t, and names that read the same in every language', async function () {
+      this.timeout(60_000);
+      assert.deepEqual(await lint(`${header}
+void vscode.window.showInformationMessage(vscode.l10n.t('Training finished.'));
+void vscode.window.showWarningMessage(vscode.l10n.t('Step {0} failed', n), vscode.l10n.t('Retry'));
+void vscode.window.showQuickPick([{ label: 'LSTM', detail: vscode.l10n.t('Long short-term memory') }]);
+void vscode.window.showInputBox({ title: vscode.l10n.t('RNN Lens: Go'), prompt: vscode.l10n.t('From 0 to {0}', n), value: '500' });
+throw new UserError(vscode.l10n.t('No session is running.'));
+`), []);
+    });
+  });
+});
