@@ -25,7 +25,7 @@ export class GradientFlowViewProvider implements vscode.WebviewViewProvider, vsc
     this.view = view;
     this.ready = false;
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = html(view.webview, this.extensionUri, 'gradient', 'RNN Lens gradient flow');
+    view.webview.html = html(view.webview, this.extensionUri, 'gradient', vscode.l10n.t('RNN Lens gradient flow'));
     this.viewDisposables = [
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       view.onDidChangeVisibility(() => {

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost, LatestMessages, parseWebviewToHost } from '../protocol/webview';
 import { buildWebviewHtml } from './webviewHtml';
+import { stringsMessage } from './webviewStrings';
 
 export class TrainingPanel {
   static readonly viewType = 'rnnLens.trainingPanel';
@@ -24,7 +25,7 @@ export class TrainingPanel {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = html(panel.webview, extensionUri, 'panel', 'RNN Lens training');
+    panel.webview.html = html(panel.webview, extensionUri, 'panel', vscode.l10n.t('RNN Lens training'));
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
@@ -105,6 +106,8 @@ export function html(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 
   return buildWebviewHtml({
     cspSource: webview.cspSource,
     title,
+    strings: stringsMessage(),
+    waiting: vscode.l10n.t('Waiting for a training session…'),
     scriptUri: asset(`${bundle}.js`),
     styleUris: [asset(`${bundle}.css`)],
   });

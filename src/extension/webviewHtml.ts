@@ -8,6 +8,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { type StringsMessage } from '../protocol/strings';
 
 export interface WebviewHtmlOptions {
   /** `webview.cspSource` (in tests, the origin the files are served from). */
@@ -18,6 +19,13 @@ export interface WebviewHtmlOptions {
   readonly scriptUri: string;
   /** Stylesheets, in order (vis-network's CSS before ours). */
   readonly styleUris: readonly string[];
+  /**
+   * The page's text in the display language (src/protocol/strings.ts), read by the page's script
+   * from the body before it draws; without it the page speaks English.
+   */
+  readonly strings?: StringsMessage;
+  /** The line shown until the page's script has drawn ("Waiting for a training session…"). */
+  readonly waiting?: string;
   /** A fresh nonce; one is made when omitted. Never reuse a nonce across renders. */
   readonly nonce?: string;
 }
@@ -61,7 +69,7 @@ export function buildWebviewHtml(o: WebviewHtmlOptions): string {
   }
   const links = o.styleUris.map((u) => `  <link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(o.strings?.locale ?? 'en')}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
@@ -69,8 +77,8 @@ export function buildWebviewHtml(o: WebviewHtmlOptions): string {
 ${links}
   <title>${escapeHtml(o.title)}</title>
 </head>
-<body>
-  <main id="app" aria-busy="true"><p class="waiting">Waiting for a training session…</p></main>
+<body${o.strings ? ` data-strings="${escapeAttribute(JSON.stringify(o.strings))}"` : ''}>
+  <main id="app" aria-busy="true"><p class="waiting">${escapeHtml(o.waiting ?? 'Waiting for a training session…')}</p></main>
   <script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>
 </html>
