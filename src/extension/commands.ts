@@ -29,6 +29,8 @@ export const COMMANDS = {
   'rnnLens.runGradientCheck': (c) => c.runGradientCheck(),
   'rnnLens.whatIf': (c, arg) => c.whatIf(arg),
   'rnnLens.whyPrediction': (c, arg) => c.whyPrediction(arg),
+  // Last: it starts a session, which the tests that run every command in turn would otherwise meet early.
+  'rnnLens.trainExample': (c, arg) => c.trainExample(arg),
 } satisfies Record<string, (controller: RnnLensController, arg?: unknown) => unknown>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -6,6 +6,7 @@
  *   sessionStarts.ts     Train Character Model, Load Model, resume after a reload
  *   views.ts             panel, Gradient Flow view, status bar
  *   attentionNotices.ts  notifications for what needs attention (a finished run)
+ *   examples.ts          the walkthrough's "hello" example
  *   timestepFollower.ts  the timestep cursor and the editor highlight of x_t
  *   neuronColoring.ts    Color Text by Neuron and keeping the colours current
  *   modelCommands.ts     Sample Text, Save Model As
@@ -19,6 +20,7 @@ import { AttentionNotices } from './attentionNotices';
 import { Autosave } from './autosave';
 import { ContextKeys } from './contextKeys';
 import { CursorHighlight } from './cursorHighlight';
+import { trainExample } from './examples';
 import { gradientCheckCommand } from './gradientCheck';
 import { Insight } from './insight';
 import { type GradientFlowViewProvider } from './gradientFlowView';
@@ -41,6 +43,8 @@ import { nodeWorkerFactory, type WorkerFactory } from './workerClient';
 export interface ControllerContext {
   readonly extensionUri: vscode.Uri;
   readonly storageUri: vscode.Uri | undefined;
+  /** Where the walkthrough's example text is written (any workspace, or none). */
+  readonly globalStorageUri?: vscode.Uri;
   readonly globalState: vscode.Memento;
 }
 
@@ -68,7 +72,7 @@ export class RnnLensController implements vscode.Disposable {
   private readonly models: ModelCommands;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(context: ControllerContext, private readonly options: ControllerOptions) {
+  constructor(private readonly context: ControllerContext, private readonly options: ControllerOptions) {
     const log = vscode.window.createOutputChannel('RNN Lens', { log: true });
     this.log = log;
     const { contextKeys } = this;
@@ -112,6 +116,7 @@ export class RnnLensController implements vscode.Disposable {
 
   // Commands (see commands.ts for their ids).
   train(arg?: unknown): Promise<void> { return this.starts.train(arg); }
+  trainExample(arg?: unknown): Promise<void> { return trainExample(this.starts, this.context.globalStorageUri, arg); }
   loadModel(arg?: unknown): Promise<void> { return this.starts.loadModel(arg); }
   offerResume(): Promise<void> { return this.starts.offerResume(); }
   pause(): void { this.sessions.pause(); }

@@ -35,15 +35,29 @@ export interface SessionStartsOptions {
   readonly readSettings: () => { settings: ExtensionSettings; adjusted: string[] };
 }
 
+/**
+ * A start decided in advance (the walkthrough's examples): the cell, without the quick pick, and
+ * settings that override the user's (a small model whose unrolled graph fits on screen).
+ */
+export interface TrainPreset {
+  readonly cell: CellType;
+  readonly settings?: Partial<Omit<TrainSettings, 'cell'>>;
+  readonly maxSteps?: number;
+}
+
 export class SessionStarts {
   constructor(private readonly options: SessionStartsOptions) {}
 
-  /** Train Character Model: on `uri` (from a menu) or the active editor's file. */
-  async train(arg?: unknown): Promise<void> {
+  /** Train Character Model: on `uri` (from a menu) or the active editor's file; `preset` skips the questions. */
+  async train(arg?: unknown, preset?: TrainPreset): Promise<void> {
     const { host, log } = this.options;
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new UserError(vscode.l10n.t('Open a text file (or right-click one in the Explorer), then run "RNN Lens: {0}".', vscode.l10n.t('Train Character Model')));
-    const { settings, adjusted } = this.options.readSettings();
+    const read0 = this.options.readSettings();
+    const { adjusted } = read0;
+    const settings = preset
+      ? { ...read0.settings, train: { ...read0.settings.train, ...preset.settings, cell: preset.cell }, maxSteps: preset.maxSteps ?? read0.settings.maxSteps }
+      : read0.settings;
     // The file is read and checked before any question: a user who picks a cell, or agrees to
     // stop the running session, only to hear the file was empty has been asked for nothing.
     const document = openDocument(uri);
@@ -60,9 +74,10 @@ export class SessionStarts {
     if (!(await host.confirmReplacing())) return;
     for (const line of adjusted) log.warn(line);
     if (settings.workers > 1) log.info(`Training data-parallel on ${settings.workers} threads when the batch allows (rnnLens.workers).`);
-    const cell = await this.pickCell(settings.train.cell);
+    const cell = preset?.cell ?? await this.pickCell(settings.train.cell);
     if (!cell) return;
-    await this.options.globalState.update(LAST_CELL_KEY, cell);
+    // The walkthrough's choice is not the user's: the quick pick keeps offering theirs first.
+    if (!preset) await this.options.globalState.update(LAST_CELL_KEY, cell);
     const train: TrainSettings = { ...settings.train, cell };
     if (read.truncatedFromBytes !== undefined) {
       const note = vscode.l10n.t('{0} is {1}; training on its first {2} (rnnLens.maxFileSizeMB).', fileName, formatMB(read.truncatedFromBytes), formatMB(read.bytesUsed));

@@ -6,7 +6,7 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -85,6 +85,13 @@ describe('localization: Korean and English', () => {
     assert.deepEqual(Object.keys(nlsKo).filter((k) => !(k in nls)), [], 'Korean keys English no longer has');
     for (const [key, en] of Object.entries(nls)) {
       assert.notEqual(nlsKo[key], en, `${key} is still English in package.nls.ko.json`);
+      if (key.endsWith('.media')) {
+        // A walkthrough page: its own file in each language.
+        assert.ok(existsSync(path.join(root, en)), `${en} exists`);
+        assert.ok(existsSync(path.join(root, nlsKo[key])) && nlsKo[key].includes('/ko/'), `${nlsKo[key]} is the Korean page`);
+        assert.match(readFileSync(path.join(root, nlsKo[key]), 'utf8'), /[가-힣]/);
+        continue;
+      }
       assert.deepEqual(placeholders(nlsKo[key]), placeholders(en), `${key} keeps its placeholders`);
       assert.match(nlsKo[key], /[가-힣]/, `${key} is Korean`);
     }
