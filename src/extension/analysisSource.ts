@@ -5,6 +5,7 @@
  * session's weights are fetched once per step, a training one's at every analysis.
  */
 
+import * as vscode from 'vscode';
 import { type ModelConfig } from '../engine/model/config';
 import { type AnalysisClient } from './analysisClient';
 import { type SessionHost } from './sessionHost';
@@ -40,7 +41,7 @@ export class AnalysisSource {
   /** Loads the text and the current weights into the worker. */
   async prepare(): Promise<Prepared> {
     const current = this.current();
-    if (!current) throw new UserError('Train a model first (or load one): the analyses read the training file with the model\'s weights.');
+    if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): the analyses read the training file with the model\'s weights.'));
     const { session, document } = current;
     let serial = this.serials.get(session);
     if (serial === undefined) {

@@ -27,12 +27,14 @@ export class AttentionNotices implements SessionFollower {
 
   private async finishedRun(session: TrainingSession, step: number): Promise<void> {
     const p = session.latestProgress;
-    const numbers = p ? `: loss ${formatLoss(p.loss)}, ${formatValidation(p.valLoss, p.valStep)}` : '';
-    const choice = await vscode.window.showInformationMessage(
-      `RNN Lens: training on ${session.source.fileName} reached its step limit (rnnLens.maxSteps, ${formatCount(step)} steps) and paused${numbers}.`,
-      'Keep Training', 'Save Model As...',
-    );
-    if (choice === 'Keep Training') session.resume();
-    if (choice === 'Save Model As...') await this.options.saveModel();
+    const args = { file: session.source.fileName, steps: formatCount(step) };
+    const keep = vscode.l10n.t('Keep Training');
+    const save = vscode.l10n.t('Save Model As...');
+    const choice = await vscode.window.showInformationMessage(p
+      ? vscode.l10n.t('RNN Lens: training on {file} reached its step limit (rnnLens.maxSteps, {steps} steps) and paused: loss {loss}, {validation}.', { ...args, loss: formatLoss(p.loss), validation: formatValidation(p.valLoss, p.valStep) })
+      : vscode.l10n.t('RNN Lens: training on {file} reached its step limit (rnnLens.maxSteps, {steps} steps) and paused.', args),
+    keep, save);
+    if (choice === keep) session.resume();
+    if (choice === save) await this.options.saveModel();
   }
 }

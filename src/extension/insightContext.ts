@@ -26,7 +26,7 @@ export async function runWithProgress(ctx: InsightContext, lane: AnalysisLane, t
   const busy = (done: number, total: number): void => ctx.panel.post({ type: 'busy', task, done, total });
   try {
     if (!notify) return await ctx.client.run(lane, job, busy);
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RNN Lens: ${task}`, cancellable: true }, (progress, token) => {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RNN Lens: {0}', task), cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => ctx.client.cancel(lane));
       let reported = 0;
       return ctx.client.run(lane, job, (done, total) => {

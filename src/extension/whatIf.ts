@@ -27,7 +27,7 @@ export class WhatIf implements vscode.Disposable {
   /** `arg`: {at, replacement} (tests, other commands); otherwise the active editor's cursor and an input box. */
   async run(arg?: unknown): Promise<void> {
     const current = this.ctx.source.current();
-    if (!current) throw new UserError('Train a model first (or load one): What If reads the training file with the model\'s weights.');
+    if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): What If reads the training file with the model\'s weights.'));
     const { document, config } = current;
     const chars = document.index.codePointLength;
     let at: number;
@@ -39,20 +39,20 @@ export class WhatIf implements vscode.Disposable {
     } else {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.document.uri.toString() !== document.source.uri.toString()) {
-        throw new UserError(`Put the cursor on a character of ${document.source.fileName} (the training file) first.`);
+        throw new UserError(vscode.l10n.t('Put the cursor on a character of {0} (the training file) first.', document.source.fileName));
       }
       if (!document.matchingEditors().includes(editor)) {
-        throw new UserError(`${document.source.fileName} has changed since training started; undo the edits so that its characters line up with the model's.`);
+        throw new UserError(vscode.l10n.t('{0} has changed since training started; undo the edits so that its characters line up with the model\'s.', document.source.fileName));
       }
       at = document.index.codePointAt(editor.document.offsetAt(editor.selection.active));
     }
-    if (!Number.isInteger(at) || at < 0 || at >= chars - 1) throw new UserError(`Choose a character between 0 and ${formatCount(chars - 2)}: the change needs text after it to echo in.`);
+    if (!Number.isInteger(at) || at < 0 || at >= chars - 1) throw new UserError(vscode.l10n.t('Choose a character between 0 and {0}: the change needs text after it to echo in.', formatCount(chars - 2)));
     const original = [...document.source.text.slice(document.index.utf16Offset(at), document.index.utf16Offset(at + 1))][0];
     const vocab = config.vocab;
     if (replacement === undefined) {
       replacement = await vscode.window.showInputBox({
-        title: 'RNN Lens: What If This Character Were…',
-        prompt: `Replace ${describeChar(original)} (character ${formatCount(at)}) with one character the model knows; the file is not changed.`,
+        title: vscode.l10n.t('RNN Lens: What If This Character Were…'),
+        prompt: vscode.l10n.t('Replace {0} (character {1}) with one character the model knows; the file is not changed.', describeChar(original), formatCount(at)),
         validateInput: (v) => checkReplacement(v, original, vocab),
       });
       if (replacement === undefined) return;

@@ -40,18 +40,18 @@ export class WhyPrediction implements vscode.Disposable {
   /** `arg`: a position (tests); otherwise the editor's cursor when the training file is active, else the timestep cursor. */
   async run(arg?: unknown): Promise<void> {
     const current = this.ctx.source.current();
-    if (!current) throw new UserError('Train a model first (or load one): Why This Prediction? reads the training file with the model\'s weights.');
+    if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): Why This Prediction? reads the training file with the model\'s weights.'));
     const { document } = current;
     let t: number | undefined = typeof arg === 'number' ? arg : undefined;
     const editor = vscode.window.activeTextEditor;
     if (t === undefined && editor && editor.document.uri.toString() === document.source.uri.toString()) {
-      if (!document.matchingEditors().includes(editor)) throw new UserError(`${document.source.fileName} has changed since training started; undo the edits so that its characters line up with the model's.`);
+      if (!document.matchingEditors().includes(editor)) throw new UserError(vscode.l10n.t('{0} has changed since training started; undo the edits so that its characters line up with the model\'s.', document.source.fileName));
       // The character before the cursor is the last one read; the one after it is predicted.
       t = document.index.codePointAt(editor.document.offsetAt(editor.selection.active)) - 1;
       this.following = false;
     } else if (t === undefined) {
       t = this.cursorPosition();
-      if (t === undefined) throw new UserError(`Put the cursor in ${document.source.fileName} (the prediction of the character after it is explained), or step the panel's timestep cursor first.`);
+      if (t === undefined) throw new UserError(vscode.l10n.t('Put the cursor in {0} (the prediction of the character after it is explained), or step the panel\'s timestep cursor first.', document.source.fileName));
       this.following = true;
     }
     await this.ask(t, true);
@@ -86,7 +86,7 @@ export class WhyPrediction implements vscode.Disposable {
     const document = this.ctx.source.current()?.document;
     if (t === undefined || !document) return;
     const chars = document.index.codePointLength;
-    if (!Number.isInteger(t) || t < 0 || t >= chars - 1) throw new UserError(`There is no next character to explain there: choose a position between 1 and ${formatCount(chars - 1)} characters into the file.`);
+    if (!Number.isInteger(t) || t < 0 || t >= chars - 1) throw new UserError(vscode.l10n.t('There is no next character to explain there: choose a position between 1 and {0} characters into the file.', formatCount(chars - 1)));
     const prepared = await this.ctx.source.prepare();
     const answer = await runWithProgress(this.ctx, 'why', `Why this prediction (character ${formatCount(t + 1)})`, { kind: 'saliency', t }, notify);
     if (!answer || answer.kind !== 'saliency') return;
