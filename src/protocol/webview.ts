@@ -10,7 +10,7 @@
 
 import { type TrainSettings, CELL_TYPES, MAX_VOCAB, OPTIMIZER_KINDS, validateSettings } from '../engine/model/config';
 import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from './traceLayout';
-import { MAX_WORKERS, type StartedMessage } from './worker';
+import { MAX_WORKERS, type ProgressMessage, type StartedMessage } from './worker';
 import { type TensorStats } from '../engine/training/update';
 import {
   isCappedString as isStr, isFiniteNumber as isFiniteNum, isIntegerIn as isInt, isOneOf as oneOf, isRecord as isObj,
@@ -50,15 +50,8 @@ export function sessionInfo(fileName: string, started: Pick<StartedMessage, 'con
 export type TrainingState = 'training' | 'paused' | 'stopped' | 'failed';
 export const TRAINING_STATES: readonly TrainingState[] = ['training', 'paused', 'stopped', 'failed'];
 
-export interface ProgressInfo {
-  readonly step: number;
-  readonly loss: number;
-  readonly valLoss: number | null;
-  /** The step valLoss was measured at (null with it; absent from older senders). */
-  readonly valStep?: number | null;
-  readonly charsPerSec: number;
-  readonly state: TrainingState;
-}
+/** The worker's progress report, with the host's wider view of the session's state. */
+export type ProgressInfo = Omit<ProgressMessage, 'type' | 'state'> & { readonly state: TrainingState };
 
 export interface StatsInfo {
   readonly step: number;
