@@ -33,6 +33,8 @@ export declare function linkExtension(profile: Profile, extensionPath: string): 
 export declare function launchCodeServer(profile: Profile, options?: {
   workspace?: string;
   port?: number;
+  /** The display language, e.g. 'ko' (code-server's --locale). */
+  locale?: string;
   log?: (message: string) => void;
   timeoutMs?: number;
 }): Promise<RunningCodeServer>;

@@ -177,12 +177,14 @@ export function linkExtension(profile, extensionPath) {
  * Starts code-server on 127.0.0.1 in its own process group and waits for /healthz.
  * Returns { url, port, folderUrl(folder), stop() }; stop() kills the whole group.
  */
-export async function launchCodeServer(profile, { workspace, port, log = () => {}, timeoutMs = 60_000 } = {}) {
+export async function launchCodeServer(profile, { workspace, port, locale, log = () => {}, timeoutMs = 60_000 } = {}) {
   if (!isCodeServerInstalled()) throw new CodeServerError('code-server is not installed: run node scripts/codeServer.mjs install');
   port ??= await freePort();
   const args = [entryScript, ...baseArgs(profile), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened'];
+  // The display language (`ko`): what VS Code's --locale does, manifests and l10n bundles included.
+  if (locale) args.push('--locale', locale);
   if (workspace) args.push(workspace);
   const out = openSync(profile.logFile, 'w');
   const child = spawn(process.execPath, args, {

@@ -9,6 +9,7 @@ import './gradient.css';
 import { parseHostToWebview, type HostToWebview, type CursorDirection, type SessionInfo } from '../../src/protocol/webview';
 import { postToHost, loadState, saveState } from '../shared/vscodeApi';
 import { el, section, select } from '../shared/dom';
+import { t } from '../shared/strings';
 import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData } from '../shared/traceData';
@@ -59,11 +60,11 @@ const trainingText = el('p', { className: 'caption', attrs: { id: 'training-text
 
 const app = document.getElementById('app')!;
 app.replaceChildren(
-  section('diagnosis-section', 'Diagnosis', [diagnosisList, traceInfo]),
-  section('norms-section', '‖dL/dh_t‖ per timestep (log scale)', [normsCanvas, normsDetails]),
-  section('matrix-section', 'Itemized BPTT: ‖d(L_t/T)/dh_k‖', [el('div', { className: 'row controls' }, [layerBox, followButton]), matrix.canvas, rowText, decayCanvas]),
-  section('jacobian-section', 'Jacobians ‖dh_t/dh_{t-1}‖ and their running product', [jacobianCanvas, jacobianText]),
-  section('training-section', 'Over training', [
+  section('diagnosis-section', t('gradient.diagnosis.heading'), [diagnosisList, traceInfo]),
+  section('norms-section', t('gradient.norms.heading'), [normsCanvas, normsDetails]),
+  section('matrix-section', t('gradient.matrix.heading'), [el('div', { className: 'row controls' }, [layerBox, followButton]), matrix.canvas, rowText, decayCanvas]),
+  section('jacobian-section', t('gradient.jacobian.heading'), [jacobianCanvas, jacobianText]),
+  section('training-section', t('gradient.training.heading'), [
     el('h3', { text: 'Largest singular value of W_hh (power iteration)' }), spectralCanvas,
     el('h3', { text: 'Gradient norm per tensor (log scale; ▼ clipped, red line non-finite)' }), tensorCanvas,
     el('h3', { text: 'Update-to-weight ratio ‖Δw‖/‖w‖ per tensor (log scale)' }), ratioCanvas,

@@ -9,6 +9,7 @@ import './panel.css';
 import { parseHostToWebview, type HostToWebview, type CursorDirection, type SessionInfo } from '../../src/protocol/webview';
 import { postToHost, loadState, saveState } from '../shared/vscodeApi';
 import { el, section, select, reducedMotion } from '../shared/dom';
+import { t } from '../shared/strings';
 import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData, traceSaturation } from '../shared/traceData';
@@ -85,12 +86,12 @@ const app = document.getElementById('app')!;
 app.replaceChildren(
   header.element,
   section('graph-section', 'Unrolled computation graph', [el('div', { className: 'row controls' }, [fitButton, zoomButton, el('span', { className: 'caption', text: 'Drag to pan, scroll to zoom, click a node to move the cursor there; with the graph focused, arrow keys move the cursor and the layer.' })]), graphBox, graphText, graphCursorText]),
-  section('cell-section', 'Cell at the cursor', [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
-  section('heatmap-section', 'Activations: units × timesteps', [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
-  section('predictions-section', 'Predictions', [predictions.element]),
-  section('loss-section', 'Loss', [charts.lossElement]),
-  section('samples-section', 'Latest samples', [charts.samplesElement]),
-  section('saturation-section', 'Gate saturation over training', [charts.saturationElement]),
+  section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
+  section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
+  section('predictions-section', t('panel.predictions.heading'), [predictions.element]),
+  section('loss-section', t('panel.loss.heading'), [charts.lossElement]),
+  section('samples-section', t('panel.samples.heading'), [charts.samplesElement]),
+  section('saturation-section', t('panel.saturation.heading'), [charts.saturationElement]),
 );
 app.setAttribute('aria-busy', 'false');
 
