@@ -74,12 +74,14 @@ export function hoverMarkdown(result: ActivationResult, vocab: readonly string[]
   }
   const h = result.h[index];
   const lines = [
-    `**RNN Lens** layer ${result.layer} unit ${result.unit}, character ${index} (weights of step ${result.step})`,
+    vscode.l10n.t('**RNN Lens** layer {0} unit {1}, character {2} (weights of step {3})', result.layer, result.unit, index, result.step),
     `h = ${formatValue(h)}${result.c.length > index ? `, c = ${formatValue(result.c[index])}` : ''}`,
-    `next character predictions: ${predictions.join(', ')}`,
+    vscode.l10n.t('next character predictions: {0}', predictions.join(', ')),
   ];
   const loss = result.loss[index];
-  lines.push(Number.isFinite(loss) ? `loss on the actual next character: ${formatLoss(loss)} nats` : 'the last coloured character: no next character to predict');
+  lines.push(Number.isFinite(loss)
+    ? vscode.l10n.t('loss on the actual next character: {0} nats', formatLoss(loss))
+    : vscode.l10n.t('the last coloured character: no next character to predict'));
   return lines.join('  \n');
 }
 

@@ -48,10 +48,10 @@ export class StatusBar implements vscode.Disposable {
    */
   static format(view: StatusView): string {
     const parts = [ICONS[view.state], view.cell.toUpperCase()];
-    if (view.step !== undefined) parts.push(`step ${formatCount(view.step)}`);
-    if (view.loss !== undefined) parts.push(`loss ${formatLoss(view.loss)}`);
+    if (view.step !== undefined) parts.push(vscode.l10n.t('step {0}', formatCount(view.step)));
+    if (view.loss !== undefined) parts.push(vscode.l10n.t('loss {0}', formatLoss(view.loss)));
     if (view.state === 'training' && view.charsPerSec !== undefined) parts.push(`· ${speedOf(view)}`);
-    else if (view.state === 'paused' || view.state === 'starting' || view.state === 'stopping') parts.push(`· ${view.state}`);
+    else if (view.state === 'paused' || view.state === 'starting' || view.state === 'stopping') parts.push(`· ${stateName(view.state)}`);
     return parts.join(' ');
   }
 
@@ -59,7 +59,7 @@ export class StatusBar implements vscode.Disposable {
   static tooltip(view: StatusView): string {
     const val = view.valLoss !== undefined && view.valLoss !== null ? `; ${formatValidation(view.valLoss, view.valStep)}` : '';
     const speed = view.charsPerSec !== undefined ? `; ${speedOf(view)}` : '';
-    return `RNN Lens: ${view.state} on ${view.fileName}${val}${speed}. Click to show the panel.`;
+    return vscode.l10n.t('RNN Lens: {0} on {1}{2}. Click to show the panel.', stateName(view.state), view.fileName, `${val}${speed}`);
   }
 
   show(view: StatusView): void {
@@ -101,4 +101,17 @@ export class StatusBar implements vscode.Disposable {
 
 function speedOf(view: StatusView): string {
   return formatSpeed({ state: view.state, charsPerSec: view.charsPerSec ?? 0, lastRate: view.lastRate ?? 0, threads: view.threads ?? 1 });
+}
+
+/** A session state as a word in the display language ("paused", "일시 중지됨"). */
+function stateName(state: SessionState): string {
+  switch (state) {
+    case 'idle': return vscode.l10n.t('idle');
+    case 'starting': return vscode.l10n.t('starting');
+    case 'training': return vscode.l10n.t('training');
+    case 'paused': return vscode.l10n.t('paused');
+    case 'stopping': return vscode.l10n.t('stopping');
+    case 'stopped': return vscode.l10n.t('stopped');
+    case 'failed': return vscode.l10n.t('failed');
+  }
 }

@@ -122,6 +122,19 @@ describe('localization: Korean and English', () => {
     assert.ok(!/그래디언트|그라디언트/.test(ko), 'gradient is 기울기 throughout');
   });
 
+  it('reads Korean at run time once VS Code loads the Korean bundle (status bar, hover)', () => {
+    const { l10n } = require('./fakeVscode') as typeof import('./fakeVscode');
+    const { StatusBar } = require('../../src/extension/statusBar') as typeof import('../../src/extension/statusBar');
+    l10n.useBundle(bundleKo);
+    try {
+      const view = { cell: 'lstm', state: 'paused' as const, step: 1234, loss: 1.92734, fileName: 'hello.txt' };
+      assert.equal(StatusBar.format(view), '$(debug-pause) LSTM 스텝 1,234 손실 1.927 · 일시 중지됨');
+      assert.match(StatusBar.tooltip(view), /^RNN Lens: hello\.txt에서 일시 중지됨\. 클릭하면 패널을 엽니다\.$/);
+    } finally {
+      l10n.useBundle(undefined);
+    }
+  });
+
   describe('the lint rule against text that bypasses vscode.l10n.t', () => {
     const eslint = new ESLint({ cwd: root });
     const lint = async (code: string): Promise<string[]> => {
