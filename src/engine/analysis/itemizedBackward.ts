@@ -38,7 +38,7 @@ import { CELLS } from '../cells/cells';
 import { GRU_LOCAL, gruLocalDerivatives } from '../cells/gruCell';
 import { LSTM_LOCAL } from '../cells/lstmCell';
 import { RNN_LOCAL } from '../cells/rnnCell';
-import { scaledRowSum } from './jacobian';
+import { rowScaledSums } from './jacobian';
 import { matmulAB, type FloatArray } from '../kernels/kernels';
 import { type Network } from '../model/network';
 import { arenaFloats, SimdArena } from '../kernels/simd/simdArena';
@@ -70,34 +70,53 @@ interface StreamBuffers {
   readonly dHN: FloatArray;
   readonly direct: FloatArray;
   readonly dRH: FloatArray;
+  /** Folded path, per step: the cell's local derivatives, the row scalings of W_hh's and W_ih's gate blocks [G, H], the GRU's diagonal and the LSTM's dh -> dc and dc -> dc factors. */
+  readonly local: Float64Array;
+  readonly pRec: FloatArray;
+  readonly pIn: FloatArray;
+  readonly diag: Float64Array;
+  readonly a: Float64Array;
+  readonly f: Float64Array;
 }
 
 /**
  * Fills `out[offset + (l*T + s)*T + k]` with ||d(L_s/T)/dh^l_k|| for k <= s (other entries are
  * left untouched); streams go in chunks of at most chunkElements / (T H). Needs ws (batch 1) after forwardWindow and windowLoss(net, ws, 1/T), whose
- * dLogits row s is then exactly (p_s - onehot(y_s)) / T.
+ * dLogits row s is then exactly (p_s - onehot(y_s)) / T. `alloc` (at least itemizedFloats(...)
+ * floats) places the buffers: in the SIMD arena of the weights and ws, every product and every
+ * folded step matrix is made on the SIMD kernels. Without it they get an arena of their own,
+ * where the products still run in SIMD but the step matrices are formed in JavaScript.
  */
-export function itemizedGradientNorms(net: Network, ws: Workspace, out: Float32Array, offset: number, chunkElements = CHUNK_ELEMENTS): void {
+export function itemizedGradientNorms(net: Network, ws: Workspace, out: Float32Array, offset: number, chunkElements = CHUNK_ELEMENTS, alloc?: (length: number) => FloatArray): void {
   const { H, V } = net;
   const T = ws.steps;
   if (ws.batch !== 1) throw new Error('itemized gradients replay one stream: the workspace must have batch 1');
+  const S = chunkStreams(T, H, chunkElements);
+  const sizes = bufferSizes(net, T, S);
+  const a = alloc ?? ownAllocator(net, sizes);
   // The top layer hears from the decoder only at its own step: W_dec^T dlogits_s at (s, s).
-  const decoded = allocLike(net.params, T * H);
+  const decoded = a(sizes.decoded);
   matmulAB(decoded, 0, ws.dLogits, 0, net.params, net.layout.decoderWeight, T, H, V, false);
-  const S = Math.max(1, Math.min(T, Math.floor(chunkElements / (T * H))));
-  let bufs: StreamBuffers | null = null;
-  for (let s0 = 0; s0 < T; s0 += S) {
-    if (!bufs || s0 + S > T) bufs = allocate(net, T, s0, Math.min(S, T - s0));
-    bufs = { ...bufs, s0 };
-    chunkNorms(net, ws, decoded, bufs, out, offset);
-  }
+  // One set of buffers for every chunk: the last, shorter chunk uses the first rows of each.
+  const bufs = allocate(net, sizes, a);
+  for (let s0 = 0; s0 < T; s0 += S) chunkNorms(net, ws, decoded, { ...bufs, s0, S: Math.min(S, T - s0) }, out, offset);
 }
 
-function allocate(net: Network, T: number, s0: number, S: number): StreamBuffers {
+/** Floats `alloc` must have room for (in an arena: each buffer padded to the alignment). */
+export function itemizedFloats(net: Network, T: number, chunkElements = CHUNK_ELEMENTS): number {
+  return Object.values(bufferSizes(net, T, chunkStreams(T, net.H, chunkElements))).reduce((sum, n) => sum + arenaFloats(n), 0);
+}
+
+function chunkStreams(T: number, H: number, chunkElements: number): number {
+  return Math.max(1, Math.min(T, Math.floor(chunkElements / (T * H))));
+}
+
+function bufferSizes(net: Network, T: number, S: number): Record<string, number> {
   const { H, GH } = net;
   const cho = !folds(net);
   const K = net.config.cell === 'lstm' ? 2 * H : H;
-  const sizes = {
+  return {
+    decoded: T * H,
     dH: T * S * H,
     dHBelow: T * S * H,
     dhNext: S * H,
@@ -105,20 +124,27 @@ function allocate(net: Network, T: number, s0: number, S: number): StreamBuffers
     x: cho ? 0 : S * K,
     fold: cho ? 0 : K * 2 * H,
     product: cho ? 0 : S * 2 * H,
+    pRec: cho ? 0 : GH,
+    pIn: cho ? 0 : GH,
     dG: cho ? S * GH : 0,
     dHRZ: cho ? S * 2 * H : 0,
     dHN: cho ? S * H : 0,
     direct: cho ? S * H : 0,
     dRH: cho ? S * H : 0,
   };
-  // The folded product x F of every live stream is most of a trace's work, and its three
-  // matrices are all here: in one SIMD arena it runs on the SIMD kernels (float32 only).
+}
+
+/** An arena of the buffers' own (float32): the products x F of the live streams, most of the work, then run on the SIMD kernels. */
+function ownAllocator(net: Network, sizes: Record<string, number>): (length: number) => FloatArray {
   const floats = Object.values(sizes).reduce((sum, n) => sum + arenaFloats(n), 0);
   const arena = net.params instanceof Float32Array ? SimdArena.create(floats) : null;
-  const a = arena !== null ? arena.alloc : (n: number): FloatArray => allocLike(net.params, n);
+  return arena !== null ? arena.alloc : (n: number): FloatArray => allocLike(net.params, n);
+}
+
+function allocate(net: Network, sizes: Record<string, number>, a: (length: number) => FloatArray): Omit<StreamBuffers, 's0' | 'S'> {
+  const H = net.H;
+  const lstm = net.config.cell === 'lstm';
   return {
-    s0,
-    S,
     dH: a(sizes.dH),
     dHBelow: a(sizes.dHBelow),
     dhNext: a(sizes.dhNext),
@@ -131,6 +157,12 @@ function allocate(net: Network, T: number, s0: number, S: number): StreamBuffers
     dHN: a(sizes.dHN),
     direct: a(sizes.direct),
     dRH: a(sizes.dRH),
+    pRec: a(sizes.pRec),
+    pIn: a(sizes.pIn),
+    local: new Float64Array(CELLS[net.config.cell].blocks * H),
+    diag: new Float64Array(H),
+    a: new Float64Array(lstm ? H : 0),
+    f: new Float64Array(lstm ? H : 0),
   };
 }
 
@@ -162,7 +194,7 @@ function chunkNorms(net: Network, ws: Workspace, decoded: FloatArray, bufs: Stre
 /** The recurrence of layer l with the folded step matrix F (rnn, lstm, reset-after gru). */
 function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers): void {
   const H = net.H;
-  const { s0, S, dH, dHBelow, dhNext, dcNext, x, fold, product } = bufs;
+  const { s0, S, dH, dHBelow, dhNext, dcNext, x, fold, product, a, f } = bufs;
   const lstm = net.config.cell === 'lstm';
   const K = lstm ? 2 * H : H;
   const N = l > 0 ? 2 * H : H; // layer 0 sends nothing below
@@ -172,7 +204,7 @@ function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuff
     // Local streams lo .. S-1 are live; a stream starting here still has zero dhNext / dcNext.
     const lo = Math.max(0, t - s0);
     const live = S - lo;
-    const { a, f } = formFold(net, ws, l, t, N, fold);
+    formFold(net, ws, l, t, N, bufs);
     for (let i = lo; i < S; i++) {
       const row = (t * S + i) * H;
       const q = i * H;
@@ -201,24 +233,17 @@ function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuff
 }
 
 /**
- * Forms F [K, N] of layer l at step t (see the top of the file; N = H when nothing goes below).
- * Returns the LSTM's elementwise factors: a = o(1 - tanh^2 c) (dh into dc) and f (dc into dc_{t-1}).
+ * Forms F [K, N] of layer l at step t into bufs.fold (see the top of the file; N = H when
+ * nothing goes below), and the LSTM's elementwise factors bufs.a = o(1 - tanh^2 c) (dh into dc)
+ * and bufs.f (dc into dc_{t-1}).
  */
-function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, F: FloatArray): { a: Float64Array; f: Float64Array } {
+function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, bufs: StreamBuffers): void {
   const { H, G } = net;
-  const p = net.params;
-  const { wHh, wIh } = net.layout.layers[l];
   const cell = net.config.cell;
-  const below = N > H;
-  const local = new Float64Array(CELLS[cell].blocks * H);
+  const { local, a, f, pRec, pIn, diag, fold: F } = bufs;
   CELLS[cell].localDerivatives(net, ws.layers[l], 1, t, 0, local, 0);
   const at = (block: number, c: number): number => local[block * H + c];
-  const a = new Float64Array(cell === 'lstm' ? H : 0);
-  const f = new Float64Array(cell === 'lstm' ? H : 0);
-  // pRec[g][c], pIn[g][c]: the scaling of row c of gate block g of W_hh and of W_ih.
-  const pRec = new Float64Array(G * H);
-  const pIn = new Float64Array(G * H);
-  const diag = new Float64Array(H);
+  // pRec[g*H + c], pIn[g*H + c]: the scaling of row c of gate block g of W_hh and of W_ih.
   for (let c = 0; c < H; c++) {
     if (cell === 'rnn') {
       pRec[c] = pIn[c] = at(RNN_LOCAL.dhDa, c);
@@ -240,22 +265,22 @@ function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, 
   }
   // Row c of F sums row c of the gate blocks it receives; the LSTM's i, f, g blocks act on dc
   // (rows 0..H-1 of F), its o block on dh (rows H..2H-1).
-  const blocks = cell === 'lstm' ? [[0, 1, 2], [3]] : [Array.from({ length: G }, (_, g) => g)];
-  const scales = new Float64Array(4);
-  const rows = new Int32Array(4);
-  blocks.forEach((gates, part) => {
-    for (let c = 0; c < H; c++) {
-      const fr = (part * H + c) * N;
-      gates.forEach((g, n) => { scales[n] = pRec[g * H + c]; rows[n] = wHh + (g * H + c) * H; });
-      scaledRowSum(F, fr, p, H, gates.length, scales, rows);
-      if (below) {
-        gates.forEach((g, n) => { scales[n] = pIn[g * H + c]; rows[n] = wIh + (g * H + c) * H; });
-        scaledRowSum(F, fr + H, p, H, gates.length, scales, rows);
-      }
-    }
-  });
+  if (cell === 'lstm') {
+    foldRows(net, l, 0, 0, 3, N, bufs);
+    foldRows(net, l, H, 3, 1, N, bufs);
+  } else {
+    foldRows(net, l, 0, 0, G, N, bufs);
+  }
   if (cell === 'gru') for (let c = 0; c < H; c++) F[c * N + c] += diag[c];
-  return { a, f };
+}
+
+/** Rows r0 .. r0+H-1 of F: the row-scaled sum of gate blocks g0 .. g0+gates-1 of W_hh (and of W_ih beside it when N > H). */
+function foldRows(net: Network, l: number, r0: number, g0: number, gates: number, N: number, bufs: StreamBuffers): void {
+  const H = net.H;
+  const { wHh, wIh } = net.layout.layers[l];
+  const block = H * H;
+  rowScaledSums(bufs.fold, r0 * N, N, net.params, wHh + g0 * block, block, bufs.pRec, g0 * H, H, H, gates);
+  if (N > H) rowScaledSums(bufs.fold, r0 * N + H, N, net.params, wIh + g0 * block, block, bufs.pIn, g0 * H, H, H, gates);
 }
 
 /** The Cho GRU's recurrence, per gate (see gruCell.ts): its n path is W_hr^T diag W_hn^T, not foldable cheaply. */

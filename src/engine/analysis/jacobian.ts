@@ -23,6 +23,7 @@ import { GRU_LOCAL } from '../cells/gruCell';
 import { LSTM_LOCAL } from '../cells/lstmCell';
 import { RNN_LOCAL } from '../cells/rnnCell';
 import { type FloatArray, matmulAB, matmulABt } from '../kernels/kernels';
+import { byteAddress, simdKernelsFor } from '../kernels/simd/simdArena';
 import { type Network } from '../model/network';
 import { allocLike } from '../model/params';
 import { type BatchedLinearMap } from './spectral';
@@ -39,38 +40,99 @@ export function formsStepJacobians(net: Network): boolean {
   return !(net.config.cell === 'gru' && !net.config.gruResetAfter);
 }
 
+/** Per-step scratch for stepJacobianMatrix: the cell's local derivatives, and d and s of one step. */
+export interface StepJacobianScratch {
+  readonly local: Float64Array;
+  readonly d: FloatArray;
+  readonly s: FloatArray;
+}
+
+/** `alloc` places d and s: in the SIMD arena of the weights and J, J is formed on the SIMD kernels. */
+export function stepJacobianScratch(net: Network, alloc: (length: number) => FloatArray = (n) => allocLike(net.params, n)): StepJacobianScratch {
+  return { local: new Float64Array(CELLS[net.config.cell].blocks * net.H), d: alloc(net.H), s: alloc(net.GH) };
+}
+
 /** Writes J_t of layer `layer` (stream b, after forwardWindow) into J as a row-major H x H matrix. */
-export function stepJacobianMatrix(net: Network, ws: Workspace, layer: number, t: number, J: FloatArray, b = 0): void {
+export function stepJacobianMatrix(net: Network, ws: Workspace, layer: number, t: number, J: FloatArray, b = 0, scratch = stepJacobianScratch(net)): void {
   if (!formsStepJacobians(net)) throw new Error('this cell\'s step Jacobian is not a sum of row-scaled W_hh blocks');
-  const { H } = net;
-  const { d, s } = implicitStepJacobians(net, ws, layer, t, 1, b);
-  const p = net.params;
-  const wHh = net.layout.layers[layer].wHh;
-  const scales = new Float64Array(net.G);
-  const rows = new Int32Array(net.G);
-  for (let i = 0; i < H; i++) {
-    for (let g = 0; g < net.G; g++) {
-      scales[g] = s[g * H + i];
-      rows[g] = wHh + (g * H + i) * H;
-    }
-    // Row i of J: sum_g s_g[i] W_g[i, :], plus d[i] on the diagonal.
-    scaledRowSum(J, i * H, p, H, net.G, scales, rows);
-    J[i * H + i] += d[i];
-  }
+  const { H, G } = net;
+  const { local, d, s } = scratch;
+  stepScalings(net, ws.layers[layer], ws.batch, t, b, local, d, s, 0, null);
+  // Row i of J: sum_g s_g[i] W_g[i, :], plus d[i] on the diagonal.
+  rowScaledSums(J, 0, H, net.params, net.layout.layers[layer].wHh, H * H, s, 0, H, H, G);
+  for (let i = 0; i < H; i++) J[i * H + i] += d[i];
 }
 
 /**
- * dst[dOff .. dOff+n) = sum over g < terms of scales[g] * src[rows[g] .. rows[g]+n): one pass,
- * each destination value written once (forming J_t or a folded step matrix row by row).
+ * dst[dOff + r*dStride + j] = sum over g < terms of scales[sOff + g*R + r] * src[wOff + g*blockStride + r*n + j],
+ * for rows r < R and j < n: R rows of a sum of row-scaled weight blocks, each destination value
+ * written once (forming J_t or a folded step matrix). On the SIMD kernels when dst, src and
+ * scales share an arena; otherwise in float64 sums, term by term.
  */
-export function scaledRowSum(dst: FloatArray, dOff: number, src: FloatArray, n: number, terms: number, scales: Float64Array, rows: Int32Array): void {
-  const s0 = scales[0], s1 = scales[1], s2 = scales[2], s3 = scales[3];
-  const r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3];
-  if (terms === 1) for (let j = 0; j < n; j++) dst[dOff + j] = s0 * src[r0 + j];
-  else if (terms === 2) for (let j = 0; j < n; j++) dst[dOff + j] = s0 * src[r0 + j] + s1 * src[r1 + j];
-  else if (terms === 3) for (let j = 0; j < n; j++) dst[dOff + j] = s0 * src[r0 + j] + s1 * src[r1 + j] + s2 * src[r2 + j];
-  else if (terms === 4) for (let j = 0; j < n; j++) dst[dOff + j] = s0 * src[r0 + j] + s1 * src[r1 + j] + s2 * src[r2 + j] + s3 * src[r3 + j];
-  else throw new Error(`scaledRowSum takes 1 to 4 terms (got ${terms})`);
+export function rowScaledSums(dst: FloatArray, dOff: number, dStride: number, src: FloatArray, wOff: number, blockStride: number, scales: FloatArray, sOff: number, R: number, n: number, terms: number): void {
+  if (terms < 1 || terms > 4) throw new Error(`rowScaledSums takes 1 to 4 terms (got ${terms})`);
+  const simd = scales.buffer === src.buffer ? simdKernelsFor(dst, src, scales) : undefined;
+  if (simd !== undefined) {
+    simd.rowScaledSums(byteAddress(dst, dOff), dStride, byteAddress(src, wOff), blockStride, byteAddress(scales, sOff), R, n, terms);
+    return;
+  }
+  for (let r = 0; r < R; r++) {
+    const o = dOff + r * dStride;
+    const r0 = wOff + r * n, r1 = r0 + blockStride, r2 = r1 + blockStride, r3 = r2 + blockStride;
+    const s0 = scales[sOff + r];
+    const s1 = terms > 1 ? scales[sOff + R + r] : 0;
+    const s2 = terms > 2 ? scales[sOff + 2 * R + r] : 0;
+    const s3 = terms > 3 ? scales[sOff + 3 * R + r] : 0;
+    if (terms === 1) for (let j = 0; j < n; j++) dst[o + j] = s0 * src[r0 + j];
+    else if (terms === 2) for (let j = 0; j < n; j++) dst[o + j] = s0 * src[r0 + j] + s1 * src[r1 + j];
+    else if (terms === 3) for (let j = 0; j < n; j++) dst[o + j] = s0 * src[r0 + j] + s1 * src[r1 + j] + s2 * src[r2 + j];
+    else for (let j = 0; j < n; j++) dst[o + j] = s0 * src[r0 + j] + s1 * src[r1 + j] + s2 * src[r2 + j] + s3 * src[r3 + j];
+  }
+}
+
+/** The Cho GRU's n path per step, [steps, H] each: (1-z)(1-n^2), r, h_{t-1} r(1-r). */
+interface ChoPath {
+  readonly a: FloatArray;
+  readonly r: FloatArray;
+  readonly hr: FloatArray;
+}
+
+/**
+ * d and the row scalings s of J_t (stream b of layer buffers lb) into row m of d [.., H] and
+ * s [.., G*H]; for the Cho GRU its n path into row m of cho instead of s's r and n blocks.
+ */
+function stepScalings(net: Network, lb: Workspace['layers'][number], B: number, t: number, b: number, local: Float64Array, d: FloatArray, s: FloatArray, m: number, cho: ChoPath | null): void {
+  const { H, GH } = net;
+  const cell = net.config.cell;
+  CELLS[cell].localDerivatives(net, lb, B, t, b, local, 0);
+  const sRow = m * GH;
+  const dRow = m * H;
+  for (let j = 0; j < H; j++) {
+    if (cell === 'rnn') {
+      d[dRow + j] = 0;
+      s[sRow + j] = local[RNN_LOCAL.dhDa * H + j];
+    } else if (cell === 'lstm') {
+      // dh_t/dh_{t-1} with c_{t-1} fixed: the i, f, g paths reach h_t through c_t.
+      const dhDc = local[LSTM_LOCAL.dhDc * H + j];
+      d[dRow + j] = 0;
+      s[sRow + j] = dhDc * local[LSTM_LOCAL.dcDi * H + j];
+      s[sRow + H + j] = dhDc * local[LSTM_LOCAL.dcDf * H + j];
+      s[sRow + 2 * H + j] = dhDc * local[LSTM_LOCAL.dcDg * H + j];
+      s[sRow + 3 * H + j] = local[LSTM_LOCAL.dhDo * H + j];
+    } else {
+      const dhDn = local[GRU_LOCAL.dhDn * H + j];
+      d[dRow + j] = local[GRU_LOCAL.dhDh * H + j];
+      s[sRow + H + j] = local[GRU_LOCAL.dhDz * H + j];
+      if (cho !== null) {
+        cho.a[dRow + j] = dhDn;
+        cho.r[dRow + j] = local[GRU_LOCAL.reset * H + j];
+        cho.hr[dRow + j] = local[GRU_LOCAL.dnDr * H + j];
+      } else {
+        s[sRow + j] = dhDn * local[GRU_LOCAL.dnDr * H + j];
+        s[sRow + 2 * H + j] = dhDn * local[GRU_LOCAL.reset * H + j];
+      }
+    }
+  }
 }
 
 /**
@@ -79,11 +141,6 @@ export function scaledRowSum(dst: FloatArray, dOff: number, src: FloatArray, n: 
  * through W_hh, one matrix-matrix product for all operators at once.
  */
 export function layerStepJacobians(net: Network, ws: Workspace, layer: number, first = 0, count = ws.steps - first, b = 0): BatchedLinearMap {
-  return implicitStepJacobians(net, ws, layer, first, count, b).map;
-}
-
-/** The Jacobians as d and s (see the top of the file), and products through W_hh. */
-function implicitStepJacobians(net: Network, ws: Workspace, layer: number, first: number, count: number, b: number): { d: FloatArray; s: FloatArray; map: BatchedLinearMap } {
   const { H, G, GH } = net;
   const T = count;
   const B = ws.batch;
@@ -101,34 +158,8 @@ function implicitStepJacobians(net: Network, ws: Workspace, layer: number, first
   const choR = a(cho ? T * H : 0); // r
   const choHR = a(cho ? T * H : 0); // h_{t-1} r(1-r)
   const local = new Float64Array(CELLS[cell].blocks * H);
-  for (let m = 0; m < T; m++) {
-    CELLS[cell].localDerivatives(net, lb, B, first + m, b, local, 0);
-    const sRow = m * GH;
-    for (let j = 0; j < H; j++) {
-      if (cell === 'rnn') {
-        s[sRow + j] = local[RNN_LOCAL.dhDa * H + j];
-      } else if (cell === 'lstm') {
-        // dh_t/dh_{t-1} with c_{t-1} fixed: the i, f, g paths reach h_t through c_t.
-        const dhDc = local[LSTM_LOCAL.dhDc * H + j];
-        s[sRow + j] = dhDc * local[LSTM_LOCAL.dcDi * H + j];
-        s[sRow + H + j] = dhDc * local[LSTM_LOCAL.dcDf * H + j];
-        s[sRow + 2 * H + j] = dhDc * local[LSTM_LOCAL.dcDg * H + j];
-        s[sRow + 3 * H + j] = local[LSTM_LOCAL.dhDo * H + j];
-      } else {
-        const dhDn = local[GRU_LOCAL.dhDn * H + j];
-        d[m * H + j] = local[GRU_LOCAL.dhDh * H + j];
-        s[sRow + H + j] = local[GRU_LOCAL.dhDz * H + j];
-        if (cho) {
-          choA[m * H + j] = dhDn;
-          choR[m * H + j] = local[GRU_LOCAL.reset * H + j];
-          choHR[m * H + j] = local[GRU_LOCAL.dnDr * H + j];
-        } else {
-          s[sRow + j] = dhDn * local[GRU_LOCAL.dnDr * H + j];
-          s[sRow + 2 * H + j] = dhDn * local[GRU_LOCAL.reset * H + j];
-        }
-      }
-    }
-  }
+  const choPath = cho ? { a: choA, r: choR, hr: choHR } : null;
+  for (let m = 0; m < T; m++) stepScalings(net, lb, B, first + m, b, local, d, s, m, choPath);
   // Cho's n block is not row-scaled, so its products use only the r and z blocks of W_hh here.
   const blocks = cho ? 2 : G;
   const NB = blocks * H;
@@ -180,5 +211,5 @@ function implicitStepJacobians(net: Network, ws: Workspace, layer: number, first
     matmulAB(res, 0, prod, 0, p, wHh, n, H, NB, true);
   };
 
-  return { d, s, map: { count, rows: H, cols: H, apply, applyT, alloc: a } };
+  return { count, rows: H, cols: H, apply, applyT, alloc: a };
 }

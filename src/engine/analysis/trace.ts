@@ -17,12 +17,12 @@
 
 import { backwardWindow, forwardWindow, windowLoss } from '../model/bptt';
 import { gateCount } from '../model/config';
-import { formsStepJacobians, layerStepJacobians, stepJacobianMatrix } from './jacobian';
-import { itemizedGradientNorms } from './itemizedBackward';
+import { formsStepJacobians, layerStepJacobians, stepJacobianMatrix, stepJacobianScratch } from './jacobian';
+import { itemizedFloats, itemizedGradientNorms } from './itemizedBackward';
 import { recordRecurrentGradients } from './recurrentGradients';
 import { type Network } from '../model/network';
-import { arenaFloats, SimdArena } from '../kernels/simd/simdArena';
-import { allocLike } from '../model/params';
+import { arenaFloats } from '../kernels/simd/simdArena';
+import { type FloatArray } from '../kernels/kernels';
 import { denseOperator, largestSingularValues } from './spectral';
 import { mustWrap } from '../training/streams';
 import { sumSquares } from '../kernels/tensorOps';
@@ -94,7 +94,10 @@ export function recordTrace(network: Network, w: TraceWindow, interrupt?: Interr
   // A copy of the weights, the workspace and the gradient in one SIMD arena where available
   // (trainingMemory.ts): the window's products then run on the SIMD kernels.
   const T = w.inputs.length;
-  const { net, ws, extra: [grads, scratch] } = passWorkspace(network, 1, T, [network.layout.total, T * network.H]);
+  // The itemized pass's and the Jacobians' buffers there too: their step matrices are then formed
+  // on the SIMD kernels as well.
+  const spare = itemizedFloats(network, T) + jacobianFloats(network, T);
+  const { net, ws, extra: [grads, scratch], alloc } = passWorkspace(network, 1, T, [network.layout.total, T * network.H], spare);
   const { config, H, V } = net;
   const L = config.layers;
   const G = gateCount(config.cell);
@@ -136,9 +139,9 @@ export function recordTrace(network: Network, w: TraceWindow, interrupt?: Interr
   for (let k = 0; k < P; k++) data[at.gradNorms + k] = Math.sqrt(sumSquares(grads, net.layout.offsets[k], net.layout.specs[k].size));
 
   checkInterrupt(interrupt);
-  recordJacobianNorms(net, ws, data, at.jacobian);
+  recordJacobianNorms(net, ws, data, at.jacobian, alloc);
   checkInterrupt(interrupt);
-  itemizedGradientNorms(net, ws, data, at.itemized);
+  itemizedGradientNorms(net, ws, data, at.itemized, undefined, alloc);
 
   const ids = new Int32Array(2 * T);
   ids.set(w.inputs);
@@ -164,8 +167,18 @@ export function recordTrace(network: Network, w: TraceWindow, interrupt?: Interr
   };
 }
 
-/** ||dh_t/dh_{t-1}|| per layer and step (needs the forward activations in ws). */
-function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, offset: number): void {
+/** Floats recordJacobianNorms takes from its allocator: one J, its scalings, and the solver's 3 vectors per step. */
+function jacobianFloats(net: Network, T: number): number {
+  if (!formsStepJacobians(net)) return 0;
+  return arenaFloats(net.H * net.H) + arenaFloats(net.H) + arenaFloats(net.GH) + 3 * net.config.layers * T * arenaFloats(net.H);
+}
+
+/**
+ * ||dh_t/dh_{t-1}|| per layer and step (needs the forward activations in ws). `alloc` places J
+ * and the solver's vectors: in the arena of the weights (float32), J is formed and multiplied on
+ * the SIMD kernels.
+ */
+function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, offset: number, alloc: (length: number) => FloatArray): void {
   const { H } = net;
   const T = ws.steps;
   // Residual r of the top Ritz pair relative to sigma^2. Its error in sigma^2 is about r^2 over
@@ -174,17 +187,16 @@ function recordJacobianNorms(net: Network, ws: Workspace, data: Float32Array, of
   // a view can show, and it takes a third fewer products than 1e-4 (a trace of a 3x256 LSTM
   // spends a quarter of its time here).
   const tolerance = net.params instanceof Float64Array ? 1e-10 : 1e-3;
+  const forms = formsStepJacobians(net);
+  const J = forms ? alloc(H * H) : null;
+  const scratch = forms ? stepJacobianScratch(net, alloc) : null;
   for (let l = 0; l < net.config.layers; l++) {
-    if (formsStepJacobians(net)) {
+    if (J !== null && scratch !== null) {
       // One formed J_t at a time: it stays in cache for all of its 20-50 products.
       // Warm started from the previous step's singular vector, since neighbouring J_t differ only in their gates.
-      // In float32, J and the solver's vectors (3 per step) share a SIMD arena: the products run on the SIMD kernels.
-      const arena = net.params instanceof Float32Array ? SimdArena.create(arenaFloats(H * H) + 3 * T * arenaFloats(H)) : null;
-      const alloc = arena !== null ? arena.alloc : undefined;
-      const J = alloc ? alloc(H * H) : allocLike(net.params, H * H);
       const vectors: Float64Array[] = [];
       for (let t = 0; t < T; t++) {
-        stepJacobianMatrix(net, ws, l, t, J);
+        stepJacobianMatrix(net, ws, l, t, J, 0, scratch);
         data[offset + l * T + t] = largestSingularValues(denseOperator(J, 0, H, H, alloc), { tolerance, starts: vectors, vectors })[0];
       }
     } else {

@@ -47,18 +47,20 @@ export function trainingMemory(config: ModelConfig, batch: number, seqLen: numbe
  * passes run on the SIMD kernels too. Float64 networks (gradient checks) and hosts without SIMD
  * get the network itself and an ordinary workspace. The copy is one pass over the weights, next
  * to the `steps` passes of the forward pass itself; the arena goes with the workspace. `extra`
- * asks for more buffers of those lengths in the same place (a trace's gradient, say).
+ * asks for more buffers of those lengths in the same place (a trace's gradient, say); `spare`
+ * floats more are left for `alloc` to hand out (buffers whose number the pass decides itself).
  */
-export function passWorkspace(net: Network, batch: number, steps: number, extra: readonly number[] = []): { net: Network; ws: Workspace; extra: FloatArray[] } {
+export function passWorkspace(net: Network, batch: number, steps: number, extra: readonly number[] = [], spare = 0): { net: Network; ws: Workspace; extra: FloatArray[]; alloc: (length: number) => FloatArray } {
   if (net.params instanceof Float32Array) {
     const lengths = [net.params.length, ...workspaceLengths(workspaceSizes(net.config, batch, steps)), ...extra];
-    const arena = SimdArena.create(lengths.reduce((sum, n) => sum + arenaFloats(n), 0));
+    const arena = SimdArena.create(lengths.reduce((sum, n) => sum + arenaFloats(n), 0) + spare);
     if (arena !== null) {
       const params = arena.alloc(net.params.length);
       params.set(net.params);
       const copy = net.withParams(params);
-      return { net: copy, ws: new Workspace(copy, batch, steps, arena.alloc), extra: extra.map(arena.alloc) };
+      return { net: copy, ws: new Workspace(copy, batch, steps, arena.alloc), extra: extra.map(arena.alloc), alloc: arena.alloc };
     }
   }
-  return { net, ws: new Workspace(net, batch, steps), extra: extra.map((n) => allocLike(net.params, n)) };
+  const alloc = (n: number): FloatArray => allocLike(net.params, n);
+  return { net, ws: new Workspace(net, batch, steps), extra: extra.map(alloc), alloc };
 }

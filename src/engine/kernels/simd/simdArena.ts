@@ -23,6 +23,8 @@ export interface SimdKernels {
   sigmoidRows(p: number, rows: number, stride: number, width: number): void;
   tanhRows(p: number, rows: number, stride: number, width: number): void;
   addColumnSums(dst: number, src: number, rows: number, cols: number): void;
+  /** C[r, :] = Σ_{g < terms} s[g*R + r] · W[g*blockStride + r*n ..][0 .. n), rows cStride floats apart. */
+  rowScaledSums(c: number, cStride: number, w: number, blockStride: number, s: number, R: number, n: number, terms: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, step: number, sqrtBc2: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number): void;
 }
 

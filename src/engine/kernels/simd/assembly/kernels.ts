@@ -376,3 +376,41 @@ export function addColumnSums(dst: usize, src: usize, rows: i32, cols: i32): voi
     for (; k < cEnd; k += 4) store<f32>(dst + k, load<f32>(dst + k) + load<f32>(row + k));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Row-scaled sums of weight blocks: C[r, :] = Σ_{g < terms} s[g*R + r] · W[g*blockStride + r*n + j],
+// rows r < R of C `cStride` floats apart. A step Jacobian J_t = Σ_g diag(s_g) W_hh,g and the
+// itemized pass's folded step matrices are built from these, once per step of a trace (the
+// matrix products that use them run here too, so building them in JavaScript took as long).
+
+export function rowScaledSums(c: usize, cStride: i32, w: usize, blockStride: i32, s: usize, R: i32, n: i32, terms: i32): void {
+  const n4 = <usize>(n & ~3) * F;
+  const nEnd = <usize>n * F;
+  const block = <usize>blockStride * F;
+  for (let r = 0; r < R; r++) {
+    const row = c + <usize>r * <usize>cStride * F;
+    const w0 = w + <usize>r * <usize>n * F;
+    const w1 = w0 + block, w2 = w1 + block, w3 = w2 + block;
+    const sr = s + <usize>r * F;
+    const sR = <usize>R * F;
+    const a0 = load<f32>(sr);
+    const a1 = terms > 1 ? load<f32>(sr + sR) : <f32>0;
+    const a2 = terms > 2 ? load<f32>(sr + 2 * sR) : <f32>0;
+    const a3 = terms > 3 ? load<f32>(sr + 3 * sR) : <f32>0;
+    const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
+    let k: usize = 0;
+    if (terms == 1) {
+      for (; k < n4; k += 16) v128.store(row + k, f32x4.mul(v0, v128.load(w0 + k)));
+      for (; k < nEnd; k += 4) store<f32>(row + k, a0 * load<f32>(w0 + k));
+    } else if (terms == 2) {
+      for (; k < n4; k += 16) v128.store(row + k, fma(f32x4.mul(v0, v128.load(w0 + k)), v1, v128.load(w1 + k)));
+      for (; k < nEnd; k += 4) store<f32>(row + k, a0 * load<f32>(w0 + k) + a1 * load<f32>(w1 + k));
+    } else if (terms == 3) {
+      for (; k < n4; k += 16) v128.store(row + k, fma(fma(f32x4.mul(v0, v128.load(w0 + k)), v1, v128.load(w1 + k)), v2, v128.load(w2 + k)));
+      for (; k < nEnd; k += 4) store<f32>(row + k, a0 * load<f32>(w0 + k) + a1 * load<f32>(w1 + k) + a2 * load<f32>(w2 + k));
+    } else {
+      for (; k < n4; k += 16) v128.store(row + k, fma(fma(fma(f32x4.mul(v0, v128.load(w0 + k)), v1, v128.load(w1 + k)), v2, v128.load(w2 + k)), v3, v128.load(w3 + k)));
+      for (; k < nEnd; k += 4) store<f32>(row + k, a0 * load<f32>(w0 + k) + a1 * load<f32>(w1 + k) + a2 * load<f32>(w2 + k) + a3 * load<f32>(w3 + k));
+    }
+  }
+}
