@@ -7,6 +7,7 @@
  */
 
 import * as vscode from 'vscode';
+import { withRecordOf } from './checkpointRecords';
 import { writeFileAtomically } from './modelFiles';
 import { type Logger, type TrainingSession } from './trainingSession';
 import { messageOf } from './userError';
@@ -118,7 +119,7 @@ export class Autosave implements vscode.Disposable {
     this.writing = this.writing.then(async () => {
       try {
         await vscode.workspace.fs.createDirectory(storage);
-        await writeFileAtomically(vscode.Uri.joinPath(storage, MODEL_FILE), bytes);
+        await writeFileAtomically(vscode.Uri.joinPath(storage, MODEL_FILE), withRecordOf(session, bytes));
         await writeFileAtomically(vscode.Uri.joinPath(storage, RECORD_FILE), new TextEncoder().encode(JSON.stringify(record, null, 2)));
         this.log.info(`Autosaved step ${step} of ${record.fileName}.`);
       } catch (error) {

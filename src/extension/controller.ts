@@ -89,7 +89,7 @@ export class RnnLensController implements vscode.Disposable {
     });
     this.timesteps = new TimestepFollower({ host: this.sessions, cursor: this.cursor, highlight: this.highlight, contextKeys, log, post });
     this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report });
-    this.models = new ModelCommands({ host: this.sessions, log, readSettings: settings, post });
+    this.models = new ModelCommands({ host: this.sessions, log, readSettings: settings });
     this.insight = new Insight({
       extensionUri: context.extensionUri, host: this.sessions, log, cursor: this.cursor,
       workerFactory: options.analysisWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js').fsPath),

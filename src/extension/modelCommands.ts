@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import { MAX_SAMPLE_LENGTH } from '../protocol/worker';
-import { type HostToWebview } from '../protocol/webview';
+import { withRecordOf } from './checkpointRecords';
 import { displayName } from './inputText';
 import { writeFileAtomically } from './modelFiles';
 import { type ExtensionSettings } from './settings';
@@ -17,7 +17,6 @@ export interface ModelCommandsOptions {
   readonly host: SessionHost;
   readonly log: vscode.LogOutputChannel;
   readonly readSettings: () => { settings: ExtensionSettings };
-  readonly post: (message: HostToWebview) => void;
 }
 
 export class ModelCommands {
@@ -52,7 +51,6 @@ export class ModelCommands {
       length: Number(length), temperature: Number(temperature), seed: Math.floor(Math.random() * 2 ** 32),
       ...(prime !== '' ? { prime } : {}),
     });
-    this.options.post({ type: 'sample', text: text.slice(0, 20_000) });
     const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     this.options.log.info(`Sampled ${text.length} UTF-16 units at temperature ${temperature}.`);
@@ -69,7 +67,7 @@ export class ModelCommands {
       filters: { [vscode.l10n.t('RNN Lens model (safetensors)')]: ['safetensors'] }, saveLabel: vscode.l10n.t('Save Model'),
     });
     if (!target) return;
-    const bytes = session.machine.isLive ? (await session.save()).bytes : session.latestCheckpoint!.bytes;
+    const bytes = withRecordOf(session, session.machine.isLive ? (await session.save()).bytes : session.latestCheckpoint!.bytes);
     await writeFileAtomically(target, bytes);
     this.options.log.info(`Saved the model to ${target.toString()} (${bytes.length} bytes).`);
     void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: saved the model to {0}.', displayName(target)));

@@ -11,7 +11,8 @@ import { SourceDocument } from './sourceDocument';
 import { TrainingSession, type StartOptions, type TrainingSource } from './trainingSession';
 import { UserError } from './userError';
 import { type WorkerFactory } from './workerClient';
-import { formatLoss } from '../protocol/format';
+import { formatCount, formatLoss } from '../protocol/format';
+import { type LossHistory } from '../engine/io/sessionRecord';
 
 /** A part of the UI that shows something of the current session (views, cursor, neuron colours). */
 export interface SessionFollower {
@@ -45,10 +46,10 @@ export class SessionHost implements vscode.Disposable {
   }
 
   /** Replaces the current session (ask first with confirmReplacing) and starts training. */
-  async start(source: TrainingSource, startOptions: StartOptions): Promise<void> {
+  async start(source: TrainingSource, startOptions: StartOptions, history?: LossHistory): Promise<void> {
     this.endWiring();
     const { log, contextKeys, autosave } = this.options;
-    const session = new TrainingSession(source, this.options.workerFactory, log);
+    const session = new TrainingSession(source, this.options.workerFactory, log, {}, history);
     const document = new SourceDocument(source);
     this.session = session;
     this.sourceDocument = document;
@@ -75,9 +76,15 @@ export class SessionHost implements vscode.Disposable {
   async confirmReplacing(): Promise<boolean> {
     const current = this.session;
     if (!current || !current.machine.isLive) return true;
+    // Say what is true: a paused session is not "training".
     const replace = vscode.l10n.t('Stop and Start New');
+    const file = current.source.fileName;
+    const step = formatCount(current.latestProgress?.step ?? 0);
+    const question = current.state === 'paused' ? vscode.l10n.t('RNN Lens has a paused session on {0} at step {1}. Stop that session and start a new one?', file, step)
+      : current.state === 'starting' ? vscode.l10n.t('RNN Lens is starting a session on {0}. Stop that session and start a new one?', file)
+        : vscode.l10n.t('RNN Lens is training on {0} (step {1}). Stop that session and start a new one?', file, step);
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('RNN Lens is training on {0}. Stop that session and start a new one?', current.source.fileName), { modal: true }, replace,
+      question, { modal: true }, replace,
     );
     if (choice !== replace) return false;
     await current.stop();

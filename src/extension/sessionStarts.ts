@@ -9,8 +9,11 @@ import * as vscode from 'vscode';
 import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
+import { type SessionRecord } from '../engine/io/sessionRecord';
+import { type StartOptions } from './trainingSession';
 import { type Autosave } from './autosave';
 import { formatCount } from '../protocol/format';
+import { readSessionRecord, textHash } from './checkpointRecords';
 import { displayName, formatMB, readTrainingText } from './inputText';
 import { readModelFile } from './modelFiles';
 import { type ExtensionSettings } from './settings';
@@ -85,7 +88,7 @@ export class SessionStarts {
       void vscode.window.showWarningMessage(vscode.l10n.t('RNN Lens: {0}', note));
     }
     log.info(`Training a ${cell.toUpperCase()} on ${uri.toString()} (${read.text.length} UTF-16 units${document?.isDirty ? ', unsaved edits included' : ''}).`);
-    await host.start({ uri, fileName, text: read.text }, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery });
+    await host.start({ uri, fileName, text: read.text }, { settings: train, ...runOptions(settings) });
   }
 
   /** Load Model...: a safetensors checkpoint, to sample, step and train further (starts paused). */
@@ -99,7 +102,8 @@ export class SessionStarts {
     const { bytes, checkpoint } = await readModelFile(modelUri);
     const config = checkpoint.config;
     log.info(`Loaded ${displayName(modelUri)}: ${config.cell.toUpperCase()} ${config.layers}x${config.hidden}, vocabulary ${config.vocab.length}${checkpoint.resume ? `, resumable at step ${checkpoint.resume.step}` : ''}.`);
-    const textUri = await this.pickTextForModel(modelUri);
+    const record = readSessionRecord(bytes);
+    const textUri = await this.pickTextForModel(modelUri, record);
     if (!textUri) return;
     if (!(await host.confirmReplacing())) return;
     const { settings } = this.options.readSettings();
@@ -107,9 +111,12 @@ export class SessionStarts {
     const problems = validateSettings(train);
     if (problems.length > 0) throw new UserError(vscode.l10n.t('{0} cannot be trained here: {1}.', displayName(modelUri), problems[0]));
     const read = await readTrainingText(textUri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(textUri));
+    // The curves continue the model's own history when it is the text that history was made on.
+    const sameText = record?.source !== undefined && record.source.hash === textHash(read.text);
     await host.start(
       { uri: textUri, fileName: displayName(textUri), text: read.text },
-      { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, startPaused: true, ...(checkpoint.resume ? { resume: bytes } : { init: bytes }) },
+      { settings: train, ...runOptions(settings), startPaused: true, ...(checkpoint.resume ? { resume: bytes } : { init: bytes }) },
+      sameText ? record?.history : undefined,
     );
   }
 
@@ -134,7 +141,8 @@ export class SessionStarts {
     const read = await readTrainingText(uri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(uri));
     await host.start(
       { uri, fileName: record.fileName, text: read.text },
-      { settings: settings.train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, resume: bytes },
+      { settings: settings.train, ...runOptions(settings), resume: bytes },
+      readSessionRecord(bytes)?.history,
     );
   }
 
@@ -148,12 +156,21 @@ export class SessionStarts {
     return picked?.cell;
   }
 
-  private async pickTextForModel(modelUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  /** Which text: the one the model was trained on first (when the checkpoint says and it still exists), then the open ones. */
+  private async pickTextForModel(modelUri: vscode.Uri, record: SessionRecord | null): Promise<vscode.Uri | undefined> {
     const session = this.options.host.session;
     const active = vscode.window.activeTextEditor?.document.uri;
     const candidates: { label: string; description: string; uri?: vscode.Uri }[] = [];
-    if (active && active.toString() !== modelUri.toString()) candidates.push({ label: displayName(active), description: vscode.l10n.t('the active editor'), uri: active });
-    if (session && session.source.uri.toString() !== active?.toString()) candidates.push({ label: session.source.fileName, description: vscode.l10n.t('the current session\'s text'), uri: session.source.uri });
+    const seen = new Set<string>([modelUri.toString()]);
+    const offer = (uri: vscode.Uri, description: string): void => {
+      if (seen.has(uri.toString())) return;
+      seen.add(uri.toString());
+      candidates.push({ label: displayName(uri), description, uri });
+    };
+    const trained = record?.source ? await this.trainedText(record.source) : undefined;
+    if (trained) offer(trained.uri, trained.description);
+    if (active) offer(active, vscode.l10n.t('the active editor'));
+    if (session) offer(session.source.uri, vscode.l10n.t('the current session\'s text'));
     candidates.push({ label: vscode.l10n.t('Choose a file...'), description: vscode.l10n.t('any text file written with the model\'s characters') });
     const picked = await vscode.window.showQuickPick(candidates, { title: vscode.l10n.t('RNN Lens: which text should the loaded model sample, step and train on?') });
     if (!picked) return undefined;
@@ -161,6 +178,32 @@ export class SessionStarts {
     const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use This Text') });
     return files?.[0];
   }
+
+  /** The text a checkpoint names as its own, if it can still be read, and whether it still holds what was trained on. */
+  private async trainedText(source: { path: string; hash: string }): Promise<{ uri: vscode.Uri; description: string } | undefined> {
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(source.path, true);
+    } catch {
+      return undefined;
+    }
+    try {
+      const { settings } = this.options.readSettings();
+      const read = await readTrainingText(uri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(uri));
+      const same = textHash(read.text) === source.hash;
+      return { uri, description: same ? 'the text this model was trained on' : 'the text this model was trained on (changed since)' };
+    } catch {
+      return undefined; // moved or deleted: not offered
+    }
+  }
+}
+
+/** What a session is started with besides its settings: the step limit, traces and samples while training. */
+function runOptions(settings: ExtensionSettings): Omit<StartOptions, 'settings'> {
+  return {
+    maxSteps: settings.maxSteps, traceEvery: settings.traceEvery,
+    ...(settings.sampleEvery > 0 ? { samples: { every: settings.sampleEvery, length: settings.sampleLength, temperature: settings.temperature } } : {}),
+  };
 }
 
 /** The open document of `uri`, if any: its text (unsaved edits included) is what gets trained on. */

@@ -12,6 +12,8 @@ export const EXTENSION_BOUNDS = {
   maxSteps: { min: 0, max: 1e9, integer: true },
   temperature: { min: 0, max: 10, integer: false },
   traceEvery: { min: 0, max: 1e6, integer: true },
+  sampleEvery: { min: 0, max: 1e6, integer: true },
+  sampleLength: { min: 10, max: 2000, integer: true },
   workers: { min: 1, max: MAX_WORKERS, integer: true },
   // The CLI refuses texts over 32 MB: beyond that the engine's per-character arrays outgrow the worker heap.
   maxFileSizeMB: { min: 1, max: 32, integer: false },
@@ -21,6 +23,8 @@ export const EXTENSION_DEFAULTS = {
   maxSteps: 20000,
   temperature: 0.8,
   traceEvery: 25,
+  sampleEvery: 250,
+  sampleLength: 200,
   workers: 1,
   maxFileSizeMB: 10,
 } as const;
@@ -43,6 +47,8 @@ export interface ExtensionSettings {
   readonly maxSteps: number;
   readonly temperature: number;
   readonly traceEvery: number;
+  readonly sampleEvery: number;
+  readonly sampleLength: number;
   readonly workers: number;
   readonly maxFileSizeMB: number;
 }
@@ -93,6 +99,8 @@ export function readSettings(config: SettingsSource): { settings: ExtensionSetti
       maxSteps: num('maxSteps', b.maxSteps, d.maxSteps),
       temperature: num('temperature', b.temperature, d.temperature),
       traceEvery: num('traceEvery', b.traceEvery, d.traceEvery),
+      sampleEvery: num('sampleEvery', b.sampleEvery, d.sampleEvery),
+      sampleLength: num('sampleLength', b.sampleLength, d.sampleLength),
       workers: num('workers', b.workers, d.workers),
       maxFileSizeMB: num('maxFileSizeMB', b.maxFileSizeMB, d.maxFileSizeMB),
     },

@@ -9,6 +9,9 @@ import {
   PendingRequests, RequestFailedError,
   type ProgressMessage, type StartMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
 } from '../protocol/worker';
+import { type LossHistory } from '../engine/io/sessionRecord';
+import { type TrainingSample } from '../protocol/webview';
+import { SessionSeries } from './sessionSeries';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
 
@@ -44,6 +47,8 @@ type Reply = WorkerToHost & { replyTo?: number };
 
 export class TrainingSession implements vscode.Disposable {
   readonly machine = new SessionStateMachine();
+  /** The session's loss curves and samples, kept whole for every view (see sessionSeries.ts). */
+  readonly series: SessionSeries;
   private client: WorkerClient | null = null;
   private readonly requests = new PendingRequests<Reply>();
   private failure: string | null = null;
@@ -65,6 +70,7 @@ export class TrainingSession implements vscode.Disposable {
   private readonly checkpointEmitter = new vscode.EventEmitter<CheckpointEvent>();
   private readonly problemEmitter = new vscode.EventEmitter<string>();
   private readonly stepLimitEmitter = new vscode.EventEmitter<number>();
+  private readonly sampleEmitter = new vscode.EventEmitter<TrainingSample>();
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidStart = this.startedEmitter.event;
@@ -76,6 +82,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly onProblem = this.problemEmitter.event;
   /** Training paused by itself at rnnLens.maxSteps (the step is given): a finished run. */
   readonly onDidReachStepLimit = this.stepLimitEmitter.event;
+  /** A sample joined the timeline (taken while training, or by Sample Text). */
+  readonly onSample = this.sampleEmitter.event;
 
   private readonly stateSubscription: { dispose(): void };
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -86,7 +94,10 @@ export class TrainingSession implements vscode.Disposable {
     private readonly workerFactory: WorkerFactory,
     private readonly log: Logger,
     private readonly timeouts: { readonly stopMs?: number; readonly startMs?: number } = {},
+    /** The loaded checkpoint's own loss history, which this session's curves continue. */
+    history?: LossHistory,
   ) {
+    this.series = new SessionSeries(history);
     this.stateSubscription = this.machine.onDidChange((state, previous) => {
       this.log.info(`Session ${previous} -> ${state}`);
       this.stateEmitter.fire(state);
@@ -128,6 +139,7 @@ export class TrainingSession implements vscode.Disposable {
       ...(options.resume ? { resume: new Uint8Array(options.resume) } : {}),
       ...(options.startPaused ? { startPaused: true } : {}),
       ...(options.workers !== undefined && options.workers > 1 ? { workers: options.workers } : {}),
+      ...(options.samples ? { samples: options.samples } : {}),
     });
     return started;
   }
@@ -156,10 +168,18 @@ export class TrainingSession implements vscode.Disposable {
     if (this.machine.isLive) this.client?.send({ type: 'requestTrace', ...(stream !== undefined ? { stream } : {}) });
   }
 
+  /** Sample Text: the generated text, which also joins the session's timeline, stamped with the step. */
   async sample(options: { length: number; temperature: number; topK?: number; prime?: string; seed: number }): Promise<string> {
     const reply = await this.request((requestId) => ({ type: 'sample', requestId, ...options }));
     if (reply.type !== 'sample') throw new RequestFailedError('The worker answered a sample request with something else.');
+    const p = this.latestProgress;
+    this.addSample({ step: p?.step ?? this.info?.step ?? 0, loss: p?.loss ?? null, temperature: options.temperature, text: reply.text.slice(0, 2000), origin: 'command' });
     return reply.text;
+  }
+
+  private addSample(sample: TrainingSample): void {
+    this.series.addSample(sample);
+    this.sampleEmitter.fire(sample);
   }
 
   /** One unit's activation (and predictions, loss) at each of the first `maxChars` characters, with the current weights. */
@@ -198,7 +218,7 @@ export class TrainingSession implements vscode.Disposable {
   dispose(): void {
     if (!this.machine.isFinished) this.finish('stopped');
     this.stateSubscription.dispose();
-    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter]) e.dispose();
+    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter, this.sampleEmitter]) e.dispose();
   }
 
   private request(build: (requestId: number) => Parameters<WorkerClient['send']>[0]): Promise<Reply> {
@@ -234,6 +254,7 @@ export class TrainingSession implements vscode.Disposable {
         return;
       case 'progress':
         this.latestProgress = message;
+        this.series.addProgress(message);
         if (message.state === 'training' && message.charsPerSec > 0) this.trainingRate = message.charsPerSec;
         this.progressEmitter.fire(message);
         return;
@@ -271,6 +292,9 @@ export class TrainingSession implements vscode.Disposable {
       case 'stopped':
         if (message.reason === 'requested') this.finish('stopped');
         else this.finish('failed', this.failure ?? 'Training stopped after an error in the worker.');
+        return;
+      case 'trainingSample':
+        this.addSample({ step: message.step, loss: message.loss, temperature: message.temperature, text: message.text, origin: 'training' });
         return;
       case 'stepped':
       case 'sample':

@@ -37,7 +37,7 @@ export function sessionViewState(session: TrainingSession | null): HostToWebview
   if (!session) return [];
   const start = sessionMessage(session);
   if (!start) return [];
-  const out: HostToWebview[] = [start];
+  const out: HostToWebview[] = [start, session.series.historyMessage(), session.series.samplesMessage()];
   const state = toWebviewState(session.state);
   if (session.latestProgress && state) out.push(progressMessage(session.latestProgress, state));
   if (session.latestStats) out.push(statsMessage(session.latestStats));

@@ -59,7 +59,11 @@ export class Views implements SessionFollower, vscode.Disposable {
       session.onDidStart(() => {
         const message = sessionMessage(session);
         if (message) this.post(message);
+        // The session's own curves and timeline replace the last session's (empty, or a loaded checkpoint's history).
+        this.post(session.series.historyMessage());
+        this.post(session.series.samplesMessage());
       }),
+      session.onSample(() => this.post(session.series.samplesMessage())),
       session.onProgress((p) => {
         this.updateStatus();
         this.post(progressMessage(p));
@@ -108,7 +112,15 @@ export class Views implements SessionFollower, vscode.Disposable {
     for (const d of this.panelSubscriptions.splice(0)) d.dispose();
     this.wiredPanel = panel;
     this.panelSubscriptions.push(
-      panel.onDidReceiveMessage((m) => this.options.onMessage(m, 'panel')),
+      panel.onDidReceiveMessage((m) => {
+        // A (re)loaded page was handed the latest messages; the series it gets whole, as they are now.
+        const session = this.options.host.session;
+        if (m.type === 'ready' && session?.info) {
+          panel.post(session.series.historyMessage());
+          panel.post(session.series.samplesMessage());
+        }
+        this.options.onMessage(m, 'panel');
+      }),
       panel.onDidDispose(() => {
         if (this.wiredPanel === panel) this.wiredPanel = undefined;
         for (const d of this.panelSubscriptions.splice(0)) d.dispose();

@@ -70,6 +70,16 @@ export interface StatsInfo {
 
 export type CursorDirection = 'forward' | 'backward';
 
+/** A sample of generated text, stamped with the step and training loss of the weights that wrote it. */
+export interface TrainingSample {
+  readonly step: number;
+  readonly loss: number | null;
+  readonly temperature: number;
+  readonly text: string;
+  /** 'training': taken on its own every rnnLens.sampleEvery steps; 'command': Sample Text. */
+  readonly origin: 'training' | 'command';
+}
+
 /**
  * Cursor moves cross in flight: the page numbers each move it reports (`seq`, counted from 1 per
  * page load) and the host stamps every cursor message with the last number it has applied
@@ -85,13 +95,19 @@ export type HostToWebview =
   | { readonly type: 'stats'; readonly stats: StatsInfo }
   | { readonly type: 'trace'; readonly header: TraceHeader; readonly ids: Int32Array; readonly data: Float32Array }
   | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection; readonly ack?: number }
-  | { readonly type: 'sample'; readonly text: string }
+  /**
+   * The session's loss curves as the host keeps them (whole, whichever moment the view opened);
+   * the view replaces its own with them. `session` tells one session's history from the next.
+   */
+  | { readonly type: 'history'; readonly session: number; readonly steps: readonly number[]; readonly loss: readonly number[]; readonly valSteps: readonly number[]; readonly valLoss: readonly number[] }
+  /** The session's timeline of samples, oldest first (replaces the view's). */
+  | { readonly type: 'samples'; readonly session: number; readonly samples: readonly TrainingSample[] }
   | { readonly type: 'selection'; readonly layer: number; readonly unit: number }
   /** A sentence for the page's live region, e.g. that the cursor is at the end of the pass it walks (not replayed). */
   | { readonly type: 'announce'; readonly text: string };
 
 export type HostToWebviewType = HostToWebview['type'];
-export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'cursor', 'sample', 'selection', 'announce'];
+export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'cursor', 'samples', 'selection', 'announce'];
 /** Longest announcement. */
 export const MAX_ANNOUNCE = 500;
 
@@ -116,6 +132,9 @@ export type WebviewToHostType = WebviewToHost['type'];
 export const MAX_STRING = 20_000;
 /** A vocabulary entry is one code point: at most 2 UTF-16 units. */
 const MAX_VOCAB_ENTRY = 2;
+/** Points per curve in a history message, and samples in a timeline. */
+export const MAX_HISTORY = 10_000;
+export const MAX_SAMPLES = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Small guards
@@ -203,6 +222,33 @@ function parseTraceHeader(v: unknown): TraceHeader | null {
   };
 }
 
+/** One curve: as many steps (whole, ascending) as values. Losses may be NaN (sent as null). */
+function parseCurve(xs: unknown, ys: unknown): [number[], number[]] | null {
+  if (!Array.isArray(xs) || !Array.isArray(ys) || xs.length !== ys.length || xs.length > MAX_HISTORY) return null;
+  for (let i = 0; i < xs.length; i++) {
+    if (!isInt(xs[i], 0, Number.MAX_SAFE_INTEGER) || (i > 0 && xs[i] <= xs[i - 1]) || !isNumberOrNonFinite(ys[i])) return null;
+  }
+  return [xs as number[], (ys as (number | null)[]).map(num)];
+}
+
+function parseHistory(v: Obj): HostToWebview | null {
+  if (!isInt(v.session, 0, Number.MAX_SAFE_INTEGER)) return null;
+  const train = parseCurve(v.steps, v.loss);
+  const val = parseCurve(v.valSteps, v.valLoss);
+  return train && val ? { type: 'history', session: v.session, steps: train[0], loss: train[1], valSteps: val[0], valLoss: val[1] } : null;
+}
+
+function parseSamples(v: Obj): HostToWebview | null {
+  if (!isInt(v.session, 0, Number.MAX_SAFE_INTEGER) || !Array.isArray(v.samples) || v.samples.length > MAX_SAMPLES) return null;
+  const samples: TrainingSample[] = [];
+  for (const s of v.samples) {
+    if (!isObj(s) || !isInt(s.step, 0, Number.MAX_SAFE_INTEGER) || !(s.loss === null || isFiniteNum(s.loss)) || !isFiniteNum(s.temperature)
+      || !isStr(s.text, MAX_STRING) || !oneOf(s.origin, ['training', 'command'] as const)) return null;
+    samples.push({ step: s.step, loss: s.loss, temperature: s.temperature, text: s.text, origin: s.origin });
+  }
+  return { type: 'samples', session: v.session, samples };
+}
+
 /** A trace message's parts as a Trace, or null when any part is malformed or the sizes disagree. */
 export function parseTrace(header: unknown, ids: unknown, data: unknown): Trace | null {
   const h = parseTraceHeader(header);
@@ -240,8 +286,10 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       if (!isInt(v.t, 0, MAX_WINDOW - 1) || !oneOf(v.direction, ['forward', 'backward'] as const)) return null;
       if (v.ack === undefined) return { type: 'cursor', t: v.t, direction: v.direction };
       return isInt(v.ack, 0, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, ack: v.ack } : null;
-    case 'sample':
-      return isStr(v.text, MAX_STRING) ? { type: 'sample', text: v.text } : null;
+    case 'history':
+      return parseHistory(v);
+    case 'samples':
+      return parseSamples(v);
     case 'selection':
       return isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
     case 'announce':
@@ -279,7 +327,7 @@ export function traceMessage(trace: Trace): HostToWebview {
 // Keep-the-latest buffer (host side)
 
 /** The order a reloaded webview is brought up to date in: context first, then data, then the cursor on it. */
-const REPLAY_ORDER: readonly HostToWebviewType[] = ['session', 'progress', 'stats', 'trace', 'selection', 'cursor', 'sample'];
+const REPLAY_ORDER: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'selection', 'cursor', 'samples'];
 
 /**
  * The latest message of each type, so a webview that was hidden (and, with

@@ -52,7 +52,19 @@ export interface StartMessage {
    * handles them): a step, trace or validation in flight is abandoned, so they take effect at once.
    */
   readonly interrupt?: SharedArrayBuffer;
+  /** Samples taken while training (rnnLens.sampleEvery); absent = none. */
+  readonly samples?: TrainingSampleSettings;
 }
+
+export interface TrainingSampleSettings {
+  /** A sample every this many optimizer steps (and one of the untrained model at step 0). */
+  readonly every: number;
+  readonly length: number;
+  readonly temperature: number;
+}
+
+/** Longest sample taken while training (rnnLens.sampleLength allows up to 2,000). */
+export const MAX_TRAINING_SAMPLE = 4000;
 
 export interface SampleRequest {
   readonly type: 'sample';
@@ -172,6 +184,15 @@ export interface UnitActivationsMessage {
   readonly loss: Float32Array;
 }
 
+/** A sample the worker took while training, stamped with the step and the training loss of the weights that wrote it. */
+export interface TrainingSampleMessage {
+  readonly type: 'trainingSample';
+  readonly step: number;
+  readonly loss: number | null;
+  readonly temperature: number;
+  readonly text: string;
+}
+
 export type CheckpointReason = 'request' | 'autosave' | 'final';
 
 export type ErrorKind = 'input' | 'internal';
@@ -191,6 +212,7 @@ export type WorkerToHost =
   | { readonly type: 'checkpoint'; readonly replyTo?: number; readonly reason: CheckpointReason; readonly step: number; readonly bytes: Uint8Array }
   | { readonly type: 'gradcheck'; readonly replyTo: number; readonly results: readonly { tensor: string; maxRelError: number }[] }
   | UnitActivationsMessage
+  | TrainingSampleMessage
   | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number }
   /** Training produced a non-finite number: `tensor` is the first one (parameterSpecs order) or 'loss'. */
   | { readonly type: 'nonFinite'; readonly step: number; readonly tensor: string }
@@ -221,6 +243,7 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
         && isOptional(m.resume, isBytes) && isOptional(m.startPaused, isBool)
         && isOptional(m.workers, (w): w is number => isIntegerIn(w, 1, MAX_WORKERS))
         && isOptional(m.interrupt, (b): b is SharedArrayBuffer => b instanceof SharedArrayBuffer && b.byteLength >= 4)
+        && isOptional(m.samples, isTrainingSampleSettings)
         ? (m as unknown as StartMessage) : null;
     case 'pause':
     case 'resume':
@@ -247,6 +270,10 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
     default:
       return null;
   }
+}
+
+function isTrainingSampleSettings(v: unknown): v is TrainingSampleSettings {
+  return isRecord(v) && isIntegerIn(v.every, 1, MAX_STEPS_LIMIT) && isIntegerIn(v.length, 1, MAX_TRAINING_SAMPLE) && isNumberIn(v.temperature, 0, 100);
 }
 
 function isModelConfig(v: unknown): v is ModelConfig {
@@ -316,6 +343,9 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
         ? (m as unknown as WorkerToHost) : null;
     case 'unitActivations':
       return isUnitActivations(m) ? (m as unknown as WorkerToHost) : null;
+    case 'trainingSample':
+      return isStep(m.step) && isFiniteOrNull(m.loss) && isNumberIn(m.temperature, 0, 100) && isCappedString(m.text, MAX_TRAINING_SAMPLE * 2)
+        ? (m as unknown as WorkerToHost) : null;
     case 'error':
       return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId)
         ? (m as unknown as WorkerToHost) : null;

@@ -19,6 +19,7 @@ import { type Trace } from '../protocol/traceLayout';
 import {
   exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type UnitActivationsRequest, type WorkerToHost,
 } from '../protocol/worker';
+import { AutoSampler } from './autoSampler';
 
 /** What the loop needs from a trainer (the engine's Trainer satisfies it). */
 export interface TrainerLike {
@@ -107,6 +108,7 @@ export class TrainingLoop {
   private maxSteps = 0;
   private traceEvery = 0;
   private scheduled = false;
+  private sampler: AutoSampler | null = null;
 
   private lastLoss = NaN;
   private lastStats: ReturnType<TrainerLike['trainStep']> | null = null;
@@ -147,7 +149,7 @@ export class TrainingLoop {
       case 'pause': return this.pause('request');
       case 'resume': return this.resume();
       case 'step': return this.stepOnce(message.requestId);
-      case 'requestTrace': return this.postTrace(message.stream);
+      case 'requestTrace': this.postTrace(message.stream); return;
       case 'sample': {
         const { length, temperature, topK, prime, seed } = message;
         const text = this.requireTrainer().sample({ length, temperature, topK, prime, seed });
@@ -196,7 +198,11 @@ export class TrainingLoop {
       trainLength: t.trainLength, valLength: t.valLength, unigramEntropy: unigramEntropy(message.text, t.trainLength), step: t.step, state: this.state, ...(notice ? { notice } : {}),
       threads: t.workerCount ?? 1,
     }, []);
-    this.postTrace();
+    const windowLoss = this.postTrace();
+    // A loaded model has taken no step here yet: its loss is the trace window's, never a made-up 0.
+    if (!Number.isFinite(this.lastLoss)) this.lastLoss = windowLoss;
+    this.sampler = message.samples ? new AutoSampler(message.samples, t.step) : null;
+    this.postSample();
     if (this.state === 'training') this.scheduleSlice();
     else this.report(true);
   }
@@ -231,6 +237,7 @@ export class TrainingLoop {
       return;
     }
     this.record(stats, 0);
+    this.postSample();
     this.post({ type: 'stepped', replyTo: requestId, step: stats.step, loss: stats.loss }, []);
     this.report(true);
     this.postTrace();
@@ -257,6 +264,7 @@ export class TrainingLoop {
           return;
         }
         this.record(stats, charsPerStep);
+        this.postSample();
         if (this.maxSteps > 0 && stats.step >= this.maxSteps) {
           this.pause('maxSteps'); // posts the trace of the paused weights itself
           return;
@@ -337,15 +345,15 @@ export class TrainingLoop {
     this.nextValidationAt = this.timing.now() + Math.max(1000, took / VALIDATION_BUDGET);
   }
 
-  /** `periodic`: one of the traceEvery traces, which a waiting pause or stop abandons. */
-  private postTrace(stream?: number, periodic = false): void {
+  /** `periodic`: one of the traceEvery traces, which a waiting pause or stop abandons. Returns the window's mean loss (NaN when abandoned). */
+  private postTrace(stream?: number, periodic = false): number {
     const trainer = this.requireTrainer();
     this.lastTraceAt = this.timing.now();
     let trace: Trace;
     try {
       trace = trainer.trace(stream, periodic ? this.interrupt : undefined);
     } catch (error) {
-      if (error instanceof Interrupted) return;
+      if (error instanceof Interrupted) return NaN;
       throw error;
     }
     // The engine's header.position counts from the start of the trace's stream; traceLayout
@@ -354,6 +362,13 @@ export class TrainingLoop {
     const header = { ...trace.header, position: streamStart + trace.header.position };
     // The trace owns its buffers (traceLayout contract), so they can be moved, not copied.
     this.post({ type: 'trace', header, ids: trace.ids, data: trace.data }, [trace.ids.buffer as ArrayBuffer, trace.data.buffer as ArrayBuffer]);
+    return header.meanLoss;
+  }
+
+  /** The training sample due now (rnnLens.sampleEvery), if any. */
+  private postSample(): void {
+    const sample = this.sampler && this.trainer ? this.sampler.take(this.trainer, Number.isFinite(this.lastLoss) ? this.lastLoss : null, this.timing.now()) : null;
+    if (sample) this.post(sample, []);
   }
 
   private postUnitActivations(request: UnitActivationsRequest): void {

@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscodeTypes from 'vscode';
 import { encodeCheckpoint } from '../../src/engine/io/checkpoint';
+import { withSessionRecord } from '../../src/engine/io/sessionRecord';
+import { textHash } from '../../src/extension/checkpointRecords';
 import { Model } from '../../src/engine/model/model';
 import { activate } from '../../src/extension/extension';
 import { COMMAND_IDS } from '../../src/extension/commands';
@@ -394,6 +396,68 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     const start = FakeWorker.last.received[0];
     assert.ok(start.type === 'start' && start.init && start.startPaused && start.settings.cell === 'gru' && start.settings.hidden === 4);
     assert.equal(harness.controller.session?.state, 'paused');
+  });
+
+  it('samples taken while training join the session\'s timeline with their step and loss; a new session starts its own', async () => {
+    fake.config.set('rnnLens.sampleEvery', 100);
+    fake.config.set('rnnLens.sampleLength', 50);
+    await train(harness);
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start');
+    assert.deepEqual(start.samples, { every: 100, length: 50, temperature: 0.8 });
+    panel().webview.receive.fire({ type: 'ready' });
+    FakeWorker.last.emit({ type: 'trainingSample', step: 0, loss: null, temperature: 0.8, text: 'xq zzk' });
+    FakeWorker.last.emit({ type: 'trainingSample', step: 100, loss: 2.25, temperature: 0.8, text: 'the cat' });
+    const timeline = posted('samples').at(-1)!;
+    assert.deepEqual((timeline.samples as { step: number; loss: number | null; text: string }[]).map((x) => [x.step, x.loss, x.text]), [[0, null, 'xq zzk'], [100, 2.25, 'the cat']]);
+    // Sample Text joins the timeline too, stamped with the step it was taken at.
+    fake.inputBoxAnswers.push('5', '0.5', '');
+    await run('rnnLens.sampleText');
+    const last = (posted('samples').at(-1)!.samples as { origin: string }[]).at(-1)!;
+    assert.equal(last.origin, 'command');
+    fake.messageAnswers.push('Stop and Start New');
+    await train(harness);
+    assert.deepEqual(posted('samples').at(-1)!.samples, [], 'a new session starts with an empty timeline');
+    assert.notEqual(posted('samples').at(-1)!.session, timeline.session);
+    assert.deepEqual(posted('history').at(-1)!.steps, [], 'and empty curves');
+  });
+
+  it('the host keeps the whole series: validation only where measured, and a view opened late gets all of it', async () => {
+    await train(harness);
+    const w = FakeWorker.last;
+    w.emit({ type: 'progress', step: 10, loss: 4, valLoss: 4.5, valStep: 0, charsPerSec: 10, state: 'training' });
+    w.emit({ type: 'progress', step: 20, loss: 3.5, valLoss: 4.5, valStep: 0, charsPerSec: 10, state: 'training' });
+    w.emit({ type: 'progress', step: 30, loss: 3, valLoss: 3.9, valStep: 30, charsPerSec: 10, state: 'training' });
+    // The panel's page (re)loads only now: it is sent the whole history, not just the latest point.
+    panel().webview.receive.fire({ type: 'ready' });
+    const history = posted('history').at(-1)!;
+    assert.deepEqual(history.steps, [10, 20, 30]);
+    assert.deepEqual(history.valSteps, [0, 30], 'validation at the steps it was measured, once each');
+    assert.deepEqual(history.valLoss, [4.5, 3.9]);
+  });
+
+  it('Load Model offers the text the model was trained on first and continues its loss history', async () => {
+    const vocab = [...new Set(TEXT)].sort();
+    const model = Model.init({ cell: 'gru', hidden: 4, layers: 1, vocab, gruResetAfter: true }, 1, 1);
+    const other = Uri.file(path.join(harness.dir, 'other.txt'));
+    await fsp.writeFile(other.fsPath, TEXT);
+    fake.openEditor(new FakeTextDocument(other, TEXT));
+    const bytes = withSessionRecord(encodeCheckpoint({ config: model.config, weights: model.weights() }), {
+      source: { path: harness.file.toString(), hash: textHash(TEXT), length: TEXT.length },
+      history: { steps: [10, 20], loss: [3, 2.5], valSteps: [20], valLoss: [2.75] },
+    });
+    const good = Uri.file(path.join(harness.dir, 'good.safetensors'));
+    await fsp.writeFile(good.fsPath, bytes);
+    let offered: { label: string; description: string }[] = [];
+    fake.quickPickAnswers.push((items: { label: string; description: string }[]) => { offered = items; return items[0]; });
+    await run('rnnLens.loadModel', good);
+    await settle();
+    assert.deepEqual(offered.map((i) => [i.label, i.description]).slice(0, 2), [['corpus.txt', 'the text this model was trained on'], ['other.txt', 'the active editor']]);
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.text === TEXT);
+    panel().webview.receive.fire({ type: 'ready' });
+    const history = posted('history').at(-1)!;
+    assert.deepEqual([history.steps, history.loss, history.valSteps], [[10, 20], [3, 2.5], [20]]);
   });
 
   it('Color Text by Neuron colours every character of the file from the worker\'s pass, in 21 levels, with hovers; Clear removes them', async () => {

@@ -82,7 +82,7 @@ describe('extension: package.json manifest', () => {
 
   it('every setting has a type, a default, a description, and numbers have bounds equal to the ones code enforces', () => {
     const props = contributes.configuration.properties;
-    const expected = ['cell', 'hiddenSize', 'layers', 'seqLength', 'batchSize', 'optimizer', 'learningRate', 'clipNorm', 'clipValue', 'maxSteps', 'valFraction', 'seed', 'temperature', 'traceEvery', 'workers', 'maxFileSizeMB'];
+    const expected = ['cell', 'hiddenSize', 'layers', 'seqLength', 'batchSize', 'optimizer', 'learningRate', 'clipNorm', 'clipValue', 'maxSteps', 'valFraction', 'seed', 'temperature', 'sampleEvery', 'sampleLength', 'traceEvery', 'workers', 'maxFileSizeMB'];
     assert.deepEqual(Object.keys(props).sort(), expected.map((k) => `rnnLens.${k}`).sort());
     for (const [key, p] of Object.entries(props) as [string, Record<string, unknown>][]) {
       assert.ok(p.type, `${key} type`);

@@ -34,8 +34,19 @@ describe('webview protocol validators', () => {
     // A failed run's loss may be NaN, which JSON carries as null.
     const failed = parseHostToWebview({ type: 'progress', progress: { ...progress, loss: null, state: 'failed' } });
     assert.ok(failed?.type === 'progress' && Number.isNaN(failed.progress.loss));
-    assert.deepEqual(parseHostToWebview({ type: 'sample', text: '<script>' }), { type: 'sample', text: '<script>' });
-    assert.equal(parseHostToWebview({ type: 'sample', text: 'x'.repeat(MAX_STRING + 1) }), null);
+    // The step a validation value was measured at: not after the report's own step.
+    assert.equal(parseHostToWebview({ type: 'progress', progress: { ...progress, valLoss: 3, valStep: 8 } })?.type, 'progress');
+    assert.equal(parseHostToWebview({ type: 'progress', progress: { ...progress, valLoss: 3, valStep: 11 } }), null);
+    const sample = { step: 250, loss: 2.1, temperature: 0.8, text: '<script>', origin: 'training' };
+    assert.deepEqual(parseHostToWebview({ type: 'samples', session: 3, samples: [sample] }), { type: 'samples', session: 3, samples: [sample] });
+    assert.equal(parseHostToWebview({ type: 'samples', session: 3, samples: [{ ...sample, text: 'x'.repeat(MAX_STRING + 1) }] }), null);
+    assert.equal(parseHostToWebview({ type: 'samples', session: 3, samples: [{ ...sample, origin: 'elsewhere' }] }), null);
+    const history = { type: 'history', session: 3, steps: [0, 10, 20], loss: [4, 3, null], valSteps: [0], valLoss: [4.1] };
+    const h = parseHostToWebview(history);
+    assert.ok(h?.type === 'history' && h.steps.length === 3 && Number.isNaN(h.loss[2]) && h.valSteps[0] === 0);
+    assert.equal(parseHostToWebview({ ...history, steps: [0, 20, 10] }), null, 'steps must ascend');
+    assert.equal(parseHostToWebview({ ...history, valLoss: [] }), null, 'as many values as steps');
+    assert.equal(parseHostToWebview({ type: 'announce', text: 'x'.repeat(501) }), null);
     assert.equal(parseHostToWebview({ type: 'selection', layer: 0, unit: 3 })?.type, 'selection');
     assert.equal(parseHostToWebview({ type: 'unknown' }), null);
   });

@@ -122,8 +122,9 @@ describe('training panel webview (Chromium)', function () {
 
   it('shows markup and control characters from the training text as text', async () => {
     const { p, d } = await openWith('rnn-markup');
-    await p.send({ type: 'sample', text: '<script>window.__pwned = 1</script>\u0007<img src=x onerror="window.__pwned=2">' });
+    await p.send({ type: 'samples', session: 1, samples: [{ step: 250, loss: 2.1, temperature: 0.8, text: '<script>window.__pwned = 1</script>\u0007<img src=x onerror="window.__pwned=2">', origin: 'training' }] });
     await p.settle();
+    assert.equal((await p.page.textContent('.sample-item figcaption'))?.trim(), 'step 250 · loss 2.100 · temperature 0.8');
     assert.equal(await p.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
     assert.equal(await p.page.locator('main script, main img').count(), 0, 'no element was made from the text');
     const sample = await p.page.textContent('.sample');
@@ -141,7 +142,10 @@ describe('training panel webview (Chromium)', function () {
   it('writes light, dark and high-contrast screenshots of every cell (LSTM backward)', async () => {
     for (const cell of CELLS) {
       const { p } = await openWith(`${cell}-english`);
-      await p.send({ type: 'sample', text: 'The cat sat on the mat.\nThe dog sat on the log.' });
+      await p.send({ type: 'samples', session: 1, samples: [
+        { step: 0, loss: 3.3, temperature: 0.8, text: 'Tq xo mhe,a tTg ox', origin: 'training' },
+        { step: 250, loss: 1.9, temperature: 0.8, text: 'The cat sat on the mat.\nThe dog sat on the log.', origin: 'training' },
+      ] });
       await p.send({ type: 'cursor', t: 12, direction: cell === 'lstm' ? 'backward' : 'forward' });
       for (const theme of THEME_KINDS) {
         await p.setTheme(theme);
@@ -150,6 +154,27 @@ describe('training panel webview (Chromium)', function () {
       await assertClean(p);
       await p.page.context().close();
     }
+  });
+
+  it('takes the host\'s series whole: a history replaces the curves, a new session empties the samples', async () => {
+    const { p } = await openWith('gru-english');
+    await p.send({ type: 'history', session: 7, steps: [10, 20, 30], loss: [4, 3.5, 3], valSteps: [0, 30], valLoss: [4.5, 3.9] });
+    await p.send({ type: 'samples', session: 7, samples: [{ step: 0, loss: null, temperature: 1, text: 'abc', origin: 'training' }] });
+    await p.settle();
+    assert.match((await p.page.textContent('#loss-text')) ?? '', /Step 30: .* \(3 points\)/);
+    // Progress whose validation was measured earlier adds a training point, not a validation one.
+    await p.send({ type: 'progress', progress: { step: 40, loss: 2.9, valLoss: 3.9, valStep: 30, charsPerSec: 100, state: 'training' } });
+    await p.settle();
+    assert.match((await p.page.textContent('#loss-text')) ?? '', /Step 40: .* \(4 points\)/);
+    assert.match((await p.page.textContent('#progress-text')) ?? '', /val 3\.900 at step 30/);
+    assert.equal(await p.page.locator('.sample-item').count(), 1);
+    await p.send({ type: 'history', session: 8, steps: [], loss: [], valSteps: [], valLoss: [] });
+    await p.send({ type: 'samples', session: 8, samples: [] });
+    await p.settle();
+    assert.equal(await p.page.locator('.sample-item').count(), 0);
+    assert.match((await p.page.textContent('#samples')) ?? '', /No samples yet/);
+    await assertClean(p);
+    await p.page.context().close();
   });
 
   it('ignores the host\'s echoes of older cursor reports, so quick steps are not dragged back', async () => {

@@ -319,4 +319,25 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     // trainLength 900 in batch 2: streams of 450 characters.
     assert.equal(w.of('trace').at(-1)!.header.position, 450 + 3);
   });
+
+  it('samples on its own while training: the untrained model at step 0, then every `every` steps, stamped with step and loss', () => {
+    const { loop, of, slices } = setUp(250); // 4 steps a second: every sample due is taken
+    loop.handle({ ...start, samples: { every: 5, length: 6, temperature: 0.5 } });
+    slices(12);
+    const samples = of('trainingSample');
+    assert.ok(samples.length >= 3, `${samples.length} samples`);
+    assert.deepEqual(samples.slice(0, 3).map((x) => [x.step, x.text, x.temperature]), [[0, 'ababab', 0.5], [5, 'ababab', 0.5], [10, 'ababab', 0.5]]);
+    assert.equal(samples[0].loss, of('trace')[0].header.meanLoss, 'before the first step: the loss of the first trace window');
+    assert.equal(samples[1].loss, 4 / 2 ** 5, 'the loss of the step it was taken at');
+    assert.ok(samples.every((x, i) => i === 0 || x.step % 5 === 0));
+  });
+
+  it('a loaded model that starts paused reports the loss of its trace window, not 0', () => {
+    const { loop, of } = setUp(1);
+    loop.handle({ ...start, startPaused: true });
+    const progress = of('progress');
+    assert.equal(progress.length, 1);
+    assert.ok(progress[0].loss > 0, `loss ${progress[0].loss}`);
+    assert.equal(progress[0].valStep, 0, 'validation measured at the step it names');
+  });
 });

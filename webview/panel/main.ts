@@ -20,6 +20,7 @@ import { CellDiagram } from './cellDiagram';
 import { Heatmap, type HeatSort, type HeatSelection } from './heatmap';
 import { PredictionStrip } from './predictionStrip';
 import { TrainingCharts, emptyHistory, type TrainingHistory } from './trainingCharts';
+import { SampleTimeline } from './sampleTimeline';
 
 interface PanelState {
   cursor: number;
@@ -81,6 +82,7 @@ const heatSort = select('sort units', [['index', 'by index'], ['mean', 'by mean'
 
 const predictions = new PredictionStrip((t) => moveCursor(t, view.direction, true));
 const charts = new TrainingCharts(theme, history, () => { persist(); scheduler.schedule('charts', () => charts.draw()); });
+const samples = new SampleTimeline();
 
 const app = document.getElementById('app')!;
 app.replaceChildren(
@@ -90,7 +92,7 @@ app.replaceChildren(
   section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
   section('predictions-section', t('panel.predictions.heading'), [predictions.element]),
   section('loss-section', t('panel.loss.heading'), [charts.lossElement]),
-  section('samples-section', t('panel.samples.heading'), [charts.samplesElement]),
+  section('samples-section', t('panel.samples.heading'), [samples.element]),
   section('saturation-section', t('panel.saturation.heading'), [charts.saturationElement]),
 );
 app.setAttribute('aria-busy', 'false');
@@ -240,8 +242,12 @@ function handle(m: HostToWebview): void {
       if (m.ack !== undefined && m.ack < cursorReports) break;
       moveCursor(m.t, m.direction, false);
       break;
-    case 'sample':
-      charts.addSample(m.text);
+    case 'history':
+      charts.setHistory(m);
+      scheduler.schedule('charts', () => charts.draw());
+      break;
+    case 'samples':
+      samples.set(m.samples);
       break;
     case 'announce':
       header.announce.textContent = m.text;

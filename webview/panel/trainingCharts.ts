@@ -1,21 +1,23 @@
 /**
- * What happens over training: the loss curves (train and validation; smoothing; log scale), the
- * latest generated samples, and gate saturation per gate and layer. The histories are the
- * session's own numbers as they arrive, kept (capped) in the webview state so a reload keeps them.
+ * What happens over training: the loss curves (train and validation; smoothing; log scale) and
+ * gate saturation per gate and layer. The loss curves are the host's (a `history` message
+ * replaces them whole) continued by each progress report; validation is drawn only at the steps
+ * it was measured. Kept (capped) in the webview state so a reload keeps them.
  */
 
 import { type ProgressInfo } from '../../src/protocol/webview';
 import { type Theme } from '../shared/theme';
 import { drawLineChart, smooth, type Series } from '../shared/lineChart';
 import { el, checkbox } from '../shared/dom';
-import { fmt, visibleText } from '../shared/format';
+import { fmt } from '../shared/format';
 
 export interface TrainingHistory {
   steps: number[];
   loss: number[];
   valSteps: number[];
   valLoss: number[];
-  samples: string[];
+  /** The host's number of the session these curves belong to (0: none yet). */
+  session: number;
   /** Saturation series: label -> [step, fraction] pairs. */
   saturation: Record<string, [number, number][]>;
   smoothing: number;
@@ -23,10 +25,9 @@ export interface TrainingHistory {
 }
 
 export const MAX_POINTS = 2000;
-export const MAX_SAMPLES = 5;
 
 export function emptyHistory(): TrainingHistory {
-  return { steps: [], loss: [], valSteps: [], valLoss: [], samples: [], saturation: {}, smoothing: 0.6, logScale: false };
+  return { steps: [], loss: [], valSteps: [], valLoss: [], session: 0, saturation: {}, smoothing: 0.6, logScale: false };
 }
 
 /** Keeps a history under MAX_POINTS by dropping every other old point (the curve's shape survives). */
@@ -40,13 +41,11 @@ function thin<T>(xs: T[], ys: T[]): void {
 
 export class TrainingCharts {
   readonly lossElement: HTMLElement;
-  readonly samplesElement: HTMLElement;
   readonly saturationElement: HTMLElement;
   private readonly lossCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Loss curves' } });
   private readonly lossText = el('p', { className: 'caption', attrs: { id: 'loss-text' } });
   private readonly satCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gate saturation over training' } });
   private readonly satText = el('p', { className: 'caption', attrs: { id: 'saturation-text' } });
-  private readonly samplesList = el('div', { className: 'samples', attrs: { id: 'samples' } });
 
   constructor(private theme: Theme, readonly history: TrainingHistory, private readonly onChange: () => void) {
     const slider = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' } });
@@ -59,9 +58,7 @@ export class TrainingCharts {
       ]),
       this.lossCanvas, this.lossText,
     ]);
-    this.samplesElement = this.samplesList;
     this.saturationElement = el('div', {}, [this.satCanvas, this.satText]);
-    this.renderSamples();
   }
 
   setTheme(theme: Theme): void { this.theme = theme; }
@@ -76,18 +73,24 @@ export class TrainingCharts {
       h.steps.push(p.step);
       h.loss.push(p.loss);
       thin(h.steps, h.loss);
-      if (p.valLoss !== null && (h.valSteps.length === 0 || h.valSteps[h.valSteps.length - 1] < p.step)) {
-        h.valSteps.push(p.step);
-        h.valLoss.push(p.valLoss);
-        thin(h.valSteps, h.valLoss);
-      }
+    }
+    // Validation is measured less often than progress is reported: a point only where it was measured.
+    const valAt = p.valStep ?? p.step;
+    if (p.valLoss !== null && valAt <= p.step && (h.valSteps.length === 0 || h.valSteps[h.valSteps.length - 1] < valAt)) {
+      h.valSteps.push(valAt);
+      h.valLoss.push(p.valLoss);
+      thin(h.valSteps, h.valLoss);
     }
   }
 
-  addSample(text: string): void {
-    this.history.samples.unshift(text);
-    this.history.samples.length = Math.min(this.history.samples.length, MAX_SAMPLES);
-    this.renderSamples();
+  /** The host's curves of a session, whole: they replace ours (a new session also starts its own saturation). */
+  setHistory(m: { session: number; steps: readonly number[]; loss: readonly number[]; valSteps: readonly number[]; valLoss: readonly number[] }): void {
+    const h = this.history;
+    if (h.session !== m.session) h.saturation = {};
+    h.session = m.session;
+    h.steps = [...m.steps]; h.loss = [...m.loss]; h.valSteps = [...m.valSteps]; h.valLoss = [...m.valLoss];
+    thin(h.steps, h.loss);
+    thin(h.valSteps, h.valLoss);
   }
 
   /** One point per gate and layer at a training step (from a stats message or computed from a trace). */
@@ -126,10 +129,5 @@ export class TrainingCharts {
       ? 'Fraction saturated (sigmoid gates below 0.1 or above 0.9; tanh-valued g, n and the RNN\'s tanh(a) beyond ±0.9): ' +
         keys.map((k) => `${k} ${fmt(h.saturation[k][h.saturation[k].length - 1][1], 2)}`).join(', ')
       : '';
-  }
-
-  private renderSamples(): void {
-    const items = this.history.samples.map((s, i) => el('pre', { className: 'sample', text: visibleText(s), attrs: { 'aria-label': i === 0 ? 'Latest sample' : `Sample ${i + 1}` } }));
-    this.samplesList.replaceChildren(...(items.length ? items : [el('p', { className: 'caption', text: 'No samples yet.' })]));
   }
 }

@@ -51,6 +51,7 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
       'rnnLens.hiddenSize': 8, 'rnnLens.seqLength': 16, 'rnnLens.batchSize': 4, 'rnnLens.traceEvery': 5, 'rnnLens.maxSteps': 0,
+      'rnnLens.sampleEvery': 200, 'rnnLens.sampleLength': 40,
     }));
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
@@ -69,7 +70,8 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     }
   });
 
-  it('no notification covers the panel while training or paused; the status bar and the header agree on the speed', async () => {
+  it('no notification covers the panel while training or paused; the status bar and the header agree on the speed', async function () {
+    this.timeout(150_000);
     await explorerContextMenu(page, 'hello.txt', 'Train Character Model');
     await answerQuickInput(page, 'LSTM');
     panel = await findWebviewFrame(page, { selector: '#t-label' }, 45_000);
@@ -91,6 +93,21 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     await page.waitForTimeout(1000);
     assert.deepEqual(await notificationsShown(), [], 'a notification is shown while paused');
     await shot('02-paused');
+  });
+
+  let firstSessionSamples: string[] = [];
+  it('samples appear in the panel during training, each stamped with its step and loss', async () => {
+    const stamps = needPanel().locator('.sample-item figcaption');
+    await waitFor('two samples in the panel', async () => (await stamps.count()) >= 2, 20_000);
+    const captions = await stamps.allInnerTexts();
+    // Newest first; the oldest is the untrained model's, at step 0.
+    assert.match(captions.at(-1)!, /^step 0 · loss [\d.]+ · temperature 0.8$/);
+    for (const c of captions.slice(0, -1)) assert.match(c, /^step [\d,]+ · loss [\d.e-]+ · temperature 0.8$/);
+    const steps = captions.map((c) => Number(/step ([\d,]+)/.exec(c)![1].replace(/,/g, '')));
+    assert.ok(steps.every((x) => x % 200 === 0), steps.join());
+    firstSessionSamples = await needPanel().locator('.sample-item pre').allInnerTexts();
+    await needPanel().locator('#samples-section').scrollIntoViewIfNeeded();
+    await shot('02b-samples');
   });
 
   it('Next Timestep at t = 0 in the backward pass says that the pass ends there', async () => {
@@ -120,5 +137,10 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     await waitForState('training');
     await waitFor('the cursor forward at t = 0', async () =>
       /t = 0 \//.test(await needPanel().locator('#t-label').innerText()) && /forward/i.test(await needPanel().locator('#direction').innerText()), 15_000);
+    // The samples are the new session's own: the untrained GRU's first, none of the LSTM's.
+    await waitFor('the new session\'s first sample', async () => (await needPanel().locator('.sample-item figcaption').allInnerTexts()).some((c) => /^step 0 /.test(c)), 15_000);
+    const now = await needPanel().locator('.sample-item pre').allInnerTexts();
+    assert.ok(firstSessionSamples.length >= 2);
+    assert.deepEqual(now.filter((t) => firstSessionSamples.includes(t)), [], 'a sample of the previous session is still shown');
   });
 });

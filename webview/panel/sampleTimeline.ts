@@ -1,0 +1,34 @@
+/**
+ * The panel's timeline of samples: what the model wrote as it trained (taken every
+ * rnnLens.sampleEvery steps, and by Sample Text), each stamped with its step and training loss,
+ * newest first, so a learner watches gibberish turn into words. The host keeps the timeline of
+ * the session; a `samples` message replaces it whole, so a new session starts with its own.
+ */
+
+import { type TrainingSample } from '../../src/protocol/webview';
+import { formatCount, formatLoss } from '../../src/protocol/format';
+import { el } from '../shared/dom';
+import { visibleText } from '../shared/format';
+
+export class SampleTimeline {
+  readonly element = el('div', { className: 'samples', attrs: { id: 'samples' } });
+
+  constructor() {
+    this.set([]);
+  }
+
+  set(samples: readonly TrainingSample[]): void {
+    if (samples.length === 0) {
+      this.element.replaceChildren(el('p', { className: 'caption', text: 'No samples yet: the model writes one every rnnLens.sampleEvery steps while it trains.' }));
+      return;
+    }
+    const items = [...samples].reverse().map((s) => {
+      const stamp = `step ${formatCount(s.step)}${s.loss !== null ? ` · loss ${formatLoss(s.loss)}` : ''} · temperature ${s.temperature}${s.origin === 'command' ? ' · Sample Text' : ''}`;
+      return el('figure', { className: 'sample-item', attrs: { 'data-step': String(s.step) } }, [
+        el('figcaption', { className: 'caption', text: stamp }),
+        el('pre', { className: 'sample', text: visibleText(s.text), attrs: { 'aria-label': `Sample at step ${s.step}` } }),
+      ]);
+    });
+    this.element.replaceChildren(...items);
+  }
+}
