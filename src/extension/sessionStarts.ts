@@ -191,7 +191,7 @@ export class SessionStarts {
       const { settings } = this.options.readSettings();
       const read = await readTrainingText(uri, Math.floor(settings.maxFileSizeMB * 1024 * 1024), openDocument(uri));
       const same = textHash(read.text) === source.hash;
-      return { uri, description: same ? 'the text this model was trained on' : 'the text this model was trained on (changed since)' };
+      return { uri, description: same ? vscode.l10n.t('the text this model was trained on') : vscode.l10n.t('the text this model was trained on (changed since)') };
     } catch {
       return undefined; // moved or deleted: not offered
     }

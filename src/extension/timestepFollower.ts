@@ -145,13 +145,13 @@ export function passEdge(t: number, length: number, direction: 'forward' | 'back
   const towardsZero = (direction === 'backward') === (move === 'next');
   if (towardsZero && t <= 0) {
     return direction === 'backward'
-      ? `t = 0: the backward pass ends here (BPTT runs from t = ${last} back to t = 0). Step Backward Through BPTT again to walk forward.`
-      : 't = 0: the forward pass starts here; there is no earlier timestep in this window.';
+      ? vscode.l10n.t('t = 0: the backward pass ends here (BPTT runs from t = {0} back to t = 0). Step Backward Through BPTT again to walk forward.', last)
+      : vscode.l10n.t('t = 0: the forward pass starts here; there is no earlier timestep in this window.');
   }
   if (!towardsZero && t >= last) {
     return direction === 'forward'
-      ? `t = ${last}: the forward pass ends here, at the last timestep of the window.`
-      : `t = ${last}: the backward pass starts here, at the last timestep of the window.`;
+      ? vscode.l10n.t('t = {0}: the forward pass ends here, at the last timestep of the window.', last)
+      : vscode.l10n.t('t = {0}: the backward pass starts here, at the last timestep of the window.', last);
   }
   return null;
 }

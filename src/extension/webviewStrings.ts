@@ -14,7 +14,7 @@ export function webviewStrings(): WebviewStrings {
     'panel.heatmap.heading': vscode.l10n.t('Activations: units × timesteps'),
     'panel.predictions.heading': vscode.l10n.t('Predictions'),
     'panel.loss.heading': vscode.l10n.t('Loss'),
-    'panel.samples.heading': vscode.l10n.t('Latest samples'),
+    'panel.samples.heading': vscode.l10n.t('Samples over training'),
     'panel.saturation.heading': vscode.l10n.t('Gate saturation over training'),
     'gradient.diagnosis.heading': vscode.l10n.t('Diagnosis'),
     'gradient.norms.heading': vscode.l10n.t('‖dL/dh_t‖ per timestep (log scale)'),

@@ -18,7 +18,7 @@ export const WEBVIEW_STRINGS_EN = {
   'panel.heatmap.heading': 'Activations: units × timesteps',
   'panel.predictions.heading': 'Predictions',
   'panel.loss.heading': 'Loss',
-  'panel.samples.heading': 'Latest samples',
+  'panel.samples.heading': 'Samples over training',
   'panel.saturation.heading': 'Gate saturation over training',
   // Gradient Flow sections
   'gradient.diagnosis.heading': 'Diagnosis',

@@ -231,14 +231,14 @@ function parseCurve(xs: unknown, ys: unknown): [number[], number[]] | null {
   return [xs as number[], (ys as (number | null)[]).map(num)];
 }
 
-function parseHistory(v: Obj): HostToWebview | null {
+function parseHistory(v: Record<string, unknown>): HostToWebview | null {
   if (!isInt(v.session, 0, Number.MAX_SAFE_INTEGER)) return null;
   const train = parseCurve(v.steps, v.loss);
   const val = parseCurve(v.valSteps, v.valLoss);
   return train && val ? { type: 'history', session: v.session, steps: train[0], loss: train[1], valSteps: val[0], valLoss: val[1] } : null;
 }
 
-function parseSamples(v: Obj): HostToWebview | null {
+function parseSamples(v: Record<string, unknown>): HostToWebview | null {
   if (!isInt(v.session, 0, Number.MAX_SAFE_INTEGER) || !Array.isArray(v.samples) || v.samples.length > MAX_SAMPLES) return null;
   const samples: TrainingSample[] = [];
   for (const s of v.samples) {
