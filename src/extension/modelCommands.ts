@@ -52,7 +52,11 @@ export class ModelCommands {
       ...(prime !== '' ? { prime } : {}),
     });
     const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    // In the group of the source text (the panel opened beside it): Beside would open a third
+    // column and squeeze the panel, or cover it.
+    const source = session.source.uri.toString();
+    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === source)?.viewColumn ?? vscode.ViewColumn.One;
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: column });
     this.options.log.info(`Sampled ${text.length} UTF-16 units at temperature ${temperature}.`);
   }
 

@@ -325,6 +325,7 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.ok(sample && sample.type === 'sample' && sample.length === 5 && sample.temperature === 0.5 && sample.prime === 'ab ');
     const doc = fake.shownDocuments.at(-1)!;
     assert.equal(doc.uri.scheme, 'untitled');
+    assert.equal(fake.shownColumns.at(-1), 1, 'in the source text\'s group (column One when it is not shown), never Beside the panel');
     assert.equal(doc.getText(), 'ab abc a');
   });
 

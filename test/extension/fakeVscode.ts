@@ -295,6 +295,8 @@ export const fake = {
   progress: [] as ProgressRun[],
   documents: [] as FakeTextDocument[],
   shownDocuments: [] as FakeTextDocument[],
+  /** The viewColumn each showTextDocument asked for. */
+  shownColumns: [] as (number | undefined)[],
   config: new Map<string, unknown>(),
   workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
   isTrusted: true,
@@ -321,6 +323,7 @@ export const fake = {
     this.progress.length = 0;
     this.documents.length = 0;
     this.shownDocuments.length = 0;
+    this.shownColumns.length = 0;
     this.config.clear();
     this.workspaceFolders = undefined;
     this.isTrusted = true;
@@ -471,9 +474,10 @@ export const window = {
     fake.viewProviders.set(viewId, provider);
     return new Disposable(() => fake.viewProviders.delete(viewId));
   },
-  async showTextDocument(document: vscode.TextDocument | FakeTextDocument): Promise<vscode.TextEditor> {
+  async showTextDocument(document: vscode.TextDocument | FakeTextDocument, options?: vscode.TextDocumentShowOptions): Promise<vscode.TextEditor> {
     const doc = document as FakeTextDocument;
     fake.shownDocuments.push(doc);
+    fake.shownColumns.push(options?.viewColumn);
     const existing = windowState.visibleTextEditors.find((e) => e.document === doc);
     const editor = existing ?? fake.openEditor(doc);
     windowState.activeTextEditor = editor;
