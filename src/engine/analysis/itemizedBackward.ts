@@ -60,10 +60,14 @@ interface StreamBuffers {
   /** [S, H] per stream: the gradient from step t+1 into step t (and the LSTM cell's). */
   readonly dhNext: FloatArray;
   readonly dcNext: FloatArray;
-  /** Folded path: [S, K] the rows multiplied by F ([dc | dh] for the LSTM, dh otherwise), F, and [S, 2H] the product. */
+  /**
+   * Folded path: [S, K] the rows multiplied by F ([dc | dh] for the LSTM, dh otherwise), and F's
+   * two halves [K, H]: toward step t-1 and toward the layer below. Kept apart, the products
+   * land straight in dhNext and in dHBelow's rows, with no copying per stream.
+   */
   readonly x: FloatArray;
   readonly fold: FloatArray;
-  readonly product: FloatArray;
+  readonly foldBelow: FloatArray;
   /** Cho GRU: [S, G*H] input-path gate gradients, [S, 2H] (r, z) and [S, H] (n) recurrent ones, the z shortcut and d(r h). */
   readonly dG: FloatArray;
   readonly dHRZ: FloatArray;
@@ -122,8 +126,8 @@ function bufferSizes(net: Network, T: number, S: number): Record<string, number>
     dhNext: S * H,
     dcNext: S * H,
     x: cho ? 0 : S * K,
-    fold: cho ? 0 : K * 2 * H,
-    product: cho ? 0 : S * 2 * H,
+    fold: cho ? 0 : K * H,
+    foldBelow: cho ? 0 : K * H,
     pRec: cho ? 0 : GH,
     pIn: cho ? 0 : GH,
     dG: cho ? S * GH : 0,
@@ -151,7 +155,7 @@ function allocate(net: Network, sizes: Record<string, number>, a: (length: numbe
     dcNext: a(sizes.dcNext),
     x: a(sizes.x),
     fold: a(sizes.fold),
-    product: a(sizes.product),
+    foldBelow: a(sizes.foldBelow),
     dG: a(sizes.dG),
     dHRZ: a(sizes.dHRZ),
     dHN: a(sizes.dHN),
@@ -194,17 +198,17 @@ function chunkNorms(net: Network, ws: Workspace, decoded: FloatArray, bufs: Stre
 /** The recurrence of layer l with the folded step matrix F (rnn, lstm, reset-after gru). */
 function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuffers): void {
   const H = net.H;
-  const { s0, S, dH, dHBelow, dhNext, dcNext, x, fold, product, a, f } = bufs;
+  const { s0, S, dH, dHBelow, dhNext, dcNext, x, fold, foldBelow, a, f } = bufs;
   const lstm = net.config.cell === 'lstm';
   const K = lstm ? 2 * H : H;
-  const N = l > 0 ? 2 * H : H; // layer 0 sends nothing below
   dhNext.fill(0);
   dcNext.fill(0);
   for (let t = s0 + S - 1; t >= 0; t--) {
     // Local streams lo .. S-1 are live; a stream starting here still has zero dhNext / dcNext.
     const lo = Math.max(0, t - s0);
     const live = S - lo;
-    formFold(net, ws, l, t, N, bufs);
+    // Layer 0 sends nothing below, and step 0 nothing to an earlier step.
+    formFold(net, ws, l, t, t > 0, l > 0, bufs);
     for (let i = lo; i < S; i++) {
       const row = (t * S + i) * H;
       const q = i * H;
@@ -222,22 +226,18 @@ function foldedBackward(net: Network, ws: Workspace, l: number, bufs: StreamBuff
         }
       }
     }
-    if (t === 0 && l === 0) continue;
-    matmulAB(product, lo * N, x, lo * K, fold, 0, live, N, K, false);
-    for (let i = lo; i < S; i++) {
-      const pr = i * N;
-      if (t > 0) dhNext.set(product.subarray(pr, pr + H), i * H);
-      if (l > 0) dHBelow.set(product.subarray(pr + H, pr + 2 * H), (t * S + i) * H);
-    }
+    // Streams below lo are not live yet: dhNext's rows there stay zero until they start.
+    if (t > 0) matmulAB(dhNext, lo * H, x, lo * K, fold, 0, live, H, K, false);
+    if (l > 0) matmulAB(dHBelow, (t * S + lo) * H, x, lo * K, foldBelow, 0, live, H, K, false);
   }
 }
 
 /**
- * Forms F [K, N] of layer l at step t into bufs.fold (see the top of the file; N = H when
- * nothing goes below), and the LSTM's elementwise factors bufs.a = o(1 - tanh^2 c) (dh into dc)
- * and bufs.f (dc into dc_{t-1}).
+ * Forms F of layer l at step t (see the top of the file): its half toward step t-1 into
+ * bufs.fold if `toPrevious`, its half toward the layer below into bufs.foldBelow if `toBelow`;
+ * and the LSTM's elementwise factors bufs.a = o(1 - tanh^2 c) (dh into dc) and bufs.f (dc into dc_{t-1}).
  */
-function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, bufs: StreamBuffers): void {
+function formFold(net: Network, ws: Workspace, l: number, t: number, toPrevious: boolean, toBelow: boolean, bufs: StreamBuffers): void {
   const { H, G } = net;
   const cell = net.config.cell;
   const { local, a, f, pRec, pIn, diag, fold: F } = bufs;
@@ -266,21 +266,21 @@ function formFold(net: Network, ws: Workspace, l: number, t: number, N: number, 
   // Row c of F sums row c of the gate blocks it receives; the LSTM's i, f, g blocks act on dc
   // (rows 0..H-1 of F), its o block on dh (rows H..2H-1).
   if (cell === 'lstm') {
-    foldRows(net, l, 0, 0, 3, N, bufs);
-    foldRows(net, l, H, 3, 1, N, bufs);
+    foldRows(net, l, 0, 0, 3, toPrevious, toBelow, bufs);
+    foldRows(net, l, H, 3, 1, toPrevious, toBelow, bufs);
   } else {
-    foldRows(net, l, 0, 0, G, N, bufs);
+    foldRows(net, l, 0, 0, G, toPrevious, toBelow, bufs);
   }
-  if (cell === 'gru') for (let c = 0; c < H; c++) F[c * N + c] += diag[c];
+  if (cell === 'gru' && toPrevious) for (let c = 0; c < H; c++) F[c * H + c] += diag[c];
 }
 
-/** Rows r0 .. r0+H-1 of F: the row-scaled sum of gate blocks g0 .. g0+gates-1 of W_hh (and of W_ih beside it when N > H). */
-function foldRows(net: Network, l: number, r0: number, g0: number, gates: number, N: number, bufs: StreamBuffers): void {
+/** Rows r0 .. r0+H-1 of F's halves: the row-scaled sum of gate blocks g0 .. g0+gates-1 of W_hh (toward step t-1) and of W_ih (toward the layer below). */
+function foldRows(net: Network, l: number, r0: number, g0: number, gates: number, toPrevious: boolean, toBelow: boolean, bufs: StreamBuffers): void {
   const H = net.H;
   const { wHh, wIh } = net.layout.layers[l];
   const block = H * H;
-  rowScaledSums(bufs.fold, r0 * N, N, net.params, wHh + g0 * block, block, bufs.pRec, g0 * H, H, H, gates);
-  if (N > H) rowScaledSums(bufs.fold, r0 * N + H, N, net.params, wIh + g0 * block, block, bufs.pIn, g0 * H, H, H, gates);
+  if (toPrevious) rowScaledSums(bufs.fold, r0 * H, H, net.params, wHh + g0 * block, block, bufs.pRec, g0 * H, H, H, gates);
+  if (toBelow) rowScaledSums(bufs.foldBelow, r0 * H, H, net.params, wIh + g0 * block, block, bufs.pIn, g0 * H, H, H, gates);
 }
 
 /** The Cho GRU's recurrence, per gate (see gruCell.ts): its n path is W_hr^T diag W_hn^T, not foldable cheaply. */
