@@ -34,16 +34,27 @@ function receive(message: HostToInsight): void {
     case 'whatIf':
       empty.hidden = true;
       whatIf.show(message, theme);
+      bringIntoView(whatIf.element);
       return;
     case 'why':
       empty.hidden = true;
       why.show(message, theme);
+      bringIntoView(why.element);
       return;
     case 'ablation':
       empty.hidden = true;
       ablation.show(message);
+      bringIntoView(ablation.element);
       return;
   }
+}
+
+/** The section just answered is the one the user asked about: scroll it to the top when it changes. */
+let lastShown: HTMLElement | null = null;
+function bringIntoView(section: HTMLElement): void {
+  if (section === lastShown) return;
+  lastShown = section;
+  section.scrollIntoView({ block: 'start' });
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -56,6 +67,9 @@ watchTheme((t) => {
   whatIf.draw(theme);
   why.draw(theme);
 });
-window.addEventListener('resize', () => whatIf.draw(theme));
+window.addEventListener('resize', () => {
+  whatIf.draw(theme);
+  why.draw(theme);
+});
 
 postToHost({ type: 'ready' });

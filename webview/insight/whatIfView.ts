@@ -23,7 +23,6 @@ export class WhatIfSection {
   private view: WhatIfView | null = null;
 
   constructor() {
-    this.caption.textContent = 'x: characters after the edited one (0 = the edited character itself). ‖h′ − h‖ is how far each layer\'s state moved; KL(p‖p′) how far the prediction of the next character moved, in nats; ▼ marks where the likeliest next character changed.';
     this.element = section('whatif', 'What If…', [this.title, this.horizon, this.stateChart, this.klChart, this.caption, this.twin]);
     this.element.hidden = true;
   }
@@ -35,6 +34,8 @@ export class WhatIfSection {
     const changed = view.top1Changed.reduce((s, x) => s + (x ? 1 : 0), 0);
     this.title.textContent = `${view.fileName}, character ${formatCount(view.at)}: ${visibleChar(view.original)} → ${visibleChar(view.replacement)} (${view.cell.toUpperCase()}, weights of step ${formatCount(view.step)}; ${formatCount(n)} characters read after it)`;
     this.horizon.textContent = `The network noticed the change for ${formatCount(view.horizon)} character${view.horizon === 1 ? '' : 's'}; the top prediction changed at ${formatCount(changed)} of them.`;
+    const shown = shownLength(view);
+    this.caption.textContent = `x: characters after the edited one (0 = the edited character itself), the first ${formatCount(shown)} of the ${formatCount(n)} read (after them the top layer's state distance stays under 1% of its peak). ‖h′ − h‖ is how far each layer's state moved; KL(p‖p′) how far the prediction of the next character moved, in nats. The red dashed line is the horizon; ▼ marks where the likeliest next character changed.`;
     const peak = Math.max(0, ...view.kl.filter(Number.isFinite));
     this.twin.textContent = `Largest KL ${formatValue(peak)} nats. ` + view.dh.map((d, l) => `Layer ${l}: largest state distance ${formatValue(Math.max(0, ...d))}.`).join(' ');
     this.draw(theme);
@@ -43,14 +44,24 @@ export class WhatIfSection {
   draw(theme: Theme): void {
     const view = this.view;
     if (!view) return;
-    const n = view.kl.length;
+    // Zoomed to the echo: past three horizons every curve lies flat on zero, and drawing all
+    // 2,000 characters would squeeze the part worth reading into the first few pixels.
+    const n = shownLength(view);
     const x = Array.from({ length: n }, (_, i) => i);
+    const cut = (y: readonly number[]): readonly number[] => y.slice(0, n);
     const colors = [theme.blue, theme.green, theme.orange, theme.purple];
-    const series: Series[] = view.dh.map((y, l) => ({ label: `‖h′ − h‖ layer ${l}`, color: colors[l % 4], x, y }));
-    view.dc.forEach((y, l) => series.push({ label: `‖c′ − c‖ layer ${l}`, color: colors[l % 4], x, y, dash: [4, 3] }));
+    const series: Series[] = view.dh.map((y, l) => ({ label: `‖h′ − h‖ layer ${l}`, color: colors[l % 4], x, y: cut(y) }));
+    view.dc.forEach((y, l) => series.push({ label: `‖c′ − c‖ layer ${l}`, color: colors[l % 4], x, y: cut(y), dash: [4, 3] }));
     const horizonMark = { x: view.horizon, color: theme.red, kind: 'line' as const };
     drawLineChart(this.stateChart, theme, series, { xIntegerTicks: true, markers: [horizonMark] });
-    const events = view.top1Changed.flatMap((c, i) => (c ? [{ x: i, color: theme.orange, kind: 'event' as const }] : []));
-    drawLineChart(this.klChart, theme, [{ label: 'KL(p‖p′), nats', color: theme.red, x, y: view.kl }], { xIntegerTicks: true, markers: [...events, horizonMark] });
+    const events = view.top1Changed.slice(0, n).flatMap((c, i) => (c ? [{ x: i, color: theme.orange, kind: 'event' as const }] : []));
+    drawLineChart(this.klChart, theme, [{ label: 'KL(p‖p′), nats', color: theme.red, x, y: cut(view.kl) }], { xIntegerTicks: true, markers: [...events, horizonMark] });
   }
+}
+
+/** Characters charted: three horizons and at least 40 (or all read, if fewer), and every change of the top prediction. */
+export function shownLength(view: WhatIfView): number {
+  let lastChange = 0;
+  view.top1Changed.forEach((c, i) => { if (c) lastChange = i; });
+  return Math.min(view.kl.length, Math.max(40, 3 * (view.horizon + 1), lastChange + 5));
 }

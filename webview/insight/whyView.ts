@@ -13,8 +13,12 @@ import { el, section, select } from '../shared/dom';
 import { type Theme } from '../shared/theme';
 import { visibleChar } from '../shared/format';
 
-/** Columns in the bar chart: the characters nearest the prediction. */
+/** Columns in the bar chart at most: the characters nearest the prediction. */
 const BAR_CHARS = 96;
+/** Narrowest column that still has room for its character under it. */
+const MIN_COLUMN_PX = 9;
+/** Characters in the tinted text under the bars: enough for a function or a paragraph. */
+const TEXT_CHARS = 600;
 
 export class WhySection {
   readonly element: HTMLElement;
@@ -66,27 +70,35 @@ export class WhySection {
     const max = Math.max(1e-12, ...scores.map((s) => Math.abs(s)).filter(Number.isFinite));
     let best = 0;
     scores.forEach((s, i) => { if (Math.abs(s) > Math.abs(scores[best])) best = i; });
-    this.title.textContent = `Predicting ${visibleChar(view.target)} after character ${formatCount(view.t)} of ${view.fileName}: p = ${formatProbability(Math.exp(view.logProb))} (weights of step ${formatCount(view.step)}). Strongest influence: ${visibleChar(view.chars[best] ?? '?')} at ${formatCount(view.first + best)}, ${formatCount(view.t - view.first - best)} characters back (${this.mode} ${formatValue(scores[best])}).`;
+    const back = view.t - view.first - best;
+    this.title.textContent = `Predicting ${visibleChar(view.target)} after character ${formatCount(view.t)} of ${view.fileName}: p = ${formatProbability(Math.exp(view.logProb))} (weights of step ${formatCount(view.step)}). Strongest influence: ${visibleChar(view.chars[best] ?? '?')} at ${formatCount(view.first + best)}, ${back === 0 ? 'the character just read' : `${formatCount(back)} character${back === 1 ? '' : 's'} back`} (${this.mode} ${formatValue(scores[best])}).`;
+    const columns = this.drawBars(theme, scores, max);
+    const textFirst = Math.max(0, view.chars.length - TEXT_CHARS);
+    const where = `The bars show the last ${formatCount(columns)} characters (the dashed box is the last one read), the text below the last ${formatCount(view.chars.length - textFirst)}, tinted the same way; hover a character for its score.`;
     this.caption.textContent = this.mode === 'grad'
-      ? `Gradient × input: ∂ log p / ∂ x_k at the character read. Orange raised p, blue lowered it; the bars show the last ${Math.min(BAR_CHARS, scores.length)} characters, the text below all ${formatCount(scores.length)} explained.`
-      : `‖∂ log p / ∂ x_k‖ over the whole one-hot input: how much changing character k could move the prediction, whichever way. The bars show the last ${Math.min(BAR_CHARS, scores.length)} characters.`;
-    this.drawBars(theme, scores, max);
-    this.text.replaceChildren(...view.chars.map((ch, i) => {
+      ? `Gradient × input: ∂ log p / ∂ x_k at the character read. Orange raised p, blue lowered it. ${where}`
+      : `‖∂ log p / ∂ x_k‖ over the whole one-hot input: how much changing character k could move the prediction, whichever way. ${where}`;
+    this.text.replaceChildren(...view.chars.slice(textFirst).map((ch, j) => {
+      const i = textFirst + j;
       const s = scores[i];
       const span = el('span', { className: `why-char${i === view.chars.length - 1 ? ' target' : ''}${ch === '\n' ? ' newline' : ''}`, text: ch === '\n' ? '↵' : visibleChar(ch), title: `character ${view.first + i}: ${this.mode} ${formatValue(s)}` });
       const a = Number.isFinite(s) ? Math.min(1, Math.abs(s) / max) : 0;
       span.style.backgroundColor = s >= 0 ? `rgba(225, 90, 30, ${(0.75 * a).toFixed(3)})` : `rgba(40, 120, 230, ${(0.75 * a).toFixed(3)})`;
       return span;
     }));
+    // The end of the text is the part explained: keep it in sight.
+    this.text.scrollTop = this.text.scrollHeight;
   }
 
-  private drawBars(theme: Theme, scores: readonly number[], max: number): void {
+  /** Returns how many characters got a column: as many as fit with their labels readable. */
+  private drawBars(theme: Theme, scores: readonly number[], max: number): number {
     const { w, h, ctx } = fitCanvas(this.bars);
     ctx.clearRect(0, 0, w, h);
     const view = this.view!;
-    const n = Math.min(BAR_CHARS, scores.length);
+    const n = Math.max(1, Math.min(BAR_CHARS, scores.length, Math.floor((w - 8) / MIN_COLUMN_PX)));
     const first = scores.length - n;
-    const col = (w - 8) / n;
+    // A few characters (early in the text) get columns of a readable width, not the whole chart.
+    const col = Math.min(24, (w - 8) / n);
     const labelH = 16;
     const signed = this.mode === 'grad';
     const base = signed ? (h - labelH) / 2 : h - labelH - 2;
@@ -102,10 +114,16 @@ export class WhySection {
       const hgt = Number.isFinite(s) ? (Math.abs(s) / max) * span : 0;
       ctx.fillStyle = s >= 0 ? theme.orange : theme.blue;
       ctx.fillRect(x + col * 0.1, s >= 0 ? base - hgt : base, Math.max(1, col * 0.8), hgt);
-      if (col >= 7) {
-        ctx.fillStyle = first + i === scores.length - 1 ? theme.focus : theme.foreground;
-        ctx.fillText(visibleChar(view.chars[first + i]), x + col / 2, h - labelH + 2);
+      const last = first + i === scores.length - 1;
+      ctx.fillStyle = last ? theme.focus : theme.foreground;
+      ctx.fillText(visibleChar(view.chars[first + i]), x + col / 2, h - labelH + 2);
+      if (last) {
+        ctx.strokeStyle = theme.focus;
+        ctx.setLineDash([3, 2]);
+        ctx.strokeRect(x + 0.5, h - labelH + 0.5, col - 1, labelH - 1);
+        ctx.setLineDash([]);
       }
     }
+    return n;
   }
 }

@@ -1,0 +1,218 @@
+// The causal questions in a real VS Code (code-server + Chromium, the packaged .vsix): a small LSTM
+// trained on samples/min-char-rnn.py (code, with brackets and quotes) until it pauses itself, then
+// What If… and Why This Prediction? as a user runs them. Screenshots for the
+// README are written to media/screenshots/ in the dark theme and again in the light one.
+import * as assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import {
+  ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
+} from '../../../scripts/codeServer.mjs';
+import {
+  answerQuickInput, explorerContextMenu, explorerRow, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, quickInput, runCommand, saveScreenshot, waitFor,
+} from '../harness/workbench';
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+const TRAIN_FILE = 'min-char-rnn.py';
+/** The part of a canvas the test reads (the Node side has no DOM types). */
+interface CanvasLike { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+const BASE_SETTINGS = { 'editor.wordWrap': 'on', 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' };
+
+describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(120_000);
+  let profile: Profile;
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let panel: Frame | undefined;
+  let insight: Frame | undefined;
+  const consoleErrors: string[] = [];
+  const needPanel = (): Frame => {
+    if (!panel) throw new Error('no trained model (the training step failed)');
+    return panel;
+  };
+
+  const editor = () => page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: TRAIN_FILE }) }).locator('.monaco-editor').first();
+  /** Decoration types painting the editor's text (each painter level is one type: class ced-N-…). */
+  const paintedTypes = async (): Promise<number> => {
+    const classLists = await editor().locator('[class*="ced-"]').evaluateAll((els) => els.map((e) => e.className as string));
+    return new Set(classLists.flatMap((c) => c.split(/\s+/)).filter((c) => c.startsWith('ced-'))).size;
+  };
+  /** Puts the editor's cursor on line:column (1-based) through Go to Line. */
+  const goTo = async (line: number, column: number): Promise<void> => {
+    await explorerRow(page, TRAIN_FILE).click();
+    await page.locator('.tabs-container .tab.active', { hasText: TRAIN_FILE }).first().waitFor({ timeout: 10_000 });
+    await editor().locator('.view-lines').click();
+    await page.keyboard.press('Control+g');
+    await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.locator('.quick-input-widget input.input').fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
+  };
+  /** Both themes, one screenshot each: `name` (dark) and `name-light`. */
+  const shots = async (name: string, target: () => Promise<void> = async () => {}): Promise<void> => {
+    await hideNotifications(page);
+    await target();
+    await saveScreenshot(page, name);
+    await setScheme('light');
+    await saveScreenshot(page, `${name}-light`);
+    await setScheme('dark');
+  };
+  /**
+   * Switches the theme as a user does (Preferences: Color Theme) and waits for the workbench to
+   * carry the theme's class and the webviews to repaint. (Editing settings.json on disk, or the
+   * browser's colour scheme, was not picked up reliably by code-server.)
+   */
+  const setScheme = async (scheme: 'light' | 'dark'): Promise<void> => {
+    await runCommand(page, 'Preferences: Color Theme');
+    const box = page.locator('.quick-input-widget input.input');
+    await box.waitFor({ state: 'visible', timeout: 10_000 });
+    await box.fill(scheme === 'light' ? 'Light Modern' : 'Dark Modern');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    const wanted = scheme === 'light' ? 'vs' : 'vs-dark';
+    await waitFor(`the ${scheme} theme`, async () => page.locator('.monaco-workbench').first().evaluate((e, c) => e.classList.contains(c), wanted), 20_000);
+    await page.waitForTimeout(1500);
+  };
+
+  before(async function () {
+    this.timeout(300_000);
+    await ensureCodeServer({ log: () => {} });
+    profile = prepareProfile('insight', { fresh: true, settings: BASE_SETTINGS });
+    installVsix(profile, vsix);
+    const workspace = join(profile.dir, 'workspace');
+    cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
+    // Big enough to learn a little of the code's shape in a minute, small enough for two shared cores.
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'rnnLens.hiddenSize': 48, 'rnnLens.seqLength': 48, 'rnnLens.batchSize': 16, 'rnnLens.traceEvery': 50,
+      'rnnLens.maxSteps': 400, 'rnnLens.learningRate': 0.005, 'rnnLens.valFraction': 0,
+    }));
+    server = await launchCodeServer(profile, { workspace });
+    browser = await launchChromium();
+    page = await openWorkbench(browser, server.folderUrl(workspace));
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: join(repoRoot, 'test-results', `insight-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
+    }
+  });
+
+  it('trains an LSTM on the code sample until it pauses at its step limit', async function () {
+    this.timeout(300_000);
+    await explorerContextMenu(page, TRAIN_FILE, 'Train Character Model');
+    await answerQuickInput(page, 'LSTM');
+    panel = await findWebviewFrame(page, { selector: '#t-label' }, 60_000);
+    await waitFor('training to pause at its step limit', async () => (await needPanel().locator('#train-state').innerText()).trim() === 'paused', 240_000, 1000);
+  });
+
+  it('What If…: the editor context menu offers it while a model exists', async () => {
+    needPanel();
+    await goTo(10, 12);
+    await editor().locator('.view-lines').click({ button: 'right', position: { x: 400, y: 300 } });
+    const entry = page.getByRole('menuitem', { name: 'What If This Character Were...', exact: true });
+    await entry.waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+  });
+
+  it('What If…: replacing a character shows the divergence curve and paints the echo in the editor, with a hover', async () => {
+    needPanel();
+    // Line 10 is: data = open(sys.argv[1] if ...: the cursor on the "(" after open.
+    await goTo(10, 12);
+    const before = await paintedTypes();
+    await runCommand(page, 'RNN Lens: What If This Character Were...');
+    const box = page.locator('.quick-input-widget input.input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('[');
+    await page.keyboard.press('Enter');
+    insight = await findWebviewFrame(page, { selector: '#whatif-horizon' }, 60_000);
+    const horizon = await waitFor('the horizon in words', async () => {
+      const t = await insight!.locator('#whatif-horizon').innerText();
+      return /noticed the change for \d+ characters?; the top prediction changed at \d+ of them/.test(t) ? t : undefined;
+    }, 60_000);
+    assert.match(await insight.locator('#whatif-title').innerText(), /character 2\d\d: \( → \[/);
+    // The curve is drawn: the state chart's canvas has non-background pixels in its plot area.
+    const drawn = await insight.locator('#whatif-state').evaluate((el) => {
+      const c = el as unknown as CanvasLike;
+      const ctx = c.getContext('2d');
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 16) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return colours.size;
+    });
+    assert.ok(drawn > 10, `the state chart looks empty (${drawn} colours)`);
+    await waitFor('the echo painted in the editor', async () => (await paintedTypes()) > before, 20_000);
+    // The hover over the character after the edit gives the numbers.
+    const painted = editor().locator('.view-overlays [class*="ced-"]').nth(1);
+    const box2 = await painted.boundingBox();
+    assert.ok(box2, 'no painted character to hover');
+    await page.mouse.move(box2.x + 3, box2.y + box2.height / 2);
+    const hover = await waitFor('the What If hover', async () => {
+      const t = await page.locator('.monaco-hover:visible').allInnerTexts();
+      return t.find((x) => /What If/.test(x) && /KL\(p‖p′\)/.test(x));
+    }, 15_000);
+    assert.match(hover, /‖h′ − h‖: layer 0 /);
+    assert.match(horizon, /noticed/);
+    await page.mouse.move(5, 500);
+    await shots('what-if');
+  });
+
+  it('Why This Prediction?: at a closing bracket, the panel shows the saliency bars and the editor tints the characters before it', async () => {
+    needPanel();
+    // Line 10, column 80: the cursor before the ")" that closes open( ... ); its prediction is explained.
+    await goTo(10, 80);
+    const before = await paintedTypes();
+    await runCommand(page, 'RNN Lens: Why This Prediction?');
+    insight = await findWebviewFrame(page, { selector: '#why-title' }, 60_000);
+    const title = await waitFor('the explained prediction', async () => {
+      const t = await insight!.locator('#why-title').innerText();
+      return /Predicting \) after character \d+/.test(t) ? t : undefined;
+    }, 60_000);
+    assert.match(title, /Strongest influence: .* at [\d,]+, (the character just read|[\d,]+ characters? back)/);
+    assert.ok((await insight.locator('#why-text .why-char').count()) > 50, 'the text under the bars');
+    await waitFor('the editor tinted by saliency', async () => (await paintedTypes()) > before, 20_000);
+    // grad and norm are switchable: the norm's title says so.
+    await insight.locator('#why-mode').selectOption('norm');
+    await waitFor('the norm scores', async () => /\(norm /.test(await insight!.locator('#why-title').innerText()), 10_000);
+    await insight.locator('#why-mode').selectOption('grad');
+    await shots('why-prediction');
+  });
+
+  it('Why This Prediction?: asked at the timestep cursor, it follows the cursor', async () => {
+    needPanel();
+    // With the training panel focused there is no text editor: the question is asked at the timestep cursor.
+    // The panel's tab is behind the editor by now (its page unloaded): bring it back and find it again.
+    await runCommand(page, 'RNN Lens: Show Panel');
+    panel = await findWebviewFrame(page, { selector: '#t-label' }, 30_000);
+    await panel.locator('#t-label').click();
+    await runCommand(page, 'RNN Lens: Why This Prediction?');
+    // The Insight page may be reloaded when the layout changes: look it up again at every read.
+    const at = async (): Promise<number> => {
+      const why = await findWebviewFrame(page, { selector: '#why-title' }, 5_000);
+      return Number((/after character ([\d,]+)/.exec(await why.locator('#why-title').innerText())?.[1] ?? 'NaN').replace(/,/g, ''));
+    };
+    // Wrapped: the cursor may well be at character 0, which waitFor would take for "not yet".
+    const { first } = await waitFor('an answer at the timestep cursor', async () => {
+      const n = await at();
+      return Number.isFinite(n) ? { first: n } : undefined;
+    }, 30_000);
+    await runCommand(page, 'RNN Lens: Next Timestep');
+    await waitFor('the answer to follow Next Timestep', async () => (await at()) === first + 1, 30_000);
+    await runCommand(page, 'RNN Lens: Next Timestep');
+    await waitFor('and the next', async () => (await at()) === first + 2, 30_000);
+  });
+
+  it('logged no errors from the extension in the browser console', () => {
+    const ours = consoleErrors.filter((e) => /rnn-lens|rnnLens|RNN Lens/i.test(e));
+    assert.deepEqual(ours, []);
+  });
+});
