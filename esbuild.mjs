@@ -1,5 +1,5 @@
 // One build for every bundle: the extension host (vscode external), the training worker,
-// the CLI, the two webviews (browser IIFE + CSS) and the in-host test suite.
+// the CLI, the webviews (browser IIFE + CSS) and the in-host test suite.
 // `node esbuild.mjs` builds once; `--watch` rebuilds; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -44,6 +44,7 @@ const targets = [
   { ...browser, entryPoints: ['webview/panel/main.ts'], outfile: 'dist/webview/panel.js' },
   { ...browser, entryPoints: ['webview/gradient/main.ts'], outfile: 'dist/webview/gradient.js' },
   { ...browser, entryPoints: ['webview/insight/main.ts'], outfile: 'dist/webview/insight.js' },
+  { ...browser, entryPoints: ['webview/units/main.ts'], outfile: 'dist/webview/units.js' },
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode', 'mocha'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 

@@ -29,6 +29,10 @@ export const COMMANDS = {
   'rnnLens.runGradientCheck': (c) => c.runGradientCheck(),
   'rnnLens.whatIf': (c, arg) => c.whatIf(arg),
   'rnnLens.whyPrediction': (c, arg) => c.whyPrediction(arg),
+  'rnnLens.findUnits': (c) => c.findUnits(),
+  'rnnLens.ablateUnit': (c, arg) => c.ablateUnit(arg),
+  'rnnLens.holdUnitAt': (c, arg) => c.holdUnitAt(arg),
+  'rnnLens.sampleWithUnitHeld': (c, arg) => c.sampleWithUnitHeld(arg),
   // Last: it starts a session, which the tests that run every command in turn would otherwise meet early.
   'rnnLens.trainExample': (c, arg) => c.trainExample(arg),
 } satisfies Record<string, (controller: RnnLensController, arg?: unknown) => unknown>;

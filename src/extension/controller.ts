@@ -91,7 +91,11 @@ export class RnnLensController implements vscode.Disposable {
     this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report });
     this.models = new ModelCommands({ host: this.sessions, log, readSettings: settings });
     this.insight = new Insight({
-      extensionUri: context.extensionUri, host: this.sessions, log, cursor: this.cursor,
+      extensionUri: context.extensionUri, host: this.sessions, log, cursor: this.cursor, report,
+      colorByUnit: (layer, unit) => this.coloring.colorTextByNeuron({ layer, unit }),
+      selectUnit: (layer, unit) => this.coloring.selectFromView(layer, unit),
+      clearNeuronColors: () => this.coloring.clear(),
+      temperature: () => settings().settings.temperature,
       workerFactory: options.analysisWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js').fsPath),
     });
     // The order the parts hear of a new session: the cursor takes a trace's window before the
@@ -133,6 +137,10 @@ export class RnnLensController implements vscode.Disposable {
   clearNeuronColors(): void { this.coloring.clear(); }
   whatIf(arg?: unknown): Promise<void> { return this.insight.whatIf.run(arg); }
   whyPrediction(arg?: unknown): Promise<void> { return this.insight.why.run(arg); }
+  findUnits(): Promise<void> { return this.insight.findUnits.find(); }
+  ablateUnit(arg?: unknown): Promise<void> { return this.insight.ablate(arg, false); }
+  holdUnitAt(arg?: unknown): Promise<void> { return this.insight.ablate(arg, true); }
+  sampleWithUnitHeld(arg?: unknown): Promise<void> { return this.insight.ablation.sample(arg); }
 
   runGradientCheck(): Promise<void> {
     const { settings } = readSettings(vscode.workspace.getConfiguration('rnnLens'));

@@ -22,8 +22,11 @@ export interface InsightContext {
  * waits for); otherwise only the Insight panel's busy line (answers that follow the cursor).
  * Resolves to undefined when the job was cancelled or superseded.
  */
-export async function runWithProgress(ctx: InsightContext, lane: AnalysisLane, task: string, job: AnalysisJob, notify: boolean): Promise<AnalysisAnswer | undefined> {
-  const busy = (done: number, total: number): void => ctx.panel.post({ type: 'busy', task, done, total });
+export async function runWithProgress(
+  ctx: InsightContext, lane: AnalysisLane, task: string, job: AnalysisJob, notify: boolean, onBusy?: (done: number, total: number) => void,
+): Promise<AnalysisAnswer | undefined> {
+  // `onBusy`: a view of its own that shows the progress instead of the Insight panel (Find Units).
+  const busy = onBusy ?? ((done: number, total: number): void => ctx.panel.post({ type: 'busy', task, done, total }));
   try {
     if (!notify) return await ctx.client.run(lane, job, busy);
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RNN Lens: {0}', task), cancellable: true }, (progress, token) => {

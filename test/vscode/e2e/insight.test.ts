@@ -1,6 +1,6 @@
 // The causal questions in a real VS Code (code-server + Chromium, the packaged .vsix): a small LSTM
 // trained on samples/min-char-rnn.py (code, with brackets and quotes) until it pauses itself, then
-// What If… and Why This Prediction? as a user runs them. Screenshots for the
+// What If…, Why This Prediction?, Find Units, Ablate Unit and Sample With Unit Held as a user runs them. Screenshots for the
 // README are written to media/screenshots/ in the dark theme and again in the light one.
 import * as assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
   let page: Page;
   let panel: Frame | undefined;
   let insight: Frame | undefined;
+  let units: Frame | undefined;
+  let foundUnit = '';
   const consoleErrors: string[] = [];
   const needPanel = (): Frame => {
     if (!panel) throw new Error('no trained model (the training step failed)');
@@ -209,6 +211,61 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     await waitFor('the answer to follow Next Timestep', async () => (await at()) === first + 1, 30_000);
     await runCommand(page, 'RNN Lens: Next Timestep');
     await waitFor('and the next', async () => (await at()) === first + 2, 30_000);
+  });
+
+  it('Find Units: lists the best units for each feature and paints one over the editor text', async () => {
+    needPanel();
+    await goTo(10, 12);
+    const before = await paintedTypes();
+    await runCommand(page, 'RNN Lens: Find Units');
+    units = await findWebviewFrame(page, { selector: '#units-list' }, 60_000);
+    await waitFor('the ranked units', async () => (await units!.locator('.unit-row').count()) >= 4 * 5, 120_000, 1000);
+    for (const feature of ['in-quotes', 'in-brackets', 'line-position', 'whitespace']) {
+      const rows = units.locator(`section.feature[data-feature="${feature}"] .unit-row`);
+      assert.equal(await rows.count(), 5, `five units for ${feature}`);
+      assert.match(await rows.first().innerText(), /^[hc] 0:\d+\s+r [+−]0\.\d\d/);
+      assert.equal(await rows.first().locator('svg.spark polyline').count(), 1, `a sparkline for ${feature}`);
+    }
+    assert.match(await units.locator('#units-status').innerText(), /against 4 features of the first [\d,]+ characters of min-char-rnn\.py/);
+    const quoteUnit = units.locator('section.feature[data-feature="in-quotes"] .unit-row').first();
+    foundUnit = (await quoteUnit.getAttribute('data-unit')) ?? '';
+    await quoteUnit.locator('button[data-action="paint"]').click();
+    await waitFor('the unit painted over the editor text', async () => (await paintedTypes()) > before, 60_000);
+    await shots('find-units');
+  });
+
+  it('Ablate: holding the quote unit at 0 paints the loss change and sums it up inside and outside quotes', async () => {
+    assert.ok(units && foundUnit, 'Find Units ran');
+    const before = await paintedTypes();
+    await units.locator(`section.feature[data-feature="in-quotes"] .unit-row[data-unit="${foundUnit}"] button[data-action="ablate"]`).click();
+    insight = await findWebviewFrame(page, { selector: '#ablation-summary' }, 60_000);
+    const summary = await waitFor('the ablation summary', async () => {
+      const t = await insight!.locator('#ablation-summary').innerText();
+      return /mean loss [\d.]+ → [\d.]+ nats/.test(t) ? t : undefined;
+    }, 120_000, 1000);
+    assert.match(summary, new RegExp(`With ${foundUnit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} held at 0`));
+    assert.match(summary, /[+−][\d.e-]+ nats inside (quotes|brackets|whitespace), [+−][\d.e-]+ outside/);
+    assert.equal(await insight.locator('#ablation-regions tbody tr').count(), 3);
+    await waitFor('the loss change painted in the editor', async () => (await paintedTypes()) > before, 30_000);
+    await shots('ablate-unit');
+  });
+
+  it('Sample With Unit Held: opens the held sample beside the normal one with the same seed', async () => {
+    assert.ok(units && foundUnit, 'Find Units ran');
+    await units.locator(`section.feature[data-feature="in-quotes"] .unit-row[data-unit="${foundUnit}"] button[data-action="sample"]`).click();
+    const tabs = page.locator('.tab', { hasText: /Untitled/ });
+    await waitFor('two sample tabs', async () => (await tabs.count()) >= 2, 60_000, 500);
+    // The editor renders spaces as no-break spaces, and word wrap may split the header line: one space each.
+    const texts = await waitFor('both samples rendered', async () => {
+      const all = (await page.locator('.editor-group-container .monaco-editor .view-lines').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+      return all.filter((t) => t.startsWith('RNN Lens sample:')).length >= 2 ? all : undefined;
+    }, 20_000);
+    const normal = texts.find((t) => /^RNN Lens sample: the model as trained \(seed \d+/.test(t));
+    const held = texts.find((t) => /^RNN Lens sample: [hc] 0:\d+ held at 0 \(same seed \d+/.test(t));
+    assert.ok(normal, 'the normal sample is shown');
+    assert.ok(held, 'the held sample is shown');
+    assert.equal(/seed (\d+)/.exec(normal)![1], /seed (\d+)/.exec(held)![1], 'one seed for both');
+    await shots('sample-held');
   });
 
   it('logged no errors from the extension in the browser console', () => {
