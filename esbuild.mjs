@@ -40,11 +40,13 @@ const targets = [
   { ...node, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/worker/parallel/parallelWorker.ts'], outfile: 'dist/parallelWorker.js' },
   { ...node, entryPoints: ['src/worker/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  { ...node, entryPoints: ['src/worker/experimentWorker.ts'], outfile: 'dist/experimentWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/panel/main.ts'], outfile: 'dist/webview/panel.js' },
   { ...browser, entryPoints: ['webview/gradient/main.ts'], outfile: 'dist/webview/gradient.js' },
   { ...browser, entryPoints: ['webview/insight/main.ts'], outfile: 'dist/webview/insight.js' },
   { ...browser, entryPoints: ['webview/units/main.ts'], outfile: 'dist/webview/units.js' },
+  { ...browser, entryPoints: ['webview/experiment/main.ts'], outfile: 'dist/webview/experiment.js' },
   { ...node, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/suite.js', external: ['vscode', 'mocha'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 

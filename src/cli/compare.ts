@@ -6,10 +6,8 @@
  * count and the speed.
  */
 
-import { runChunked } from '../engine/analysis/chunked';
-import { probeJob, replaceAt } from '../engine/analysis/probe';
+import { memorySpan, MEMORY_SPAN_PROBES } from '../engine/analysis/memorySpan';
 import { CELL_TYPES, type CellType } from '../engine/model/config';
-import { type Network } from '../engine/model/network';
 import { type Trainer } from '../engine/training/trainer';
 import { windowHorizon } from '../protocol/horizon';
 import { formatCount, formatLoss, formatRate, formatValue } from '../protocol/format';
@@ -20,11 +18,6 @@ import { EXIT_INTERRUPTED, EXIT_OK, type CliIo } from './io';
 import { plan, TRAIN_FLAGS, trainLoop } from './train';
 import { type TrainReporter, type TrainSummary } from './trainReport';
 import { UsageError } from './usageError';
-
-/** The memory span probes this many positions of the held-out text... */
-export const MEMORY_SPAN_PROBES = 8;
-/** ...each over this many characters from the edit (so a span is at most this minus 1). */
-export const MEMORY_SPAN_WINDOW = 256;
 
 export interface CellResult {
   readonly cell: CellType;
@@ -92,27 +85,6 @@ function cellResult(cell: CellType, trainer: Trainer, valIds: Int32Array, s: Tra
     params: trainer.model.paramCount,
     charsPerSec: s.charsPerSec,
   };
-}
-
-/**
- * The mean probe horizon over MEMORY_SPAN_PROBES positions spread evenly over the text (the
- * held-out part the validation loss reads), each character replaced by the next one of the vocabulary and followed for
- * MEMORY_SPAN_WINDOW characters (half the text's length if that is less). 0 when there are
- * fewer than 4 held-out characters.
- */
-export function memorySpan(net: Network, ids: Int32Array): number {
-  const V = net.V;
-  // A short held-out part is probed over half its length rather than not at all.
-  const window = Math.min(MEMORY_SPAN_WINDOW, Math.floor(ids.length / 2));
-  const room = ids.length - window;
-  if (window < 2) return 0;
-  let sum = 0;
-  for (let i = 0; i < MEMORY_SPAN_PROBES; i++) {
-    const at = Math.floor(((i + 0.5) * room) / MEMORY_SPAN_PROBES);
-    const original = ids.subarray(0, at + window);
-    sum += runChunked(probeJob(net, original, replaceAt(original, at, (ids[at] + 1) % V), at)).horizon;
-  }
-  return sum / MEMORY_SPAN_PROBES;
 }
 
 function describe(r: CellResult): string {

@@ -33,6 +33,7 @@ export const COMMANDS = {
   'rnnLens.ablateUnit': (c, arg) => c.ablateUnit(arg),
   'rnnLens.holdUnitAt': (c, arg) => c.holdUnitAt(arg),
   'rnnLens.sampleWithUnitHeld': (c, arg) => c.sampleWithUnitHeld(arg),
+  'rnnLens.runExperiment': (c) => c.runExperiment(),
   // Last: it starts a session, which the tests that run every command in turn would otherwise meet early.
   'rnnLens.trainExample': (c, arg) => c.trainExample(arg),
 } satisfies Record<string, (controller: RnnLensController, arg?: unknown) => unknown>;

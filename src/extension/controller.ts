@@ -16,6 +16,7 @@
 
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { Experiments } from './experimentPanel';
 import { AttentionNotices } from './attentionNotices';
 import { Autosave } from './autosave';
 import { ContextKeys } from './contextKeys';
@@ -53,6 +54,8 @@ export interface ControllerOptions {
   readonly autosaveIntervalMs?: number;
   /** The analysis worker (What If…, Why This Prediction?, Find Units, Ablate); dist/analysisWorker.js when absent. */
   readonly analysisWorkerFactory?: WorkerFactory;
+  /** Run Experiment's training threads; dist/experimentWorker.js when absent. */
+  readonly experimentWorkerFactory?: WorkerFactory;
 }
 
 export class RnnLensController implements vscode.Disposable {
@@ -66,6 +69,7 @@ export class RnnLensController implements vscode.Disposable {
   readonly sessions: SessionHost;
   readonly views: Views;
   readonly insight: Insight;
+  readonly experiments: Experiments;
   private readonly starts: SessionStarts;
   private readonly timesteps: TimestepFollower;
   private readonly coloring: NeuronColoring;
@@ -98,6 +102,11 @@ export class RnnLensController implements vscode.Disposable {
       temperature: () => settings().settings.temperature,
       workerFactory: options.analysisWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js').fsPath),
     });
+    this.experiments = new Experiments({
+      extensionUri: context.extensionUri, log, readSettings: settings, report,
+      workerFactory: options.experimentWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'experimentWorker.js').fsPath),
+      openCell: (spec, _cell, bytes) => this.starts.openTrained({ ...spec.source, text: spec.text }, bytes),
+    });
     // The order the parts hear of a new session: the cursor takes a trace's window before the
     // colours look at it, and the views come last, showing the panel once everything is wired.
     this.sessions.addFollower(this.timesteps);
@@ -106,7 +115,7 @@ export class RnnLensController implements vscode.Disposable {
     this.sessions.addFollower(this.insight);
     this.sessions.addFollower(this.views);
     // The session ends first, while everything it reports to still exists.
-    this.disposables.push(this.sessions, this.views, this.timesteps, this.coloring, this.insight, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
+    this.disposables.push(this.experiments, this.sessions, this.views, this.timesteps, this.coloring, this.insight, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
     contextKeys.setSessionState(undefined);
   }
 
@@ -141,6 +150,7 @@ export class RnnLensController implements vscode.Disposable {
   ablateUnit(arg?: unknown): Promise<void> { return this.insight.ablate(arg, false); }
   holdUnitAt(arg?: unknown): Promise<void> { return this.insight.ablate(arg, true); }
   sampleWithUnitHeld(arg?: unknown): Promise<void> { return this.insight.ablation.sample(arg); }
+  runExperiment(): Promise<void> { return this.experiments.runExperiment(); }
 
   runGradientCheck(): Promise<void> {
     const { settings } = readSettings(vscode.workspace.getConfiguration('rnnLens'));

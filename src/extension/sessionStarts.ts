@@ -16,6 +16,7 @@ import { formatCount } from '../protocol/format';
 import { readSessionRecord, textHash } from './checkpointRecords';
 import { displayName, formatMB, readTrainingText } from './inputText';
 import { readModelFile } from './modelFiles';
+import { decodeCheckpoint } from '../engine/io/checkpoint';
 import { type ExtensionSettings } from './settings';
 import { type SessionHost } from './sessionHost';
 import { UserError } from './userError';
@@ -118,6 +119,21 @@ export class SessionStarts {
       { settings: train, ...runOptions(settings), startPaused: true, ...(checkpoint.resume ? { resume: bytes } : { init: bytes }) },
       sameText ? record?.history : undefined,
     );
+  }
+
+  /**
+   * A cell trained by Run Experiment, opened in the training panel at its last step, paused, to
+   * step through (and train further) on the text it learned from.
+   */
+  async openTrained(source: { uri: vscode.Uri; fileName: string; text: string }, bytes: Uint8Array): Promise<void> {
+    const { host, log } = this.options;
+    if (!(await host.confirmReplacing())) return;
+    const { settings } = this.options.readSettings();
+    const checkpoint = decodeCheckpoint(bytes);
+    const train = checkpoint.resume?.settings;
+    if (!train) throw new UserError('The experiment\'s checkpoint has no training state.');
+    log.info(`Opening the experiment's ${train.cell.toUpperCase()} at step ${checkpoint.resume!.step} on ${source.fileName}.`);
+    await host.start(source, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, startPaused: true, resume: bytes });
   }
 
   /** After a reload: offers to continue the autosaved session. */

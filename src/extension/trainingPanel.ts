@@ -101,7 +101,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /** The page for one of the two bundles (`panel` or `gradient`): its script and its CSS, vis-network's first when bundled. */
-export function html(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'panel' | 'gradient' | 'insight' | 'units', title: string): string {
+export function html(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'panel' | 'gradient' | 'insight' | 'units' | 'experiment', title: string): string {
   const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   return buildWebviewHtml({
     cspSource: webview.cspSource,

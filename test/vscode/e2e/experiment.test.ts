@@ -1,0 +1,88 @@
+// RNN Lens: Run Experiment… in a real VS Code (code-server + Chromium) with the packaged .vsix:
+// the lag task from the palette (a few steps, for speed), its text in an untitled editor, the
+// comparison view with the three cells trained in workers, screenshots in the dark and the light
+// theme (media/screenshots/experiment*.png), and one cell opened in the training panel.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type RunningCodeServer } from '../../../scripts/codeServer.mjs';
+import { answerQuickInput, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, runCommand, saveScreenshot, waitFor } from '../harness/workbench';
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+/** Few steps so the test is quick; the three cells still train in their workers end to end. */
+const STEPS = 60;
+
+describe('Run Experiment in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(60_000);
+  let server: RunningCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+  let view: Frame | undefined;
+  const needView = (): Frame => {
+    if (!view) throw new Error('no experiment view (an earlier step failed)');
+    return view;
+  };
+
+  before(async function () {
+    this.timeout(240_000);
+    await ensureCodeServer({ log: () => {} });
+    const profile = prepareProfile('experiment', { fresh: true });
+    installVsix(profile, vsix);
+    workspace = join(profile.dir, 'workspace');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+    server = await launchCodeServer(profile, { workspace });
+    browser = await launchChromium();
+    page = await openWorkbench(browser, server.folderUrl(workspace));
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  it('trains RNN, LSTM and GRU on a generated lag task and shows them side by side', async function () {
+    this.timeout(900_000);
+    await runCommand(page, 'RNN Lens: Run Experiment...', 45_000);
+    await answerQuickInput(page, 'Vanishing gradients');
+    await answerQuickInput(page); // the proposed lag, 20
+    await page.locator('.quick-input-widget input.input').fill(String(STEPS));
+    await answerQuickInput(page);
+    view = await findWebviewFrame(page, { selector: '#experiment-cells' }, 60_000);
+    const frame = view;
+    // Training on a loaded machine: a generous wait for the workers, none on the assertions.
+    await waitFor('the three cells to finish training', async () => (await frame.locator('body[data-finished="true"]').count()) > 0, 800_000, 1000);
+    const cards = frame.locator('.cell-card');
+    assert.deepEqual(await cards.evaluateAll((cs) => cs.map((c) => `${c.getAttribute('data-cell')}:${c.getAttribute('data-status')}`)), ['rnn:done', 'lstm:done', 'gru:done']);
+    for (const cell of ['rnn', 'lstm', 'gru']) {
+      const text = await frame.locator(`.cell-card[data-cell="${cell}"]`).innerText();
+      assert.match(text, /Gradient horizon\s+\d+/, `${cell}: gradient horizon`);
+      assert.match(text, /Memory span\s+[\d.]+/, `${cell}: memory span`);
+    }
+    const sentence = await frame.locator('#experiment-sentence').innerText();
+    assert.match(sentence, new RegExp(`^At lag 20 after ${STEPS} steps the .*(RNN|LSTM|GRU).*\\. The gradient reaches back \\d+ steps for the RNN, \\d+ steps for the LSTM and \\d+ steps for the GRU\\.$`));
+    assert.ok(await frame.locator('#experiment-loss').isVisible() && await frame.locator('#experiment-memory').isVisible(), 'both charts shown');
+    // The generated text is in an untitled editor: lines of a symbol, 20 digits, ?, the symbol.
+    const lines = await page.locator('.editor-instance .view-lines .view-line').allInnerTexts();
+    assert.ok(lines.some((l) => /^([a-h])[0-9]{20}\?\1$/.test(l.trim())), `a lag-20 line in the editor, got ${JSON.stringify(lines.slice(0, 3))}`);
+    await hideNotifications(page);
+    await saveScreenshot(page, 'experiment');
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Light Modern' }));
+    await waitFor('the light theme', async () => (await page.locator('.monaco-workbench.vs').count()) > 0, 30_000);
+    await page.waitForTimeout(1500); // the view redraws its charts on the theme change
+    await saveScreenshot(page, 'experiment-light');
+  });
+
+  it('opens a trained cell in the training panel', async function () {
+    this.timeout(240_000);
+    const frame = needView();
+    await frame.locator('.cell-card[data-cell="lstm"] button').click();
+    const panel = await findWebviewFrame(page, { selector: '#graph-section' }, 120_000);
+    await waitFor('the panel to show the paused LSTM', async () => /paused/.test(await panel.locator('#train-state').innerText()), 120_000);
+    assert.match(await page.locator('.statusbar-item').allInnerTexts().then((t) => t.join(' ')), new RegExp(`LSTM.*step ${STEPS}\\b`));
+  });
+});
