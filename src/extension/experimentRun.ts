@@ -13,6 +13,7 @@ import {
 import { experimentSentence } from '../protocol/experimentSummary';
 import { formatCount, formatLoss } from '../protocol/format';
 import { type ExperimentSpec, EVAL_POINTS } from './experimentCommand';
+import { sentenceTranslator } from './experimentStrings';
 import { type WorkerFactory, type WorkerHandle } from './workerClient';
 
 interface CellRun {
@@ -93,7 +94,7 @@ export class ExperimentRun implements vscode.Disposable {
         const last = c.points[c.points.length - 1];
         return { cell: c.cell, memoryLoss: last.memoryLoss, heldOutLoss: last.heldOutLoss, horizon: c.result?.horizon ?? 0 };
       }),
-    }, (message, ...args) => vscode.l10n.t(message, ...args));
+    }, sentenceTranslator());
   }
 
   private receive(run: CellRun, raw: unknown): void {

@@ -131,7 +131,7 @@ export class SessionStarts {
     const { settings } = this.options.readSettings();
     const checkpoint = decodeCheckpoint(bytes);
     const train = checkpoint.resume?.settings;
-    if (!train) throw new UserError('The experiment\'s checkpoint has no training state.');
+    if (!train) throw new UserError(vscode.l10n.t('The experiment\'s checkpoint has no training state.'));
     log.info(`Opening the experiment's ${train.cell.toUpperCase()} at step ${checkpoint.resume!.step} on ${source.fileName}.`);
     await host.start(source, { settings: train, maxSteps: settings.maxSteps, traceEvery: settings.traceEvery, startPaused: true, resume: bytes });
   }

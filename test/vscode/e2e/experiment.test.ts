@@ -47,7 +47,9 @@ describe('Run Experiment in a real VS Code (code-server + Chromium)', function (
 
   it('trains RNN, LSTM and GRU on a generated lag task and shows them side by side', async function () {
     this.timeout(900_000);
-    await runCommand(page, 'RNN Lens: Run Experiment...', 45_000);
+    // The palette lists an extension's commands once its host has read the manifest; a palette
+    // opened before that keeps its first list, so each attempt reopens it.
+    await waitFor('Run Experiment in the palette', () => runCommand(page, 'RNN Lens: Run Experiment...', 10_000).then(() => true, () => false), 180_000, 1000);
     await answerQuickInput(page, 'Vanishing gradients');
     await answerQuickInput(page); // the proposed lag, 20
     await page.locator('.quick-input-widget input.input').fill(String(STEPS));
