@@ -15,7 +15,7 @@ function templates(): Record<string, string> {
     'At lag {0} after {1} steps': vscode.l10n.t('At lag {0} after {1} steps'),
     'On Dyck-1 after {0} steps': vscode.l10n.t('On Dyck-1 after {0} steps'),
     'The gradient reaches back {0}.': vscode.l10n.t('The gradient reaches back {0}.'),
-    'chance ln 8 = {0}': vscode.l10n.t('chance ln 8 = {0}'),
+    'chance {0} (≈ ln 8)': vscode.l10n.t('chance {0} (≈ ln 8)'),
     'chance {0}': vscode.l10n.t('chance {0}'),
     'loss {0} against {1}': vscode.l10n.t('loss {0} against {1}'),
     'loss {0}': vscode.l10n.t('loss {0}'),

@@ -11,13 +11,13 @@ const LN8 = Math.log(8);
 describe('Run Experiment sentence (src/protocol/experimentSummary.ts)', () => {
   it('names the cells that recall and the one that stays at chance, with their losses', () => {
     const s = experimentSentence({ task: { kind: 'lag', lag: 20 }, steps: 3000, chance: LN8, cells: [cell('rnn', 2.107, 3), cell('lstm', 0.0142, 41), cell('gru', 0.0231, 30)] }, identity);
-    assert.equal(s, 'At lag 20 after 3,000 steps the LSTM (loss 0.01420) and the GRU (loss 0.02310) recall the symbol and the RNN (2.107 ≈ chance ln 8 = 2.079) does not. ' +
+    assert.equal(s, 'At lag 20 after 3,000 steps the LSTM (loss 0.01420) and the GRU (loss 0.02310) recall the symbol and the RNN (2.107 ≈ chance 2.079 (≈ ln 8)) does not. ' +
       'The gradient reaches back 3 steps for the RNN, 41 steps for the LSTM and 30 steps for the GRU.');
   });
 
   it('says so when the RNN learns the recall too (it sometimes does at lag 20)', () => {
     const s = experimentSentence({ task: { kind: 'lag', lag: 20 }, steps: 3000, chance: LN8, cells: [cell('rnn', 0.038, 5), cell('lstm', 0.02, 40), cell('gru', 1.1, 30)] }, identity);
-    assert.match(s, /the RNN \(loss 0\.03800\) and the LSTM \(loss 0\.02000\) recall the symbol and the GRU \(loss 1\.100 against chance ln 8 = 2\.079\) gets part of the way\./);
+    assert.match(s, /the RNN \(loss 0\.03800\) and the LSTM \(loss 0\.02000\) recall the symbol and the GRU \(loss 1\.100 against chance 2\.079 \(≈ ln 8\)\) gets part of the way\./);
     assert.doesNotMatch(s, /does not/);
   });
 
@@ -25,6 +25,10 @@ describe('Run Experiment sentence (src/protocol/experimentSummary.ts)', () => {
     assert.match(experimentSentence({ task: { kind: 'dyck1' }, steps: 10, chance: 0.5, cells: [cell('rnn', 0.49, 1), cell('lstm', 0.48, 1)] }, identity), /the RNN \(0\.4900 ≈ chance 0\.5000\) and the LSTM \(0\.4800 ≈ chance 0\.5000\) do no better than chance/);
     assert.match(experimentSentence({ task: { kind: 'file', fileName: 'a.txt' }, steps: 100, chance: null, cells: [cell('rnn', null, 1, 2.2), cell('gru', null, 2, 1.9)] }, identity),
       /^After 100 steps on a\.txt the held-out loss is lowest for the GRU \(1\.900\) and the RNN \(2\.200\)\./);
+  });
+
+  it('says "≈ chance" only near chance', () => {
+    assert.match(experimentSentence({ task: { kind: 'lag', lag: 20 }, steps: 60, chance: 2.071, cells: [cell('rnn', 2.348, 18)] }, identity), /the RNN \(loss 2\.348 against chance 2\.071 \(≈ ln 8\)\) does no better than chance/);
   });
 
   it('draws the verdict lines at a quarter and 85% of chance', () => {
