@@ -9,6 +9,7 @@ import { startHarness, sessionFor, SCREENSHOTS, THEME_KINDS, type Harness, type 
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData, layerHorizon } from '../../webview/shared/traceData';
 import { type PageElement } from './pageGlobals';
+import { formatValue } from '../../src/protocol/format';
 
 describe('gradient flow webview (Chromium)', function () {
   let h: Harness;
@@ -51,7 +52,7 @@ describe('gradient flow webview (Chromium)', function () {
       await p.settle();
       assert.equal(await p.page.getAttribute('#row-text', 'data-row'), String(d.T - 1));
       assert.equal(Number(await p.page.getAttribute('#row-text', 'data-horizon')), d.horizon(0, d.T - 1));
-      assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖d\\(L_t/T\\)/dh_t‖ = ${escape(fmt4(d.itemized(0, d.T - 1, d.T - 1)))}`));
+      assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖d\\(L_t/T\\)/dh_t‖ = ${escape(formatValue(d.itemized(0, d.T - 1, d.T - 1)))}`));
       const diagnosis = await p.page.locator('#diagnosis li').allTextContents();
       assert.ok(diagnosis.some((x) => x.includes(`horizon ${layerHorizon(d, 0)} steps (layer 0)`)), diagnosis.join('\n'));
       assert.ok(diagnosis.some((x) => x.startsWith('exploding: gradient norm 12.5 at step 30, clipped to 5')), diagnosis.join('\n'));
@@ -90,12 +91,6 @@ describe('gradient flow webview (Chromium)', function () {
     assert.ok(horizons.rnn < horizons.lstm, `rnn ${horizons.rnn} < lstm ${horizons.lstm}`);
   });
 });
-
-function fmt4(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1e4 || a < 1e-3) return x.toExponential(3).replace('e+', 'e');
-  return String(Number(x.toPrecision(4)));
-}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -11,6 +11,7 @@ import { Trainer } from '../../src/engine/training/trainer';
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { ENGLISH } from '../fixtures/traces/record';
 import { type PageElement, type PageGlobals } from './pageGlobals';
+import { formatLoss } from '../../src/protocol/format';
 
 const CELLS = ['rnn', 'lstm', 'gru'] as const;
 
@@ -42,12 +43,15 @@ describe('training panel webview (Chromium)', function () {
       before(async () => { ({ p, d } = await openWith(`${cell}-english`)); });
       after(async () => { await p.page.context().close(); });
 
-      it('draws the unrolled graph with one column per step: x, h per layer, y, L, plus the h0 boundary nodes', async () => {
+      it('draws the unrolled graph with one column per shown step: x, h per layer, y, L, plus the entry state nodes', async () => {
+        // The graph shows the columns that fit at full size (the overview strip has the rest).
+        const cols = Number(await p.page.getAttribute('#graph', 'data-columns'));
+        assert.ok(cols >= 4 && cols <= d.T, `columns shown: ${cols}`);
         const count = await p.page.getAttribute('#graph', 'data-node-count');
-        assert.equal(Number(count), d.T * (d.L + 3) + d.L);
+        assert.equal(Number(count), cols * (d.L + 3) + d.L);
         assert.equal(await p.page.getAttribute('#graph', 'data-steps'), String(d.T));
         const edges = await p.page.getAttribute('#graph', 'data-edge-count');
-        assert.equal(Number(edges), d.T * (1 + d.L + (d.L - 1) + 2));
+        assert.equal(Number(edges), cols * (1 + d.L + (d.L - 1) + 2));
         assert.ok(await p.page.locator('#graph canvas').count() >= 1, 'vis-network drew a canvas');
       });
 
@@ -63,7 +67,7 @@ describe('training panel webview (Chromium)', function () {
         assert.equal(await p.page.getAttribute('#graph', 'data-highlighted'), 'h:0:2');
         const third = await p.page.textContent('#announce');
         assert.notEqual(third, first);
-        assert.ok(third?.includes(`loss ${fmt3(d.loss(2))} nats`), `announce states the step's loss: ${third}`);
+        assert.ok(third?.includes(`loss ${formatLoss(d.loss(2))} nats`), `announce states the step's loss: ${third}`);
         await p.page.click('#t-prev');
         await p.page.click('#direction');
         await p.settle();
@@ -231,7 +235,8 @@ describe('training panel webview (Chromium)', function () {
     await p.send(sessionFor(trace));
     await p.sendTrace(trace);
     await p.settle();
-    assert.equal(Number(await p.page.getAttribute('#graph', 'data-node-count')), 64 * 6 + 3);
+    const cols = Number(await p.page.getAttribute('#graph', 'data-columns'));
+    assert.equal(Number(await p.page.getAttribute('#graph', 'data-node-count')), cols * 6 + 3);
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       await p.page.click(i % 2 ? '#t-prev' : '#t-next');
@@ -252,10 +257,6 @@ describe('training panel webview (Chromium)', function () {
     await p.page.context().close();
   });
 });
-
-function fmt3(x: number): string {
-  return String(Number(x.toPrecision(3)));
-}
 
 /** The same visible form the webview uses (kept independent here on purpose for the characters the fixtures hold). */
 function visible(ch: string): string {

@@ -1,6 +1,7 @@
 /** The webviews' arithmetic on traces, checked in plain Node against the recorded fixtures. */
 
 import { strict as assert } from 'node:assert';
+import { formatValue } from '../../src/protocol/format';
 import { TraceData, gradientHorizon, layerHorizon, saturationFraction, traceSaturation } from '../../webview/shared/traceData';
 import { addStats, emptyStats } from '../../webview/gradient/statsHistory';
 import { diagnose } from '../../webview/gradient/diagnosis';
@@ -49,9 +50,9 @@ describe('trace arithmetic of the webviews', () => {
     addStats(h, { step: 2, gradNorm: 1200, clipScale: 5 / 1200, spectralNorms: [1.3], tensors: [] });
     addStats(h, { step: 3, gradNorm: NaN, clipScale: 1, spectralNorms: [1.3], tensors: [], nonFinite: true });
     const lines = diagnose(null, h).map((x) => x.text);
-    assert.ok(lines.some((l) => l.startsWith('exploding: gradient norm 1200 at step 2, clipped to 5;')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith(`exploding: gradient norm ${formatValue(1200)} at step 2, clipped to ${formatValue(5)};`)), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('non-finite gradient at step 3')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.includes('layer 0 1.3')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes(`layer 0 ${formatValue(1.3)}`)), lines.join('\n'));
   });
 
   // The top layer: the one the loss reaches through the recurrence alone (a lower layer's

@@ -9,7 +9,7 @@ import { type Theme } from '../shared/theme';
 import { SequentialScale } from '../shared/colorScale';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
-import { fmt } from '../shared/format';
+import { formatValue } from '../../src/protocol/format';
 
 export class BpttMatrix {
   readonly canvas: HTMLCanvasElement;
@@ -131,7 +131,7 @@ export class BpttMatrix {
     const d = this.data;
     this.canvas.title = at && d
       ? at.k <= at.t
-        ? `loss at t = ${at.t}, step k = ${at.k}: ||d(L_t/T)/dh_k|| = ${fmt(d.itemized(this.layer, at.t, at.k), 4)} (click to choose this row)`
+        ? `loss at t = ${at.t}, step k = ${at.k}: ||d(L_t/T)/dh_k|| = ${formatValue(d.itemized(this.layer, at.t, at.k))} (click to choose this row)`
         : `k > t: the loss at t = ${at.t} cannot depend on a later step`
       : '';
   }

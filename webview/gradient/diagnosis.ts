@@ -6,7 +6,7 @@
 
 import { type TraceData, layerHorizon, meanJacobian } from '../shared/traceData';
 import { type StatsHistory } from './statsHistory';
-import { fmt } from '../shared/format';
+import { formatValue } from '../../src/protocol/format';
 
 export interface Diagnosis { readonly level: 'ok' | 'warn' | 'bad'; readonly text: string }
 
@@ -20,7 +20,7 @@ export function diagnose(d: TraceData | null, h: StatsHistory): Diagnosis[] {
     for (let l = 0; l < d.L; l++) {
       const hz = layerHorizon(d, l);
       const j = meanJacobian(d, l);
-      const why = `typical ||dh_t/dh_{t-1}|| ${fmt(j)} per step`;
+      const why = `typical ||dh_t/dh_{t-1}|| ${formatValue(j)} per step`;
       if (hz < short) out.push({ level: 'warn', text: `vanishing: horizon ${hz} steps (layer ${l}) of a ${d.T}-step window; ${why}.` });
       else out.push({ level: 'ok', text: `gradient reaches back: horizon ${hz} steps (layer ${l}) of a ${d.T}-step window; ${why}.` });
     }
@@ -32,11 +32,11 @@ export function diagnose(d: TraceData | null, h: StatsHistory): Diagnosis[] {
   }
   const n = h.steps.length;
   if (n > 0) {
-    const spectral = h.spectral.map((s, l) => `layer ${l} ${fmt(s[s.length - 1])}`).join(', ');
+    const spectral = h.spectral.map((s, l) => `layer ${l} ${formatValue(s[s.length - 1])}`).join(', ');
     if (spectral) out.push({ level: 'ok', text: `largest singular value of W_hh at step ${h.steps[n - 1]}: ${spectral} (below 1 with tanh, gradients must shrink each step back).` });
     const lastClip = h.clips[h.clips.length - 1];
     const recent = h.clips.filter((c) => c.step > h.steps[n - 1] - 100).length;
-    if (lastClip) out.push({ level: recent > 10 ? 'bad' : 'warn', text: `exploding: gradient norm ${fmt(lastClip.gradNorm)} at step ${lastClip.step}, clipped to ${fmt(lastClip.clippedTo)}; ${recent} clipped step${recent === 1 ? '' : 's'} in the last 100.` });
+    if (lastClip) out.push({ level: recent > 10 ? 'bad' : 'warn', text: `exploding: gradient norm ${formatValue(lastClip.gradNorm)} at step ${lastClip.step}, clipped to ${formatValue(lastClip.clippedTo)}; ${recent} clipped step${recent === 1 ? '' : 's'} in the last 100.` });
     const lastBad = h.nonFinite[h.nonFinite.length - 1];
     if (lastBad !== undefined) out.push({ level: 'bad', text: `non-finite gradient at step ${lastBad} (${h.nonFinite.length} such step${h.nonFinite.length === 1 ? '' : 's'}); that update was skipped.` });
   }

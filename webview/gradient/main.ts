@@ -14,7 +14,7 @@ import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData } from '../shared/traceData';
 import { drawLineChart, type Series, type Marker } from '../shared/lineChart';
-import { fmt } from '../shared/format';
+import { formatLoss, formatValue } from '../../src/protocol/format';
 import { BpttMatrix } from './bpttMatrix';
 import { addStats, emptyStats, type StatsHistory } from './statsHistory';
 import { diagnose } from './diagnosis';
@@ -104,7 +104,7 @@ function drawTraceParts(): void {
   const horizon = d.horizon(l, row);
   matrix.draw(row, horizon);
   const base = d.itemized(l, row, row);
-  rowText.textContent = `Row t = ${row} (layer ${l}${state.row === null ? ', following the cursor' : ''}): ‖d(L_t/T)/dh_t‖ = ${fmt(base, 4)}; ` +
+  rowText.textContent = `Row t = ${row} (layer ${l}${state.row === null ? ', following the cursor' : ''}): ‖d(L_t/T)/dh_t‖ = ${formatValue(base)}; ` +
     `gradient horizon ${horizon} step${horizon === 1 ? '' : 's'} (stays above 1% of that for ${horizon} of ${row} steps back).`;
   rowText.dataset.row = String(row);
   rowText.dataset.horizon = String(horizon);
@@ -124,7 +124,7 @@ function drawTraceParts(): void {
   drawLineChart(jacobianCanvas, theme, jac, { logY: true, xLabel: 't', hline: { y: 1, color: theme.muted }, markers: [cursor], xIntegerTicks: true });
   const ct = Math.min(state.cursor, d.T - 1);
   jacobianText.textContent = Array.from({ length: d.L }, (_, k) =>
-    `layer ${k}: ‖dh_${ct}/dh_${ct - 1}‖ = ${fmt(d.jacobian(k, ct), 4)}, product from t = 0 to ${ct}: ${fmt(d.jacobianProducts(k)[ct], 3)}`).join('; ') +
+    `layer ${k}: ‖dh_${ct}/dh_${ct - 1}‖ = ${formatValue(d.jacobian(k, ct))}, product from t = 0 to ${ct}: ${formatValue(d.jacobianProducts(k)[ct])}`).join('; ') +
     '. Above 1 the bound allows growth, below 1 the gradient must shrink.';
 }
 
@@ -139,7 +139,7 @@ function fillTable(d: TraceData): void {
   for (let t = 0; t < d.T; t++) {
     const tr = el('tr', { attrs: { 'data-t': String(t) } }, [el('th', { text: String(t), attrs: { scope: 'row' } })]);
     for (let l = 0; l < d.L; l++) {
-      const cell = (v: number, kind: string): HTMLElement => el('td', { text: fmt(v, 4), attrs: { 'data-kind': kind, 'data-layer': String(l), 'data-value': String(v) } });
+      const cell = (v: number, kind: string): HTMLElement => el('td', { text: formatValue(v), attrs: { 'data-kind': kind, 'data-layer': String(l), 'data-value': String(v) } });
       tr.appendChild(cell(d.dhNorms[l * d.T + t], 'dh'));
       if (d.isLstm) tr.appendChild(cell(d.dcNorms[l * d.T + t], 'dc'));
       tr.appendChild(cell(d.jacobian(l, t), 'jacobian'));
@@ -166,8 +166,8 @@ function drawTraining(): void {
   drawLineChart(ratioCanvas, theme, tensorSeries(h.tensorRatio), { logY: true, xLabel: 'step', markers, emptyText: 'Update ratios appear while training' });
   const lastClip = h.clips[h.clips.length - 1];
   trainingText.textContent = h.steps.length
-    ? `${h.steps.length} steps recorded up to step ${h.steps[h.steps.length - 1]}; global gradient norm ${fmt(h.gradNorm[h.gradNorm.length - 1])}; ` +
-      `${h.clips.length} clipping event${h.clips.length === 1 ? '' : 's'} (▼ marks)${lastClip ? `, latest at step ${lastClip.step}: ${fmt(lastClip.gradNorm)} clipped to ${fmt(lastClip.clippedTo)}` : ''}; ` +
+    ? `${h.steps.length} steps recorded up to step ${h.steps[h.steps.length - 1]}; global gradient norm ${formatValue(h.gradNorm[h.gradNorm.length - 1])}; ` +
+      `${h.clips.length} clipping event${h.clips.length === 1 ? '' : 's'} (▼ marks)${lastClip ? `, latest at step ${lastClip.step}: ${formatValue(lastClip.gradNorm)} clipped to ${formatValue(lastClip.clippedTo)}` : ''}; ` +
       `${h.nonFinite.length} non-finite step${h.nonFinite.length === 1 ? '' : 's'}${h.nonFinite.length ? ' (red lines)' : ''}.`
     : 'No training statistics yet.';
 }
@@ -220,7 +220,7 @@ function renderTrace(d: TraceData): void {
   }
   matrix.render(d, state.layer);
   fillTable(d);
-  traceInfo.textContent = `${d.cell.toUpperCase()} trace of training step ${d.header.trainingStep}: ${d.T} steps, ${d.L} layer${d.L > 1 ? 's' : ''} × ${d.H} units, mean loss ${fmt(d.header.meanLoss, 4)} nats` +
+  traceInfo.textContent = `${d.cell.toUpperCase()} trace of training step ${d.header.trainingStep}: ${d.T} steps, ${d.L} layer${d.L > 1 ? 's' : ''} × ${d.H} units, mean loss ${formatLoss(d.header.meanLoss)} nats` +
     (session ? ` (${session.fileName})` : '') + (d.header.carriedState ? '; the gradient is cut at the window start (truncated BPTT).' : '.');
   scheduleAll();
 }

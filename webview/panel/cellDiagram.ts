@@ -13,7 +13,8 @@ import { type Theme } from '../shared/theme';
 import { DivergingScale } from '../shared/colorScale';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
-import { fmt, visibleChar } from '../shared/format';
+import { visibleChar } from '../shared/format';
+import { formatValue } from '../../src/protocol/format';
 
 type Vec = Float32Array | null;
 type Getter = (d: TraceData, l: number, t: number) => Vec;
@@ -179,10 +180,10 @@ export class CellDiagram {
       if (n.kind === 'value') {
         const v = n.id === 'x' && l === 0 ? null : n.value?.(d, l, t) ?? null;
         if (n.id === 'x' && l === 0) text += `: one-hot ${visibleChar(d.inputChar(t))}`;
-        else if (v) text += `: ‖·‖ = ${fmt(norm(v))}, mean ${fmt(mean(v))}`;
+        else if (v) text += `: ‖·‖ = ${formatValue(norm(v))}, mean ${formatValue(mean(v))}`;
         if (backward) {
           const gv = n.grad?.(d, l, t) ?? null;
-          text += gv ? `; ∂L/∂ ‖·‖ = ${fmt(norm(gv))}` : n.noGrad ? `; gradient ${n.noGrad}, not in the trace` : '';
+          text += gv ? `; ∂L/∂ ‖·‖ = ${formatValue(norm(gv))}` : n.noGrad ? `; gradient ${n.noGrad}, not in the trace` : '';
         }
       }
       items.push(text);

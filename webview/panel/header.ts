@@ -5,8 +5,7 @@
 
 import { type SessionInfo, type ProgressInfo, type PanelAction, type CursorDirection } from '../../src/protocol/webview';
 import { el, button } from '../shared/dom';
-import { fmt, fmtInt } from '../shared/format';
-import { formatSpeed, formatValidation } from '../../src/protocol/format';
+import { formatCount, formatLoss, formatSpeed, formatValidation, formatValue } from '../../src/protocol/format';
 
 export interface CursorControls {
   move(t: number): void;
@@ -73,7 +72,7 @@ export class Header {
     this.threads = s.threads;
     this.title.textContent = s.fileName;
     this.title.title = s.fileName;
-    this.model.textContent = `${s.settings.cell.toUpperCase()} · ${s.settings.layers} × ${s.settings.hidden} hidden · vocab ${s.vocabSize} · ${fmtInt(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${fmt(s.settings.lr)}`;
+    this.model.textContent = `${s.settings.cell.toUpperCase()} · ${s.settings.layers} × ${s.settings.hidden} hidden · vocab ${s.vocabSize} · ${formatCount(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${formatValue(s.settings.lr)}`;
   }
 
   setProgress(p: ProgressInfo | null): void {
@@ -82,7 +81,7 @@ export class Header {
     this.state.className = `badge ${p?.state ?? 'none'}`;
     if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
     this.stats.textContent = p
-      ? `step ${fmtInt(p.step)} · loss ${fmt(p.loss, 4)} · ${formatValidation(p.valLoss, p.valStep)} · ${this.speed(p)}`
+      ? `step ${formatCount(p.step)} · loss ${formatLoss(p.loss)} · ${formatValidation(p.valLoss, p.valStep)} · ${this.speed(p)}`
       : 'Waiting for a training session. Right-click a text file and choose Train Character Model.';
     this.playPause.textContent = this.training ? 'Pause' : 'Play';
     this.playPause.title = this.training ? 'Pause training' : 'Play: continue training';

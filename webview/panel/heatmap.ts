@@ -10,7 +10,7 @@ import { type Theme } from '../shared/theme';
 import { DivergingScale } from '../shared/colorScale';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
-import { fmt } from '../shared/format';
+import { formatValue } from '../../src/protocol/format';
 
 /** 'h', 'c' (LSTM), or 'gate:<index in traceGateNames>'. */
 export type HeatSource = string;
@@ -200,7 +200,7 @@ export class Heatmap {
     this.describe(d, cursor);
     const sel = this.selection ?? { layer: 0, unit: 0 };
     const v = this.values(d, sel.layer, cursor)[sel.unit];
-    this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${cursor}: ${fmt(v, 4)}`;
+    this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${cursor}: ${formatValue(v)}`;
     this.readout.dataset.value = String(v);
   }
 
@@ -230,7 +230,7 @@ export class Heatmap {
   private hover(l: number, e: MouseEvent, c: HTMLCanvasElement): void {
     const at = this.cellAt(l, e, c);
     if (!at || !this.data) return;
-    c.title = `layer ${l}, unit ${at.unit}, t = ${at.t}: ${fmt(this.values(this.data, l, at.t)[at.unit], 4)} (click to select the unit)`;
+    c.title = `layer ${l}, unit ${at.unit}, t = ${at.t}: ${formatValue(this.values(this.data, l, at.t)[at.unit])} (click to select the unit)`;
   }
 
   private pick(l: number, e: MouseEvent): void {
@@ -266,8 +266,8 @@ export class Heatmap {
       const v = this.values(d, l, t);
       let hi = 0, lo = 0;
       for (let i = 1; i < v.length; i++) { if (v[i] > v[hi]) hi = i; if (v[i] < v[lo]) lo = i; }
-      const sel = this.selection?.layer === l ? ` Selected unit ${this.selection.unit}: ${fmt(v[this.selection.unit], 3)}.` : '';
-      const text = `${this.sourceName(d)}, layer ${l}, at t = ${t}: highest unit ${hi} at ${fmt(v[hi], 3)}, lowest unit ${lo} at ${fmt(v[lo], 3)}.${sel}`;
+      const sel = this.selection?.layer === l ? ` Selected unit ${this.selection.unit}: ${formatValue(v[this.selection.unit])}.` : '';
+      const text = `${this.sourceName(d)}, layer ${l}, at t = ${t}: highest unit ${hi} at ${formatValue(v[hi])}, lowest unit ${lo} at ${formatValue(v[lo])}.${sel}`;
       const desc = this.descriptions[l];
       if (desc && desc.textContent !== text) desc.textContent = text;
     }

@@ -13,9 +13,12 @@ import { t } from '../shared/strings';
 import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData, traceSaturation } from '../shared/traceData';
-import { fmt, spokenChar } from '../shared/format';
+import { spokenChar } from '../shared/format';
+import { formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
 import { Header } from './header';
 import { UnrolledGraph, type GraphView } from './unrolledGraph';
+import { GraphOverview } from './graphOverview';
+import { ColorBar } from '../shared/colorBar';
 import { CellDiagram } from './cellDiagram';
 import { Heatmap, type HeatSort, type HeatSelection } from './heatmap';
 import { PredictionStrip } from './predictionStrip';
@@ -57,15 +60,16 @@ const graphBox = el('div', { className: 'graph', attrs: {
 const graphText = el('p', { className: 'caption', attrs: { id: 'graph-text' } });
 /** The graph's text twin for screen readers: the column under the cursor, node by node. */
 const graphCursorText = el('p', { className: 'sr-only', attrs: { id: 'graph-cursor' } });
-const graph = new UnrolledGraph(graphBox, theme, view, (ref) => {
-  if (ref.kind === 'h0') return;
-  if (ref.kind === 'h') view.layer = ref.l;
-  moveCursor(ref.t, view.direction, true);
+const graph = new UnrolledGraph(graphBox, theme, view, (pick) => {
+  if (pick.layer !== undefined) view.layer = pick.layer;
+  moveCursor(pick.t, view.direction, true);
 });
-const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', 'aria-label': 'Fit the whole window in view' } });
+const overview = new GraphOverview(theme, (t) => moveCursor(t, view.direction, true));
+const overviewText = el('p', { className: 'caption', attrs: { id: 'overview-text' } });
+const stateBar = new ColorBar('graph-state-scale');
+const gradientBar = new ColorBar('graph-gradient-scale');
+const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', 'aria-label': 'Fit the shown timesteps to the graph\'s width' } });
 fitButton.addEventListener('click', () => graph.fit());
-const zoomButton = el('button', { text: 'Zoom to cursor', attrs: { type: 'button', 'aria-label': 'Show about 16 timesteps around the cursor' } });
-zoomButton.addEventListener('click', () => graph.showColumns(16));
 
 const cell = new CellDiagram(theme);
 const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': 'Layer of the opened cell' } });
@@ -87,7 +91,10 @@ const samples = new SampleTimeline();
 const app = document.getElementById('app')!;
 app.replaceChildren(
   header.element,
-  section('graph-section', 'Unrolled computation graph', [el('div', { className: 'row controls' }, [fitButton, zoomButton, el('span', { className: 'caption', text: 'Drag to pan, scroll to zoom, click a node to move the cursor there; with the graph focused, arrow keys move the cursor and the layer.' })]), graphBox, graphText, graphCursorText]),
+  section('graph-section', t('panel.graph.heading'), [
+    el('div', { className: 'row controls' }, [fitButton, el('span', { className: 'caption', text: 'Click a node to move the cursor there (an h_t opens its cell below); the strip under the graph is the whole window: click or drag it. Every → along a row is the same W_hh.' })]),
+    graphBox, stateBar.element, gradientBar.element, overview.element, overviewText, graphText, graphCursorText,
+  ]),
   section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
   section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
   section('predictions-section', t('panel.predictions.heading'), [predictions.element]),
@@ -115,9 +122,9 @@ function persistNow(): void {
 function spoken(d: TraceData, t: number, direction: CursorDirection): string {
   const best = d.topK(t, 1)[0];
   const base = `Timestep ${t} of ${d.T - 1}, ${direction}: input ${spokenChar(d.inputChar(t))}, target ${spokenChar(d.targetChar(t))}, ` +
-    `predicted ${spokenChar(best.char)} with probability ${fmt(best.prob, 2)}, loss ${fmt(d.loss(t), 3)} nats.`;
+    `predicted ${spokenChar(best.char)} with probability ${formatProbability(best.prob)}, loss ${formatLoss(d.loss(t))} nats.`;
   if (direction === 'forward') return base;
-  const norms = Array.from({ length: d.L }, (_, l) => `layer ${l} ${fmt(d.dhNorms[l * d.T + t])}`).join(', ');
+  const norms = Array.from({ length: d.L }, (_, l) => `layer ${l} ${formatValue(d.dhNorms[l * d.T + t])}`).join(', ');
   return `${base} Gradient norm ||dL/dh_t||: ${norms}.`;
 }
 
@@ -149,13 +156,26 @@ function drawCursor(): void {
   // Geometry-reading work first, while the layout from the last frame is still valid; DOM writes
   // after, so nothing in this frame forces a synchronous layout.
   const animate = !reducedMotion();
-  graph.redraw();
-  graph.focusCursor(animate);
+  graph.setCursor(animate);
+  overview.draw(view.cursor, graph.first, graph.columns);
+  drawLegends();
   predictions.setCursor(view.cursor, animate);
   cell.draw(d, view.layer, view.cursor, view.direction === 'backward');
   heatmap.draw(view.cursor);
   header.setCursor(view.cursor, d.T, view.direction, spoken(d, view.cursor, view.direction));
   graphCursorText.textContent = describeColumn(d, view.cursor, view.direction);
+}
+
+/** The graph's colour legends; the gradient's only going backward, where its bands are drawn. */
+let legendKey = '';
+function drawLegends(): void {
+  const { state, gradient } = graph.legends();
+  const key = `${theme.kind}:${state.low}:${gradient?.low}:${gradient?.high}`;
+  if (key === legendKey) return;
+  legendKey = key;
+  stateBar.set(state);
+  gradientBar.element.hidden = gradient === null;
+  if (gradient) gradientBar.set(gradient);
 }
 
 /** The nodes of the cursor's column in words: what the graph draws there. */
@@ -164,12 +184,12 @@ function describeColumn(d: TraceData, t: number, direction: CursorDirection): st
     const h = d.h(l, t);
     let sq = 0;
     for (const x of h) sq += x * x;
-    const grad = direction === 'backward' ? `, gradient norm ${fmt(d.dhNorms[l * d.T + t], 3)}` : '';
-    return `h layer ${l}${l === view.layer ? ' (opened below)' : ''}: norm ${fmt(Math.sqrt(sq), 3)}${grad}`;
+    const grad = direction === 'backward' ? `, gradient norm ${formatValue(d.dhNorms[l * d.T + t])}` : '';
+    return `h layer ${l}${l === view.layer ? ' (opened below)' : ''}: norm ${formatValue(Math.sqrt(sq))}${grad}`;
   }).join('; ');
   const best = d.topK(t, 1)[0];
-  return `Graph column t = ${t}: x ${spokenChar(d.inputChar(t))}; ${layers}; y predicts ${spokenChar(best.char)} with probability ${fmt(best.prob, 2)}; ` +
-    `L ${fmt(d.loss(t), 3)} nats. ${direction === 'forward' ? `Lit: steps 0 to ${t}.` : `Lit: steps ${t} to ${d.T - 1}, the gradient flowing back.`}`;
+  return `Graph column t = ${t}: x ${spokenChar(d.inputChar(t))}; ${layers}; y predicts ${spokenChar(best.char)} with probability ${formatProbability(best.prob)}; ` +
+    `L ${formatLoss(d.loss(t))} nats. ${direction === 'forward' ? `Lit: steps 0 to ${t}.` : `Lit: steps ${t} to ${d.T - 1}, the gradient flowing back.`}`;
 }
 
 function setHeatSources(d: TraceData): void {
@@ -202,11 +222,14 @@ function renderTrace(d: TraceData): void {
     layerSelect.replaceChildren(...Array.from({ length: d.L }, (_, l) => el('option', { text: String(l), attrs: { value: String(l) } })));
     setHeatSources(d);
   }
-  graph.setTrace(d);
+  graph.setTrace(d, !reducedMotion());
+  overview.setTrace(d);
+  overviewText.textContent = `Under the graph, the whole window of ${d.T} steps: each bar is the loss at that step (tallest ${formatLoss(overview.maxLoss())} nats); ` +
+    'the box marks the steps shown above, the orange dashes the window\'s start.';
   heatmap.setTrace(d);
   predictions.setTrace(d);
   graphText.textContent = `${d.cell.toUpperCase()} unrolled over ${d.T} timesteps and ${d.L} layer${d.L > 1 ? 's' : ''} ` +
-    `(trace of training step ${d.header.trainingStep}, text position ${d.header.position}, mean loss ${fmt(d.header.meanLoss, 4)} nats). ` +
+    `(trace of training step ${d.header.trainingStep}, text position ${d.header.position}, mean loss ${formatLoss(d.header.meanLoss)} nats). ` +
     (d.header.carriedState ? 'The window starts from state carried over a truncation boundary: the state crosses it, the gradient does not.' : 'The window starts from zeros.');
   charts.addSaturation(d.header.trainingStep, d.gateNames, traceSaturation(d));
   scheduler.schedule('charts', () => charts.draw());
@@ -269,6 +292,7 @@ window.addEventListener('message', (e: MessageEvent) => {
 watchTheme((t) => {
   theme = t;
   graph.setTheme(t);
+  overview.setTheme(t);
   cell.setTheme(t);
   heatmap.setTheme(t);
   charts.setTheme(t);
@@ -308,6 +332,7 @@ document.addEventListener('keydown', (e) => {
 
 new ResizeObserver(() => {
   scheduler.schedule('charts', () => charts.draw());
+  scheduler.schedule('graph-size', () => graph.resize());
   scheduleCursor();
 }).observe(document.body);
 

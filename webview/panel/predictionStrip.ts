@@ -6,7 +6,8 @@
 
 import { type TraceData } from '../shared/traceData';
 import { el } from '../shared/dom';
-import { fmt, visibleChar, spokenChar } from '../shared/format';
+import { visibleChar, spokenChar } from '../shared/format';
+import { formatLoss, formatProbability } from '../../src/protocol/format';
 import { elementSize } from '../shared/elementSize';
 
 export class PredictionStrip {
@@ -33,16 +34,16 @@ export class PredictionStrip {
       const list = el('ol', { className: 'pred-top' });
       for (const p of d.topK(t, 5)) {
         const bucket = Math.max(0, Math.min(10, Math.round(p.prob * 10)));
-        const li = el('li', { className: p.char === target ? 'hit' : '', title: `${spokenChar(p.char)}: p = ${fmt(p.prob, 4)}` }, [
+        const li = el('li', { className: p.char === target ? 'hit' : '', title: `${spokenChar(p.char)}: p = ${formatProbability(p.prob)}` }, [
           el('span', { className: 'pc', text: visibleChar(p.char) }),
           el('span', { className: `bar w${bucket}` }),
-          el('span', { className: 'pp', text: fmt(p.prob, 2) }),
+          el('span', { className: 'pp', text: formatProbability(p.prob) }),
         ]);
         li.dataset.prob = String(p.prob);
         list.appendChild(li);
       }
       col.appendChild(list);
-      const loss = el('div', { className: 'pred-loss', text: `L ${fmt(d.loss(t), 3)}`, title: `loss at t=${t}: -log p(target) = ${fmt(d.loss(t), 5)} nats` });
+      const loss = el('div', { className: 'pred-loss', text: `L ${formatLoss(d.loss(t))}`, title: `loss at t=${t}: -log p(target) = ${formatLoss(d.loss(t))} nats` });
       loss.dataset.loss = String(d.loss(t));
       col.appendChild(loss);
       col.addEventListener('click', () => this.onPick(t));

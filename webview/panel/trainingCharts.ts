@@ -9,7 +9,7 @@ import { type ProgressInfo } from '../../src/protocol/webview';
 import { type Theme } from '../shared/theme';
 import { drawLineChart, smooth, type Series } from '../shared/lineChart';
 import { el, checkbox } from '../shared/dom';
-import { fmt } from '../shared/format';
+import { formatLoss, formatValue } from '../../src/protocol/format';
 
 export interface TrainingHistory {
   steps: number[];
@@ -116,7 +116,7 @@ export class TrainingCharts {
     const last = h.loss.length ? h.loss[h.loss.length - 1] : NaN;
     const lastVal = h.valLoss.length ? h.valLoss[h.valLoss.length - 1] : NaN;
     this.lossText.textContent = h.steps.length
-      ? `Step ${h.steps[h.steps.length - 1]}: train loss ${fmt(last, 4)} nats${h.valLoss.length ? `, validation ${fmt(lastVal, 4)} nats` : ''} (${h.steps.length} points).`
+      ? `Step ${h.steps[h.steps.length - 1]}: train loss ${formatLoss(last)} nats${h.valLoss.length ? `, validation ${formatLoss(lastVal)} nats` : ''} (${h.steps.length} points).`
       : 'No training steps yet.';
     const palette = [th.blue, th.red, th.green, th.orange, th.purple, th.yellow];
     const keys = Object.keys(h.saturation);
@@ -127,7 +127,7 @@ export class TrainingCharts {
     drawLineChart(this.satCanvas, th, sat, { xLabel: 'step', emptyText: 'Gate saturation appears with the first trace', xIntegerTicks: true });
     this.satText.textContent = keys.length
       ? 'Fraction saturated (sigmoid gates below 0.1 or above 0.9; tanh-valued g, n and the RNN\'s tanh(a) beyond ±0.9): ' +
-        keys.map((k) => `${k} ${fmt(h.saturation[k][h.saturation[k].length - 1][1], 2)}`).join(', ')
+        keys.map((k) => `${k} ${formatValue(h.saturation[k][h.saturation[k].length - 1][1])}`).join(', ')
       : '';
   }
 }

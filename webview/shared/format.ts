@@ -1,18 +1,6 @@
-/** Number and character formatting shared by both views. */
-
-/** A compact number: 3 significant digits, exponent form outside [1e-3, 1e4). Non-finite values say so. */
-export function fmt(x: number, digits = 3): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e4 || a < 1e-3) return x.toExponential(digits - 1).replace('e+', 'e');
-  return String(Number(x.toPrecision(digits)));
-}
-
-export function fmtInt(x: number): string {
-  return Math.round(x).toLocaleString('en-US');
-}
+/**
+ * Characters as the views show them. Numbers are printed by the one formatter, src/protocol/format.ts.
+ */
 
 const CONTROL_NAMES: Record<number, string> = {
   0x00: '␀', 0x07: '␇', 0x08: '␈', 0x09: '⇥', 0x0a: '↵', 0x0b: '␋', 0x0c: '␌', 0x0d: '␍', 0x1b: '␛', 0x20: '␣', 0x7f: '␡', 0xa0: '⍽',

@@ -5,7 +5,7 @@
  */
 
 import { type Theme } from './theme';
-import { fmt } from './format';
+import { formatTick } from '../../src/protocol/format';
 import { elementSize } from './elementSize';
 
 export interface Series {
@@ -101,7 +101,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   for (const v of yTicks) {
     const y = padT + (1 - (v - yMin) / (yMax - yMin)) * ph;
     ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(w - padR, y); ctx.stroke();
-    ctx.fillText(opt.logY ? `1e${v}` : fmt(v), padL - 4, y);
+    ctx.fillText(opt.logY ? formatTick(10 ** v) : formatTick(v), padL - 4, y);
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -109,7 +109,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     if (opt.xIntegerTicks && !Number.isInteger(v)) continue;
     const x = px(v);
     ctx.beginPath(); ctx.moveTo(x, padT); ctx.lineTo(x, padT + ph); ctx.stroke();
-    ctx.fillText(fmt(v), x, padT + ph + 4);
+    ctx.fillText(formatTick(v), x, padT + ph + 4);
   }
   if (opt.xLabel) { ctx.textAlign = 'right'; ctx.fillText(opt.xLabel, padL - 10, padT + ph + 4); }
   ctx.strokeStyle = theme.border;
