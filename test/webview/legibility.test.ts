@@ -48,18 +48,29 @@ async function recordText(p: WebviewPage): Promise<void> {
 describe('every picture readable at its default size (Chromium, issue 12)', function () {
   let h: Harness;
   before(async () => { h = await startHarness(); });
-  after(async () => { await h?.close(); });
+  after(async () => { await page?.page.context().close(); await h?.close(); });
 
+  /** One page for the whole suite (a fresh page per case would double the suite's time); traces replace each other as in a session. */
+  let page: WebviewPage | null = null;
   async function open(name: string, size: { width: number; height: number }): Promise<{ p: WebviewPage; d: TraceData }> {
+    if (!page) {
+      page = await h.open('panel', { ...size, reducedMotion: true });
+      await recordText(page);
+      await page.page.reload();
+      await page.page.waitForFunction(() => ((globalThis as unknown as { __posted: { type: string }[] }).__posted).some((m) => m.type === 'ready'));
+      await page.setTheme('dark');
+    }
+    const p = page;
+    await p.page.setViewportSize(size);
     const trace = loadTrace(name);
-    const p = await h.open('panel', { ...size, reducedMotion: true });
-    await recordText(p);
-    await p.page.reload();
-    await p.page.waitForFunction(() => ((globalThis as unknown as { __posted: { type: string }[] }).__posted).some((m) => m.type === 'ready'));
-    await p.setTheme('dark');
     await p.send(sessionFor(trace));
     await p.send({ type: 'progress', progress: { step: trace.header.trainingStep, loss: trace.header.meanLoss, valLoss: 1.5, charsPerSec: 12000, state: 'paused' } });
     await p.sendTrace(trace);
+    await p.settle();
+    // What the graph draws from here on: the new trace at this size.
+    await p.page.evaluate(() => { (globalThis as unknown as RecorderGlobals).__texts.length = 0; });
+    await p.page.focus('#graph');
+    await p.page.keyboard.press('ArrowRight');
     await p.settle();
     await p.settle();
     return { p, d: new TraceData(trace) };
@@ -109,7 +120,6 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
         assert.equal(await p.page.inputValue('#t-slider'), String(d.T - 2), 'the overview moves the cursor');
         assert.deepEqual(await p.cspViolations(), []);
         assert.deepEqual(p.errors, []);
-        await p.page.context().close();
       });
     }
   }
@@ -122,6 +132,7 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
     await p.settle();
     assert.equal(await p.page.isVisible('#graph-gradient-scale'), true);
     assert.match((await p.page.getAttribute('#graph-gradient-scale', 'data-name')) ?? '', /‖dL\/dh_t‖/);
-    await p.page.context().close();
+    await p.page.click('#direction');
+    await p.settle();
   });
 });
