@@ -193,8 +193,18 @@ export function sessionFor(trace: Trace, fileName = 'english.txt'): unknown {
   return {
     type: 'session',
     session: {
-      fileName, cell: h.cell, hidden: h.hidden, layers: h.layers, vocabSize: h.vocab.length, paramCount: 12345,
+      fileName, cell: h.cell, hidden: h.hidden, layers: h.layers, vocabSize: h.vocab.length, paramCount: 12345, unigramEntropy: windowEntropy(trace),
       settings: { cell: h.cell, hidden: h.hidden, layers: h.layers, seqLen: h.steps, batch: 4, optimizer: 'adam', lr: 0.002, clipNorm: 5, clipValue: 0, valFraction: 0.1, seed: 7, forgetBias: 1, gruResetAfter: h.gruResetAfter },
     },
   };
+}
+
+/** The entropy of the window's input characters, in nats: stands in for the text's unigram entropy (at most ln V, as the host's is). */
+export function windowEntropy(trace: Trace): number {
+  const counts = new Map<number, number>();
+  const T = trace.header.steps;
+  for (let t = 0; t < T; t++) counts.set(trace.ids[t], (counts.get(trace.ids[t]) ?? 0) + 1);
+  let H = 0;
+  for (const c of counts.values()) H -= (c / T) * Math.log(c / T);
+  return H;
 }

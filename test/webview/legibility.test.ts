@@ -10,6 +10,8 @@ import { strict as assert } from 'node:assert';
 import { startHarness, sessionFor, type Harness, type WebviewPage } from './harness';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData } from '../../webview/shared/traceData';
+import { visibleChar as visible } from '../../webview/shared/format';
+import { formatLoss, formatValue } from '../../src/protocol/format';
 
 const SIZES = [{ width: 1600, height: 1000 }, { width: 360, height: 800 }] as const;
 const FIXTURES = ['lstm-english', 'rnn-english', 'gru-english'] as const;
@@ -64,11 +66,12 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
     await p.page.setViewportSize(size);
     const trace = loadTrace(name);
     await p.send(sessionFor(trace));
-    await p.send({ type: 'progress', progress: { step: trace.header.trainingStep, loss: trace.header.meanLoss, valLoss: 1.5, charsPerSec: 12000, state: 'paused' } });
+    for (const step of [trace.header.trainingStep - 1, trace.header.trainingStep]) await p.send({ type: 'progress', progress: { step, loss: trace.header.meanLoss, valLoss: 1.5, charsPerSec: 12000, state: 'paused' } });
+    await p.settle();
+    // What the views draw from here on: the new trace at this size.
+    await p.page.evaluate(() => { (globalThis as unknown as RecorderGlobals).__texts.length = 0; });
     await p.sendTrace(trace);
     await p.settle();
-    // What the graph draws from here on: the new trace at this size.
-    await p.page.evaluate(() => { (globalThis as unknown as RecorderGlobals).__texts.length = 0; });
     await p.page.focus('#graph');
     await p.page.keyboard.press('ArrowRight');
     await p.settle();
@@ -112,10 +115,44 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
           assert.equal(await p.page.getAttribute('#graph-overview', 'data-first'), String(first));
           assert.equal(await p.page.getAttribute('#graph-overview', 'data-cursor'), String(t));
         }
+        // The heatmap: at least 3 px per unit row, the characters under it, a colour bar with its name and range.
+        const heat = p.page.locator('.heat-canvas').first();
+        const rowPx = Number(await heat.getAttribute('data-row-px'));
+        const colPx = Number(await heat.getAttribute('data-col-px'));
+        assert.ok(rowPx >= 3, `heatmap rows ${rowPx} px`);
+        const heatBox = (await heat.boundingBox())!;
+        assert.ok(heatBox.height >= d.H * 3, `the map is ${heatBox.height} px tall for ${d.H} units`);
+        const heatTexts = (await texts(p, 'heatmap-section')).map((r) => r.text);
+        for (let t = 0; t < 8; t++) assert.ok(heatTexts.includes(visible(d.inputChar(t))), `character at t = ${t} under the map`);
+        assert.equal(await p.page.getAttribute('#heat-scale', 'data-name'), 'h_t, hidden state (tanh):');
+        assert.equal(await p.page.getAttribute('#heat-scale', 'data-low'), '−1');
+        assert.equal(await p.page.getAttribute('#heat-scale', 'data-high'), '+1');
+        // Hovering reads out layer, unit, t, character and value.
+        const t = Number(await p.page.inputValue('#t-slider'));
+        const unit = 5;
+        await heat.hover({ position: { x: 34 + (t + 0.5) * colPx, y: (unit + 0.5) * rowPx } });
+        const readout = (await p.page.textContent('#heat-readout')) ?? '';
+        assert.ok(readout.startsWith(`h_t, layer 0, unit ${unit} at t = ${t} (input ${visible(d.inputChar(t))}): ${formatValue(d.h(0, t)[unit])}`), readout);
+        assert.equal(Number(await p.page.getAttribute('#heat-readout', 'data-value')), d.h(0, t)[unit]);
+        await p.page.mouse.move(0, 0);
+        // Prediction columns: none overlaps its neighbour, none is cut at the strip's edges.
+        await p.page.locator('.pred-strip').scrollIntoViewIfNeeded();
+        const strip0 = (await p.page.locator('.pred-strip').boundingBox())!;
+        const cols0 = await p.page.locator('.pred-col').evaluateAll((els) => els.map((e) => {
+          const r = (e as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }));
+        for (let i = 1; i < cols0.length; i++) assert.ok(cols0[i].left >= cols0[i - 1].right + 4, `prediction columns ${i - 1} and ${i} are apart`);
+        const shown = cols0.filter((c) => c.right > strip0.x + 1 && c.left < strip0.x + strip0.width - 1);
+        assert.ok(shown.length >= 3, `${shown.length} prediction columns in view`);
+        for (const c of shown) assert.ok(c.left >= strip0.x - 0.5 && c.right <= strip0.x + strip0.width + 0.5, `a prediction column cut at the edge: ${c.left}..${c.right} in ${strip0.x}..${strip0.x + strip0.width}`);
+        // The loss chart's baselines.
+        const legendLines = await p.page.locator('#loss-text').textContent();
+        assert.match(legendLines ?? '', new RegExp(`${formatLoss(Math.log(d.V)).replace('.', '\\.')} nats is a uniform guess`));
         // A click on the overview strip moves the cursor there.
         const strip = (await p.page.locator('#graph-overview').boundingBox())!;
         // The strip draws its T bars between 6 px margins.
-        await p.page.mouse.click(strip.x + 6 + (strip.width - 12) * ((d.T - 2 + 0.5) / d.T), strip.y + 10);
+        await p.page.locator('#graph-overview').click({ position: { x: 6 + (strip.width - 12) * ((d.T - 2 + 0.5) / d.T), y: 10 } });
         await p.settle();
         assert.equal(await p.page.inputValue('#t-slider'), String(d.T - 2), 'the overview moves the cursor');
         assert.deepEqual(await p.cspViolations(), []);
@@ -123,6 +160,25 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
       });
     }
   }
+
+  it('the heatmap puts sigmoid gates on a sequential 0..1 scale and signed states on a diverging one', async () => {
+    const { p, d } = await open('lstm-english', SIZES[0]);
+    const sources = p.page.locator('#heatmap-section select').first();
+    await sources.selectOption(`gate:${d.gateNames.indexOf('f')}`);
+    await p.settle();
+    assert.equal(await p.page.getAttribute('#heat-scale', 'data-name'), 'f, forget gate (σ: 0 closed, 1 open):');
+    assert.equal(await p.page.getAttribute('#heat-scale', 'data-low'), '0');
+    assert.equal(await p.page.getAttribute('#heat-scale', 'data-high'), '1');
+    await sources.selectOption('c');
+    await p.settle();
+    const high = Number(await p.page.getAttribute('#heat-scale', 'data-high'));
+    assert.equal(await p.page.getAttribute('#heat-scale', 'data-low'), formatValue(-high), 'c_t is centred on 0');
+    let max = 0;
+    for (let t = 0; t < d.T; t++) for (const v of d.c(0, t)) max = Math.max(max, Math.abs(v));
+    assert.equal(String(high), formatValue(max), 'the range is the largest |c|');
+    await sources.selectOption('h');
+    await p.settle();
+  });
 
   it('the graph names its colours: a colour bar for h_t, and going backward one for the gradient bands', async () => {
     const { p } = await open('lstm-english', SIZES[0]);

@@ -1,16 +1,24 @@
 /**
- * Hidden units × timesteps, one map per layer: h_t (or c_t for LSTM, or any gate) on a diverging
- * scale. Units can be sorted; clicking a row selects that unit (which the host also uses to colour
- * the editor's text by that neuron). Each layer's map is rendered once per trace into an offscreen
- * canvas at one pixel per value; a cursor move only re-blits it and draws the cursor column.
+ * Hidden units × timesteps, one map per layer, text first (as in Karpathy et al. 2015 and
+ * LSTMVis): the window's characters along the time axis, unit numbers along the other, a colour
+ * bar naming the quantity and its range. Signed quantities (h, c, the tanh candidate, the RNN's
+ * pre-activation) on a diverging scale centred on 0; sigmoid gates on a sequential 0..1 scale.
+ * Every unit gets a row of at least 3 px (big layers make the page longer, not the rows thinner);
+ * narrow panels scroll sideways rather than squeeze the characters together.
+ *
+ * Hovering reads out layer, unit, t, character and value; clicking selects the unit (which the host
+ * also uses to colour the editor's text by that neuron). Each layer's map is rendered once per
+ * trace into an offscreen bitmap at one pixel per value; a cursor move repairs two columns.
  */
 
 import { type TraceData } from '../shared/traceData';
 import { type Theme } from '../shared/theme';
-import { DivergingScale } from '../shared/colorScale';
-import { fitCanvas } from '../shared/lineChart';
+import { DivergingScale, GateScale } from '../shared/colorScale';
 import { el } from '../shared/dom';
+import { visibleChar } from '../shared/format';
+import { ColorBar, sampleColors } from '../shared/colorBar';
 import { formatValue } from '../../src/protocol/format';
+import { elementSize } from '../shared/elementSize';
 
 /** 'h', 'c' (LSTM), or 'gate:<index in traceGateNames>'. */
 export type HeatSource = string;
@@ -18,21 +26,40 @@ export type HeatSort = 'index' | 'mean' | 'variance' | 'gradient';
 
 export interface HeatSelection { layer: number; unit: number }
 
+/** Smallest unit row and timestep column, CSS px; the unit-number gutter; the character axis. */
+export const MIN_ROW = 3;
+const MIN_COL = 9, GUTTER = 34, AXIS = 18;
+
+const SIGMOID_GATES = new Set(['i', 'f', 'o', 'r', 'z']);
+const GATE_NAMES: Record<string, string> = {
+  i: 'i, input gate', f: 'f, forget gate', o: 'o, output gate', g: 'g, candidate (tanh)',
+  r: 'r, reset gate', z: 'z, update gate', n: 'n, candidate (tanh)', a: 'a, pre-activation W x + W_hh h + b',
+};
+
+interface Geometry { cw: number; rh: number; w: number; h: number }
+
 export class Heatmap {
   readonly element: HTMLElement;
   private readonly maps: HTMLElement;
   private readonly readout: HTMLElement;
+  readonly colorBar = new ColorBar('heat-scale');
   private canvases: HTMLCanvasElement[] = [];
   /** Per layer, the canvas's text twin: what the map shows at the cursor, for screen readers. */
   private descriptions: HTMLElement[] = [];
   private images: HTMLCanvasElement[] = [];
   /** What each layer's canvas shows now, so a cursor move can repaint only the two columns involved. */
-  private painted: ({ image: HTMLCanvasElement; key: string; cursor: number; backing: number } | undefined)[] = [];
+  private painted: ({ image: HTMLCanvasElement; key: string; cursor: number } | undefined)[] = [];
   /** Row order per layer: order[l][row] = unit. */
   private order: Int32Array[] = [];
-  private scale: DivergingScale;
+  private diverging: DivergingScale;
+  private sequential: GateScale;
   private data: TraceData | null = null;
   private cursor = 0;
+  private geometry: Geometry = { cw: MIN_COL, rh: MIN_ROW, w: 0, h: 0 };
+  private hovering = false;
+  /** Per layer, the value range the colours span: [low, high]. */
+  private ranges: [number, number][] = [];
+  private scrollLeft = 0;
 
   constructor(
     private theme: Theme,
@@ -43,15 +70,18 @@ export class Heatmap {
     /** Left/right on a focused map move the timestep cursor (by this many steps, or to an end). */
     private readonly onCursorKey: (key: 'prev' | 'next' | 'first' | 'last') => void = () => {},
   ) {
-    this.scale = new DivergingScale(theme);
+    this.diverging = new DivergingScale(theme);
+    this.sequential = new GateScale(theme);
     this.maps = el('div', { className: 'heat-maps' });
+    this.maps.addEventListener('scroll', () => { this.scrollLeft = this.maps.scrollLeft; }, { passive: true });
     this.readout = el('p', { className: 'readout', attrs: { id: 'heat-readout', 'aria-live': 'off' } });
-    this.element = el('div', {}, [this.maps, this.readout]);
+    this.element = el('div', {}, [this.colorBar.element, this.maps, this.readout]);
   }
 
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.scale = new DivergingScale(theme);
+    this.diverging = new DivergingScale(theme);
+    this.sequential = new GateScale(theme);
     this.painted = [];
     if (this.data) this.render(this.data);
   }
@@ -69,6 +99,14 @@ export class Heatmap {
     if (this.data) this.render(this.data);
   }
 
+  /** The panel was resized: re-lay the maps out. */
+  resize(): void {
+    if (!this.data) return;
+    this.layout(this.data);
+    this.painted = [];
+    this.draw(this.cursor);
+  }
+
   /** The values shown for layer l at step t. */
   private values(d: TraceData, l: number, t: number): Float32Array {
     if (this.source === 'c') return d.c(l, t);
@@ -76,21 +114,27 @@ export class Heatmap {
     return d.h(l, t);
   }
 
-  /** Sigmoid gates live in [0, 1]: centre their scale on 0.5. Unbounded sources scale to their own range. */
-  private centreAndRange(d: TraceData, l: number): [number, number] {
-    if (this.source.startsWith('gate:')) {
-      const name = d.gateNames[Number(this.source.slice(5))];
-      if (name === 'i' || name === 'f' || name === 'o' || name === 'r' || name === 'z') return [0.5, 0.5];
-      if (name === 'a') return [0, this.maxAbs(d, l)];
-      return [0, 1];
-    }
-    return this.source === 'c' ? [0, this.maxAbs(d, l)] : [0, 1];
+  private gateName(d: TraceData): string | null {
+    return this.source.startsWith('gate:') ? d.gateNames[Number(this.source.slice(5))] : null;
   }
 
-  private maxAbs(d: TraceData, l: number): number {
-    let m = 0;
-    for (let t = 0; t < d.T; t++) for (const v of this.values(d, l, t)) m = Math.max(m, Math.abs(v));
-    return m || 1;
+  /** Sigmoid gates live in [0, 1]: a sequential scale. Everything else is signed: diverging around 0. */
+  private isSequential(d: TraceData): boolean {
+    const g = this.gateName(d);
+    return g !== null && SIGMOID_GATES.has(g);
+  }
+
+  /** The range the colours span for layer l: 0..1 for gates, ±1 for tanh outputs, ±max|v| for c and a. */
+  private range(d: TraceData, l: number): [number, number] {
+    if (this.isSequential(d)) return [0, 1];
+    const g = this.gateName(d);
+    if (this.source === 'c' || g === 'a') {
+      let m = 0;
+      for (let t = 0; t < d.T; t++) for (const v of this.values(d, l, t)) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+      m = m || 1;
+      return [-m, m];
+    }
+    return [-1, 1];
   }
 
   private sortOrder(d: TraceData, l: number): Int32Array {
@@ -111,6 +155,25 @@ export class Heatmap {
     return order;
   }
 
+  /** Column width and row height from the panel's width and the window's size; canvases sized to match. */
+  private layout(d: TraceData): void {
+    const width = elementSize(this.maps).width || 300;
+    const cw = Math.max(MIN_COL, (width - GUTTER - 2) / d.T);
+    const rh = Math.max(MIN_ROW, Math.min(8, Math.floor(260 / d.H)));
+    const w = Math.round(GUTTER + cw * d.T), h = d.H * rh + AXIS;
+    this.geometry = { cw, rh, w, h };
+    const dpr = window.devicePixelRatio || 1;
+    for (const c of this.canvases) {
+      // Sized through the CSSOM (the CSP allows it; it blocks style attributes in markup).
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+      c.dataset.rowPx = String(rh);
+      c.dataset.colPx = String(cw);
+    }
+  }
+
   private render(d: TraceData): void {
     if (this.canvases.length !== d.L) {
       this.canvases = [];
@@ -118,25 +181,31 @@ export class Heatmap {
       const figs: HTMLElement[] = [];
       for (let l = 0; l < d.L; l++) {
         const c = el('canvas', { className: 'heat-canvas', attrs: {
-          role: 'img', tabindex: '0', 'aria-describedby': `heat-desc-${l}`,
+          role: 'img', tabindex: '0', 'aria-describedby': `heat-desc-${l}`, 'data-layer': String(l),
           'aria-label': `Layer ${l} activations: units by timesteps. Up and down choose a unit, left and right move the timestep cursor.`,
         } });
         const desc = el('p', { className: 'sr-only', attrs: { id: `heat-desc-${l}` } });
         this.descriptions.push(desc);
         c.addEventListener('click', (e) => this.pick(l, e));
         c.addEventListener('mousemove', (e) => this.hover(l, e, c));
+        c.addEventListener('mouseleave', () => { this.hovering = false; this.drawReadout(); });
         c.addEventListener('keydown', (e) => this.key(l, e));
         this.canvases.push(c);
-        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: `layer ${l}` }), c, desc]));
+        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: d.L > 1 ? `layer ${l} (unit ↓, character →)` : 'unit ↓, character →' }), c, desc]));
       }
       this.maps.replaceChildren(...figs);
     }
+    this.layout(d);
     this.images = [];
     this.order = [];
+    this.ranges = [];
+    const seq = this.isSequential(d);
+    const lut = seq ? this.sequential.lut : this.diverging.lut;
     for (let l = 0; l < d.L; l++) {
       const order = this.sortOrder(d, l);
       this.order.push(order);
-      const [centre, range] = this.centreAndRange(d, l);
+      const [lo, hi] = this.range(d, l);
+      this.ranges.push([lo, hi]);
       const img = document.createElement('canvas');
       img.width = d.T;
       img.height = d.H;
@@ -145,15 +214,36 @@ export class Heatmap {
       for (let t = 0; t < d.T; t++) {
         const v = this.values(d, l, t);
         for (let row = 0; row < d.H; row++) {
-          const k = this.scale.index(v[order[row]] - centre, range) * 4;
+          const x = v[order[row]];
+          const k = (seq ? this.sequential.index(x, lo, hi) : this.diverging.index(x, hi)) * 4;
           const o = (row * d.T + t) * 4;
-          data.data[o] = this.scale.lut[k]; data.data[o + 1] = this.scale.lut[k + 1]; data.data[o + 2] = this.scale.lut[k + 2]; data.data[o + 3] = 255;
+          data.data[o] = lut[k]; data.data[o + 1] = lut[k + 1]; data.data[o + 2] = lut[k + 2]; data.data[o + 3] = 255;
         }
       }
       ctx.putImageData(data, 0, 0);
       this.images.push(img);
     }
+    this.setColorBar(d);
+    this.painted = [];
     this.draw(this.cursor);
+  }
+
+  private setColorBar(d: TraceData): void {
+    const seq = this.isSequential(d);
+    const [lo, hi] = this.ranges.reduce(([a, b], [c, e]) => [Math.min(a, c), Math.max(b, e)], [Infinity, -Infinity]);
+    const name = `${this.quantity(d)}${seq ? ' (σ: 0 closed, 1 open)' : this.source === 'h' || this.gateName(d) === 'g' || this.gateName(d) === 'n' ? ' (tanh)' : d.L > 1 ? ' (per layer: ±its largest |value|)' : ''}:`;
+    this.colorBar.set({
+      name, colors: sampleColors(seq ? this.sequential.css : this.diverging.css),
+      low: seq ? '0' : lo === -1 ? '−1' : formatValue(lo), high: seq ? '1' : hi === 1 ? '+1' : formatValue(hi), mid: seq ? undefined : '0',
+    });
+  }
+
+  /** The quantity's name as the lecture writes it. */
+  private quantity(d: TraceData): string {
+    if (this.source === 'c') return 'c_t, cell state';
+    const g = this.gateName(d);
+    if (g) return GATE_NAMES[g] ?? `gate ${g}`;
+    return 'h_t, hidden state';
   }
 
   /**
@@ -165,72 +255,136 @@ export class Heatmap {
     this.cursor = cursor;
     const d = this.data;
     if (!d) return;
+    const { cw, rh, w, h } = this.geometry;
+    const mapH = d.H * rh;
+    const dpr = window.devicePixelRatio || 1;
     for (let l = 0; l < d.L; l++) {
       const canvas = this.canvases[l];
-      const { w, h, ctx } = fitCanvas(canvas);
-      const cw = w / d.T, rh = h / d.H;
+      const ctx = canvas.getContext('2d')!;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const selectedRow = this.selection?.layer === l ? this.order[l].indexOf(this.selection.unit) : -1;
-      const key = `${w}x${h}:${selectedRow}`;
+      const key = `${w}x${h}:${selectedRow}:${this.theme.kind}`;
       const last = this.painted[l];
       ctx.imageSmoothingEnabled = false;
-      if (last && last.image === this.images[l] && last.key === key && canvas.width === last.backing) {
+      if (last && last.image === this.images[l] && last.key === key) {
         if (last.cursor === cursor) continue;
         // Repair the old column plus a neighbour each side (the outline's halo reaches into them).
-        const from = Math.max(0, last.cursor - 1), to = Math.min(d.T, last.cursor + 2);
-        ctx.save();
-        ctx.beginPath(); ctx.rect(from * cw, 0, (to - from) * cw, h); ctx.clip();
-        ctx.clearRect(from * cw, 0, (to - from) * cw, h);
-        ctx.drawImage(this.images[l], from, 0, to - from, d.H, from * cw, 0, (to - from) * cw, h);
-        this.strokeSelection(ctx, selectedRow, w, rh);
-        ctx.restore();
+        this.paintColumns(ctx, d, l, Math.max(0, last.cursor - 1), Math.min(d.T, last.cursor + 2), selectedRow, cursor);
+        this.paintColumns(ctx, d, l, Math.max(0, cursor - 1), Math.min(d.T, cursor + 2), selectedRow, cursor);
       } else {
         ctx.clearRect(0, 0, w, h);
-        ctx.drawImage(this.images[l], 0, 0, w, h);
-        this.strokeSelection(ctx, selectedRow, w, rh);
+        this.drawUnitAxis(ctx, d, l, mapH);
+        this.paintColumns(ctx, d, l, 0, d.T, selectedRow, cursor);
       }
       // A halo in the background colour under the focus colour keeps the cursor column visible on any cell colour.
+      const x = GUTTER + cursor * cw;
       ctx.strokeStyle = this.theme.background;
       ctx.lineWidth = 4;
-      ctx.strokeRect(cursor * cw + 1, 1, Math.max(cw - 2, 1), h - 2);
+      ctx.strokeRect(x + 1, 1, Math.max(cw - 2, 1), mapH - 2);
       ctx.strokeStyle = this.theme.focus;
       ctx.lineWidth = 2;
-      ctx.strokeRect(cursor * cw + 1, 1, Math.max(cw - 2, 1), h - 2);
-      this.painted[l] = { image: this.images[l], key, cursor, backing: canvas.width };
+      ctx.strokeRect(x + 1, 1, Math.max(cw - 2, 1), mapH - 2);
+      this.painted[l] = { image: this.images[l], key, cursor };
     }
+    this.follow(cursor);
     this.describe(d, cursor);
-    const sel = this.selection ?? { layer: 0, unit: 0 };
-    const v = this.values(d, sel.layer, cursor)[sel.unit];
-    this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${cursor}: ${formatValue(v)}`;
-    this.readout.dataset.value = String(v);
+    this.drawReadout();
   }
 
-  private strokeSelection(ctx: CanvasRenderingContext2D, row: number, w: number, rh: number): void {
-    if (row < 0) return;
-    ctx.strokeStyle = this.theme.foreground;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(0.5, row * rh - 1, w - 1, rh + 2);
+  /** Columns [from, to) of layer l: the map, the selected row's outline, and the characters under them. */
+  private paintColumns(ctx: CanvasRenderingContext2D, d: TraceData, l: number, from: number, to: number, selectedRow: number, cursor: number): void {
+    const { cw, rh } = this.geometry;
+    const mapH = d.H * rh;
+    const x0 = GUTTER + from * cw, x1 = GUTTER + to * cw;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x0, 0, x1 - x0, mapH + AXIS); ctx.clip();
+    ctx.clearRect(x0, 0, x1 - x0, mapH + AXIS);
+    ctx.drawImage(this.images[l], from, 0, to - from, d.H, x0, 0, x1 - x0, mapH);
+    if (selectedRow >= 0) {
+      ctx.strokeStyle = this.theme.foreground;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(GUTTER + 0.5, selectedRow * rh - 1.5, d.T * cw - 1, rh + 3);
+    }
+    // The characters, the text the map is about; the cursor's in bold and the focus colour.
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let t = from; t < to; t++) {
+      const at = t === cursor;
+      ctx.fillStyle = at ? this.theme.focus : this.theme.foreground;
+      ctx.font = `${at ? 'bold ' : ''}12px ${this.theme.font}`;
+      ctx.fillText(visibleChar(d.inputChar(t)), GUTTER + (t + 0.5) * cw, mapH + AXIS / 2 + 1);
+    }
+    ctx.restore();
+  }
+
+  /** Unit numbers along the left, at rows at least 14 px apart; the selected unit's always. */
+  private drawUnitAxis(ctx: CanvasRenderingContext2D, d: TraceData, l: number, mapH: number): void {
+    const { rh } = this.geometry;
+    const every = [1, 2, 4, 8, 16, 32, 64].find((k) => k * rh >= 14) ?? 128;
+    ctx.fillStyle = this.theme.muted;
+    ctx.font = `11px ${this.theme.font}`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    const selectedRow = this.selection?.layer === l ? this.order[l].indexOf(this.selection.unit) : -1;
+    for (let row = 0; row < d.H; row += every) {
+      if (selectedRow >= 0 && Math.abs(row - selectedRow) * rh < 12) continue;
+      ctx.fillText(String(this.order[l][row]), GUTTER - 4, Math.max(6, (row + 0.5) * rh));
+    }
+    if (selectedRow >= 0) {
+      ctx.fillStyle = this.theme.foreground;
+      ctx.font = `bold 11px ${this.theme.font}`;
+      ctx.fillText(String(this.selection!.unit), GUTTER - 4, Math.min(mapH - 6, Math.max(6, (selectedRow + 0.5) * rh)));
+    }
+  }
+
+  /** Scrolls the maps sideways (a narrow panel) so the cursor's column is in view. */
+  private follow(cursor: number): void {
+    const { cw, w } = this.geometry;
+    const view = elementSize(this.maps).width;
+    if (w <= view + 1) return;
+    const x = GUTTER + cursor * cw;
+    if (x < this.scrollLeft + GUTTER || x + cw > this.scrollLeft + view) {
+      this.scrollLeft = Math.max(0, x - view / 2);
+      this.maps.scrollLeft = this.scrollLeft;
+    }
+  }
+
+  private drawReadout(): void {
+    if (this.hovering || !this.data) return;
+    const d = this.data;
+    const sel = this.selection ?? { layer: 0, unit: 0 };
+    const v = this.values(d, sel.layer, this.cursor)[sel.unit];
+    this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${this.cursor} ` +
+      `(input ${visibleChar(d.inputChar(this.cursor))}): ${formatValue(v)}`;
+    this.readout.dataset.value = String(v);
   }
 
   private sourceName(d: TraceData): string {
     if (this.source === 'c') return 'c_t';
-    if (this.source.startsWith('gate:')) return `gate ${d.gateNames[Number(this.source.slice(5))]}`;
-    return 'h_t';
+    const g = this.gateName(d);
+    return g ? `gate ${g}` : 'h_t';
   }
 
   private cellAt(l: number, e: MouseEvent, c: HTMLCanvasElement): { t: number; unit: number } | null {
     const d = this.data;
     if (!d) return null;
     const r = c.getBoundingClientRect();
-    const t = Math.floor(((e.clientX - r.left) / r.width) * d.T);
-    const row = Math.floor(((e.clientY - r.top) / r.height) * d.H);
+    const { cw, rh } = this.geometry;
+    const t = Math.floor((e.clientX - r.left - GUTTER) / cw);
+    const row = Math.floor((e.clientY - r.top) / rh);
     if (t < 0 || t >= d.T || row < 0 || row >= d.H) return null;
     return { t, unit: this.order[l][row] };
   }
 
+  /** The readout follows the mouse: layer, unit, t, character and value under it. */
   private hover(l: number, e: MouseEvent, c: HTMLCanvasElement): void {
     const at = this.cellAt(l, e, c);
-    if (!at || !this.data) return;
-    c.title = `layer ${l}, unit ${at.unit}, t = ${at.t}: ${formatValue(this.values(this.data, l, at.t)[at.unit])} (click to select the unit)`;
+    const d = this.data;
+    if (!at || !d) { this.hovering = false; this.drawReadout(); return; }
+    this.hovering = true;
+    const v = this.values(d, l, at.t)[at.unit];
+    this.readout.textContent = `${this.sourceName(d)}, layer ${l}, unit ${at.unit} at t = ${at.t} (input ${visibleChar(d.inputChar(at.t))}): ${formatValue(v)} (click to select the unit)`;
+    this.readout.dataset.value = String(v);
   }
 
   private pick(l: number, e: MouseEvent): void {
@@ -243,6 +397,7 @@ export class Heatmap {
   select(s: HeatSelection, notify = true): void {
     const same = this.selection?.layer === s.layer && this.selection.unit === s.unit;
     this.selection = s;
+    this.hovering = false;
     if (notify && !same) this.onSelect(s);
     this.draw(this.cursor);
   }

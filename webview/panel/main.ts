@@ -228,6 +228,7 @@ function renderTrace(d: TraceData): void {
     'the box marks the steps shown above, the orange dashes the window\'s start.';
   heatmap.setTrace(d);
   predictions.setTrace(d);
+  predictions.resize();
   graphText.textContent = `${d.cell.toUpperCase()} unrolled over ${d.T} timesteps and ${d.L} layer${d.L > 1 ? 's' : ''} ` +
     `(trace of training step ${d.header.trainingStep}, text position ${d.header.position}, mean loss ${formatLoss(d.header.meanLoss)} nats). ` +
     (d.header.carriedState ? 'The window starts from state carried over a truncation boundary: the state crosses it, the gradient does not.' : 'The window starts from zeros.');
@@ -241,6 +242,8 @@ function handle(m: HostToWebview): void {
     case 'session':
       session = m.session;
       header.setSession(m.session);
+      charts.setBaselines(m.session.vocabSize, m.session.unigramEntropy);
+      scheduler.schedule('charts', () => charts.draw());
       break;
     case 'progress':
       header.setProgress(m.progress);
@@ -332,7 +335,7 @@ document.addEventListener('keydown', (e) => {
 
 new ResizeObserver(() => {
   scheduler.schedule('charts', () => charts.draw());
-  scheduler.schedule('graph-size', () => graph.resize());
+  scheduler.schedule('graph-size', () => { graph.resize(); heatmap.resize(); predictions.resize(); });
   scheduleCursor();
 }).observe(document.body);
 

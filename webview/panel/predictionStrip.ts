@@ -10,6 +10,9 @@ import { visibleChar, spokenChar } from '../shared/format';
 import { formatLoss, formatProbability } from '../../src/protocol/format';
 import { elementSize } from '../shared/elementSize';
 
+/** The narrowest a column gets, and the gap between columns (as in panel.css). */
+const MIN_COLUMN = 104, GAP = 10;
+
 export class PredictionStrip {
   readonly element: HTMLElement;
   private columns: HTMLElement[] = [];
@@ -53,6 +56,20 @@ export class PredictionStrip {
     this.current = -1;
   }
 
+  /**
+   * Sizes the columns so a whole number of them fills the strip's width (at least MIN_COLUMN px
+   * each): with scroll snapping at column starts, no column is ever cut at either edge.
+   */
+  resize(): void {
+    const width = elementSize(this.element).width;
+    if (!(width > 0)) return;
+    const n = Math.max(1, Math.floor((width + GAP) / (MIN_COLUMN + GAP)));
+    const col = (width - (n - 1) * GAP) / n;
+    this.element.style.setProperty('--pred-col', `${Math.floor(col * 100) / 100}px`);
+    this.pitch = 0;
+    this.element.dataset.columnsShown = String(n);
+  }
+
   setCursor(t: number, smooth: boolean): void {
     if (this.current === t) return;
     const col = this.columns[t];
@@ -63,8 +80,10 @@ export class PredictionStrip {
     if (col) {
       const pitch = this.columnPitch();
       const left = t * pitch, width = elementSize(this.element).width;
-      if (left < this.scrollLeft || left + pitch > this.scrollLeft + width) {
-        this.scrollLeft = Math.max(0, left - width / 2);
+      if (left < this.scrollLeft - 1 || left + pitch > this.scrollLeft + width + GAP + 1) {
+        // Whole columns only: scroll to a column's start, the cursor's column in the middle.
+        const shown = Math.max(1, Math.round((width + GAP) / pitch));
+        this.scrollLeft = Math.max(0, (t - Math.floor((shown - 1) / 2)) * pitch);
         this.element.scrollTo({ left: this.scrollLeft, behavior: smooth ? 'smooth' : 'auto' });
       }
     }
@@ -78,6 +97,6 @@ export class PredictionStrip {
 
   private columnPitch(): number {
     if (this.pitch === 0 && this.columns.length > 1) this.pitch = this.columns[1].offsetLeft - this.columns[0].offsetLeft;
-    return this.pitch || 118;
+    return this.pitch || MIN_COLUMN + GAP;
   }
 }

@@ -63,6 +63,13 @@ export class TrainingCharts {
 
   setTheme(theme: Theme): void { this.theme = theme; }
 
+  /** What learning has to beat: ln V, the loss of a uniform guess, and the text's unigram entropy. */
+  private baselines: { uniform: number; unigram: number } | null = null;
+
+  setBaselines(vocabSize: number, unigramEntropy: number): void {
+    this.baselines = { uniform: Math.log(vocabSize), unigram: unigramEntropy };
+  }
+
   addProgress(p: ProgressInfo): void {
     const h = this.history;
     if (h.steps.length > 0 && p.step < h.steps[h.steps.length - 1]) {
@@ -112,12 +119,21 @@ export class TrainingCharts {
       { label: 'validation', color: th.orange, x: h.valSteps, y: h.valLoss, dots: h.valSteps.length < 60 },
     ];
     if (h.smoothing > 0) series.unshift({ label: 'train (raw)', color: th.grid, x: h.steps, y: h.loss });
-    drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: 'step', emptyText: 'No training steps yet', xIntegerTicks: true });
+    const b = this.baselines;
+    const hlines = b ? [
+      { y: b.uniform, color: th.muted, label: `uniform guess, ln V = ${formatLoss(b.uniform)}` },
+      { y: b.unigram, color: th.purple, label: `knows only letter frequencies: ${formatLoss(b.unigram)}` },
+    ] : [];
+    drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: 'step', emptyText: 'The loss appears with the first training step', xIntegerTicks: true, hlines: h.steps.length ? hlines : [] });
     const last = h.loss.length ? h.loss[h.loss.length - 1] : NaN;
     const lastVal = h.valLoss.length ? h.valLoss[h.valLoss.length - 1] : NaN;
     this.lossText.textContent = h.steps.length
       ? `Step ${h.steps[h.steps.length - 1]}: train loss ${formatLoss(last)} nats${h.valLoss.length ? `, validation ${formatLoss(lastVal)} nats` : ''} (${h.steps.length} points).`
       : 'No training steps yet.';
+    if (b && h.steps.length) {
+      this.lossText.textContent += ` Dashed lines: ${formatLoss(b.uniform)} nats is a uniform guess over the ${Math.round(Math.exp(b.uniform))} characters (ln V); ` +
+        `${formatLoss(b.unigram)} nats is a model that knows only how often each character occurs (the text's unigram entropy). Below that, the model uses context.`;
+    }
     const palette = [th.blue, th.red, th.green, th.orange, th.purple, th.yellow];
     const keys = Object.keys(h.saturation);
     const sat: Series[] = keys.map((k, i) => ({

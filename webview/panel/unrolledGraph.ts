@@ -102,6 +102,9 @@ export class UnrolledGraph {
   private animation = 0;
   private gutter = GUTTER_WIDE;
   private direction: Direction = 'forward';
+  /** The scale fit() chose, and the canvas size vis-network last reported. */
+  private fittedScale = 1;
+  private canvasSize: { width: number; height: number } | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -156,13 +159,14 @@ export class UnrolledGraph {
   }
 
   /** Back to the fitted view of the shown columns (also after a resize). */
-  fit(): void {
+  fit(measured?: { width: number; height: number }): void {
     if (!this.network || !this.data) return;
-    const size = elementSize(this.container);
+    const size = measured ?? elementSize(this.container);
     const left = -DX - SIZE.h.width / 2 - 4, right = (this.columns - 1) * DX + SIZE.L.width / 2 + 4;
     const top = -(this.data.L + 2) * DY - SIZE.y.height / 2 - TOP, bottom = SIZE.x.height / 2 + BOTTOM;
     const scale = Math.max(1, Math.min(1.5, (size.width - this.gutter) / (right - left), size.height / (bottom - top)));
     this.network.moveTo({ position: { x: (left + right) / 2 - this.gutter / 2 / scale, y: (top + bottom) / 2 }, scale, animation: false });
+    this.fittedScale = scale;
     this.container.dataset.scale = String(scale);
     // What the eye gets at this scale: the smallest node side and the smallest text, in CSS px.
     this.container.dataset.nodePx = String(Math.min(...Object.values(SIZE).flatMap((s) => [s.width, s.height])) * scale);
@@ -304,6 +308,13 @@ export class UnrolledGraph {
       this.network = new Network(this.container, { nodes: this.nodes, edges: this.edges }, this.options());
       this.network.on('beforeDrawing', (ctx: CanvasRenderingContext2D) => this.drawUnderlay(ctx));
       this.network.on('afterDrawing', (ctx: CanvasRenderingContext2D) => this.drawGutter(ctx));
+      // vis-network rescales the view itself when its canvas changes size (the layer count sets the
+      // height, the panel the width): before the next frame is drawn, fit again to the new size, so
+      // no frame is ever drawn scaled down.
+      this.network.on('resize', (e: { width: number; height: number }) => { this.canvasSize = { width: Number(e.width), height: Number(e.height) }; });
+      this.network.on('initRedraw', () => {
+        if (this.network && Math.abs(this.network.getScale() - this.fittedScale) > 1e-9) this.fit(this.canvasSize ?? undefined);
+      });
       this.network.on('click', (p: { nodes: IdType[] }) => {
         const ref = p.nodes.length > 0 ? parseNodeId(p.nodes[0]) : null;
         if (!ref || ref.kind === 'e') return;

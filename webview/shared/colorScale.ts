@@ -4,7 +4,7 @@
  * per-pixel colouring to an array index.
  */
 
-import { type Theme } from './theme';
+import { type Theme, parseColor } from './theme';
 
 export class DivergingScale {
   /** RGBA bytes, 256 entries: index 0 = -max, 128 ≈ 0, 255 = +max. */
@@ -56,5 +56,30 @@ export class SequentialScale {
     if (!Number.isFinite(x)) return 255;
     const u = (Math.log10(x) - logMin) / Math.max(1e-9, logMax - logMin);
     return Math.max(1, Math.min(255, Math.round(u * 255)));
+  }
+}
+
+/**
+ * A sequential scale for quantities in a fixed range such as sigmoid gates (0 closed, 1 open):
+ * from the background to one colour (orange, so it never reads as the diverging scale's signs).
+ */
+export class GateScale {
+  readonly lut = new Uint8ClampedArray(256 * 4);
+  readonly css: string[] = new Array<string>(256);
+
+  constructor(theme: Theme) {
+    const end = parseColor(theme.orange) ?? [209, 134, 22];
+    for (let i = 0; i < 256; i++) {
+      const w = i / 255;
+      const rgb = [0, 1, 2].map((k) => Math.round(theme.neutral[k] * (1 - w) + end[k] * w));
+      this.lut.set([rgb[0], rgb[1], rgb[2], 255], i * 4);
+      this.css[i] = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+    }
+  }
+
+  /** The table index for x on the scale from lo to hi (clamped). */
+  index(x: number, lo: number, hi: number): number {
+    if (!Number.isFinite(x)) return Number.isNaN(x) ? 0 : x > 0 ? 255 : 0;
+    return Math.max(0, Math.min(255, Math.round(((x - lo) / Math.max(1e-12, hi - lo)) * 255)));
   }
 }

@@ -25,12 +25,16 @@ export interface Marker {
   readonly kind: 'line' | 'event';
 }
 
+export interface HLine { readonly y: number; readonly color: string; readonly label?: string }
+
 export interface ChartOptions {
   readonly logY?: boolean;
   readonly xLabel?: string;
   readonly markers?: readonly Marker[];
   /** A horizontal reference line (e.g. 1 for Jacobian norms). */
-  readonly hline?: { readonly y: number; readonly color: string };
+  readonly hline?: HLine;
+  /** More reference lines, each with a label written on it (e.g. the loss of a uniform guess). */
+  readonly hlines?: readonly HLine[];
   readonly emptyText?: string;
   readonly xIntegerTicks?: boolean;
 }
@@ -48,6 +52,38 @@ export function fitCanvas(canvas: HTMLCanvasElement): { w: number; h: number; ct
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   return { w, h, ctx };
+}
+
+/**
+ * Ticks of a log axis (values, not exponents) between 10^lo and 10^hi: powers of ten, every
+ * second or third one over many decades, and 1-2-5 steps when the range is under two decades.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  const a = Math.floor(lo), b = Math.ceil(hi);
+  const decades = b - a;
+  const inRange = (v: number): boolean => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+  if (decades <= 2) {
+    const out: number[] = [];
+    for (let e = a; e <= b; e++) for (const m of [1, 2, 5]) { const v = Number((m * 10 ** e).toPrecision(6)); if (inRange(v)) out.push(v); }
+    if (out.length >= 2) return out;
+  }
+  const every = Math.max(1, Math.ceil(decades / 6));
+  const out: number[] = [];
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) if (e % every === 0) out.push(Number((10 ** e).toPrecision(6)));
+  return out;
+}
+
+/** Lays out a legend's entries in lines no wider than `width`; returns each entry's position. */
+function legendLayout(ctx: CanvasRenderingContext2D, labels: readonly string[], left: number, width: number): { x: number; line: number }[] {
+  const out: { x: number; line: number }[] = [];
+  let x = left, line = 0;
+  for (const label of labels) {
+    const w = 16 + ctx.measureText(label).width;
+    if (x > left && x + w > left + width) { x = left; line++; }
+    out.push({ x, line });
+    x += w + 10;
+  }
+  return out;
 }
 
 function niceTicks(lo: number, hi: number, n: number): number[] {
@@ -74,8 +110,13 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
       yMin = Math.min(yMin, fy(y)); yMax = Math.max(yMax, fy(y));
     }
   }
-  if (opt.hline && (!opt.logY || opt.hline.y > 0)) { yMin = Math.min(yMin, fy(opt.hline.y)); yMax = Math.max(yMax, fy(opt.hline.y)); }
-  const padL = 52, padR = 10, padT = 18, padB = 22;
+  const hlines = [...(opt.hline ? [opt.hline] : []), ...(opt.hlines ?? [])].filter((l) => Number.isFinite(l.y) && (!opt.logY || l.y > 0));
+  for (const l of hlines) { yMin = Math.min(yMin, fy(l.y)); yMax = Math.max(yMax, fy(l.y)); }
+  const padL = 52, padR = 10, padB = 22;
+  // The legend names every series, wrapping onto as many lines as it needs above the plot.
+  const legend = legendLayout(ctx, series.map((s) => s.label), 8, w - 16);
+  const legendLines = series.length ? legend[legend.length - 1].line + 1 : 0;
+  const padT = 6 + legendLines * 15;
   if (!Number.isFinite(xMin)) {
     ctx.fillStyle = theme.muted;
     ctx.fillText(opt.emptyText ?? 'No data yet', padL, h / 2);
@@ -95,13 +136,12 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.lineWidth = 1;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yTicks = opt.logY
-    ? niceTicks(Math.floor(yMin), Math.ceil(yMax), 5).filter((v) => Number.isInteger(v) && v >= yMin && v <= yMax)
-    : niceTicks(yMin, yMax, 4);
+  // Ticks as values; a log axis places them at their logarithms.
+  const yTicks = opt.logY ? logTicks(yMin, yMax) : niceTicks(yMin, yMax, Math.max(2, Math.min(4, Math.floor(ph / 28))));
   for (const v of yTicks) {
-    const y = padT + (1 - (v - yMin) / (yMax - yMin)) * ph;
+    const y = padT + (1 - (fy(v) - yMin) / (yMax - yMin)) * ph;
     ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(w - padR, y); ctx.stroke();
-    ctx.fillText(opt.logY ? formatTick(10 ** v) : formatTick(v), padL - 4, y);
+    ctx.fillText(formatTick(v), padL - 4, y);
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -115,9 +155,15 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.strokeStyle = theme.border;
   ctx.strokeRect(padL, padT, pw, ph);
 
-  if (opt.hline && (!opt.logY || opt.hline.y > 0)) {
-    ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = opt.hline.color;
-    ctx.beginPath(); ctx.moveTo(padL, py(opt.hline.y)); ctx.lineTo(w - padR, py(opt.hline.y)); ctx.stroke(); ctx.restore();
+  for (const l of hlines) {
+    ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = l.color;
+    ctx.beginPath(); ctx.moveTo(padL, py(l.y)); ctx.lineTo(w - padR, py(l.y)); ctx.stroke(); ctx.restore();
+    if (l.label) {
+      ctx.fillStyle = l.color;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(l.label, w - padR - 4, py(l.y) - 2);
+    }
   }
 
   ctx.save();
@@ -157,18 +203,21 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
       ctx.beginPath(); ctx.moveTo(x - 4, padT); ctx.lineTo(x + 4, padT); ctx.lineTo(x, padT + 7); ctx.closePath(); ctx.fill();
     }
   }
-  // Legend along the top.
+  // Legend along the top, wrapped: every series named.
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  let lx = padL;
-  for (const s of series) {
-    ctx.fillStyle = s.color;
-    ctx.fillRect(lx, 5, 10, 3);
+  series.forEach((s, i) => {
+    const { x, line } = legend[i];
+    const y = 3 + line * 15;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [...s.dash] : []);
+    ctx.beginPath(); ctx.moveTo(x, y + 7); ctx.lineTo(x + 12, y + 7); ctx.stroke();
+    ctx.setLineDash([]);
     ctx.fillStyle = theme.foreground;
-    ctx.fillText(s.label, lx + 13, 1);
-    lx += 20 + ctx.measureText(s.label).width;
-    if (lx > w - 40) break;
-  }
+    ctx.fillText(s.label, x + 16, y + 1);
+  });
+  canvas.dataset.legend = series.map((s) => s.label).join('|');
 }
 
 /** Exponential moving average (the "smoothing" of a loss curve); weight 0 returns the input. */
