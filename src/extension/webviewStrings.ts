@@ -19,7 +19,7 @@ export function webviewStrings(): WebviewStrings {
     'gradient.diagnosis.heading': vscode.l10n.t('Diagnosis'),
     'gradient.norms.heading': vscode.l10n.t('‖dL/dh_t‖ per timestep (log scale)'),
     'gradient.matrix.heading': vscode.l10n.t('Itemized BPTT: ‖d(L_t/T)/dh_k‖'),
-    'gradient.jacobian.heading': vscode.l10n.t('Jacobians ‖dh_t/dh_{t-1}‖ and their running product'),
+    'gradient.jacobian.heading': vscode.l10n.t('Step Jacobians ‖dh_t/dh_{t-1}‖'),
     'gradient.training.heading': vscode.l10n.t('Over training'),
   };
 }

@@ -24,7 +24,7 @@ export const WEBVIEW_STRINGS_EN = {
   'gradient.diagnosis.heading': 'Diagnosis',
   'gradient.norms.heading': '‖dL/dh_t‖ per timestep (log scale)',
   'gradient.matrix.heading': 'Itemized BPTT: ‖d(L_t/T)/dh_k‖',
-  'gradient.jacobian.heading': 'Jacobians ‖dh_t/dh_{t-1}‖ and their running product',
+  'gradient.jacobian.heading': 'Step Jacobians ‖dh_t/dh_{t-1}‖',
   'gradient.training.heading': 'Over training',
 } as const;
 

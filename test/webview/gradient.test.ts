@@ -54,7 +54,13 @@ describe('gradient flow webview (Chromium)', function () {
       assert.equal(Number(await p.page.getAttribute('#row-text', 'data-horizon')), d.horizon(0, d.T - 1));
       assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖d\\(L_t/T\\)/dh_t‖ = ${escape(formatValue(d.itemized(0, d.T - 1, d.T - 1)))}`));
       const diagnosis = await p.page.locator('#diagnosis li').allTextContents();
-      assert.ok(diagnosis.some((x) => x.includes(`horizon ${layerHorizon(d, 0)} steps (layer 0)`)), diagnosis.join('\n'));
+      assert.ok(diagnosis.some((x) => x.includes(`horizon ${layerHorizon(d, 0)} steps${d.L > 1 ? ' (layer 0)' : ''} of a`)), diagnosis.join('\n'));
+      // The reason given is the cell's own: W_hh only for the vanilla RNN.
+      const said = diagnosis.join('\n');
+      if (cell === 'rnn') assert.match(said, /largest singular value of W_hh/);
+      else assert.ok(!/singular value/.test(said), said);
+      if (cell === 'lstm') assert.match(said, /forget gate/);
+      if (cell === 'gru') assert.match(said, /update gate/);
       assert.ok(diagnosis.some((x) => x.startsWith('exploding: gradient norm 12.5 at step 30, clipped to 5')), diagnosis.join('\n'));
       assert.ok(diagnosis.some((x) => x.startsWith('non-finite gradient at step 35')), diagnosis.join('\n'));
       // Clicking a matrix row chooses it and moves everyone's cursor there.

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { formatValue } from '../../src/protocol/format';
 import { TraceData, gradientHorizon, layerHorizon, saturationFraction, traceSaturation } from '../../webview/shared/traceData';
 import { addStats, emptyStats } from '../../webview/gradient/statsHistory';
-import { diagnose } from '../../webview/gradient/diagnosis';
+import { diagnose, meanGate } from '../../webview/gradient/diagnosis';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { traceSection } from '../../src/protocol/traceLayout';
 
@@ -52,7 +52,24 @@ describe('trace arithmetic of the webviews', () => {
     const lines = diagnose(null, h).map((x) => x.text);
     assert.ok(lines.some((l) => l.startsWith(`exploding: gradient norm ${formatValue(1200)} at step 2, clipped to ${formatValue(5)};`)), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('non-finite gradient at step 3')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.includes(`layer 0 ${formatValue(1.3)}`)), lines.join('\n'));
+  });
+
+  it('explains each cell in its own terms: W_hh for the vanilla RNN, the forget gate for an LSTM, the update gate for a GRU', () => {
+    const h = emptyStats();
+    addStats(h, { step: 3, gradNorm: 2, clipScale: 1, spectralNorms: [1.3, 0.7, 0.9], tensors: [] });
+    const text = (name: string): string => diagnose(new TraceData(loadTrace(name)), h).map((x) => x.text).join('\n');
+    const rnn = text('rnn-english');
+    assert.match(rnn, new RegExp(`largest singular value of W_hh at step 3: layer 0 ${formatValue(1.3)}`));
+    assert.match(rnn, /diag\(1 − h_t²\) W_hh/);
+    const lstm = new TraceData(loadTrace('lstm-english'));
+    const lstmText = text('lstm-english');
+    assert.match(lstmText, /cell state, dL\/dc_\{t−1\} = dL\/dc_t ⊙ f_t/);
+    assert.ok(lstmText.includes(`Mean forget gate f here ${formatValue(meanGate(lstm, 0, 1))}`), lstmText);
+    assert.ok(!/singular value|W_hh/.test(lstmText), `no W_hh argument for an LSTM: ${lstmText}`);
+    const gru = new TraceData(loadTrace('gru-english'));
+    const gruText = text('gru-english');
+    assert.ok(gruText.includes(`Mean update gate z here ${formatValue(meanGate(gru, 0, 1))}`), gruText);
+    assert.ok(!/singular value|W_hh/.test(gruText), `no W_hh argument for a GRU: ${gruText}`);
   });
 
   // The top layer: the one the loss reaches through the recurrence alone (a lower layer's

@@ -51,7 +51,7 @@ const rowText = el('p', { className: 'readout', attrs: { id: 'row-text', 'aria-l
 const followButton = el('button', { text: 'Follow cursor', attrs: { type: 'button', 'aria-label': 'Let the chosen row follow the timestep cursor' } });
 followButton.addEventListener('click', () => { state.row = null; persist(); scheduleAll(); });
 const decayCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Decay of the chosen row: contribution by steps back', 'aria-describedby': 'row-text' } });
-const jacobianCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Jacobian norms and their running product', 'aria-describedby': 'jacobian-text' } });
+const jacobianCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Jacobian norm per step', 'aria-describedby': 'jacobian-text' } });
 const jacobianText = el('p', { className: 'caption', attrs: { id: 'jacobian-text' } });
 const spectralCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Largest singular value of W_hh over training', 'aria-describedby': 'training-text diagnosis' } });
 const tensorCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per tensor over training, log scale', 'aria-describedby': 'training-text' } });
@@ -89,7 +89,13 @@ function currentRow(d: TraceData): number {
 
 function drawTraceParts(): void {
   const d = data;
-  if (!d) return;
+  if (!d) {
+    const when = 'with the first trace of a training window (the panel records one every few training steps)';
+    drawLineChart(normsCanvas, theme, [], { emptyText: `‖dL/dh_t‖ at every step of the window appears ${when}.` });
+    drawLineChart(decayCanvas, theme, [], { emptyText: `How far back the loss at the cursor reaches appears ${when}.` });
+    drawLineChart(jacobianCanvas, theme, [], { emptyText: `The step Jacobians ‖dh_t/dh_{t−1}‖ appear ${when}.` });
+    return;
+  }
   const xs = steps(d);
   const cursor: Marker = { x: Math.min(state.cursor, d.T - 1), color: theme.focus, kind: 'line' };
   const series: Series[] = [];
@@ -110,22 +116,31 @@ function drawTraceParts(): void {
   rowText.dataset.horizon = String(horizon);
   const back = Float64Array.from({ length: row + 1 }, (_, j) => j);
   const decay = Float64Array.from({ length: row + 1 }, (_, j) => d.itemized(l, row, row - j));
-  drawLineChart(decayCanvas, theme, [{ label: `row t = ${row}: by steps back t − k`, color: theme.blue, x: back, y: decay, dots: true }], {
-    logY: true, xLabel: 't − k', hline: base > 0 ? { y: base * 0.01, color: theme.orange } : undefined,
-    markers: [{ x: horizon, color: theme.orange, kind: 'line' }], xIntegerTicks: true,
+  const decaySeries: Series[] = row > 0 ? [{ label: `measured: ‖d(L_${row}/T)/dh_k‖, k = ${row} − (steps back)`, color: theme.blue, x: back, y: decay, dots: true }] : [];
+  // The product of the step Jacobians bounds the decay; only for a vanilla RNN is that bound the
+  // lesson (the W_hh argument), and it is drawn within the measured curve's range, not beyond it.
+  if (row > 0 && d.cell === 'rnn') {
+    const bound = new Float64Array(row + 1);
+    bound[0] = base;
+    for (let j = 1; j <= row; j++) bound[j] = bound[j - 1] * d.jacobian(l, row - j + 1);
+    decaySeries.push({ label: 'bound: ‖d(L_t/T)/dh_t‖ × ∏ ‖dh/dh_prev‖', color: theme.muted, dash: [5, 3], x: back, y: bound });
+  }
+  drawLineChart(decayCanvas, theme, decaySeries, {
+    logY: true, xLabel: 'steps back', hlines: base > 0 && row > 0 ? [{ y: base * 0.01, color: theme.orange, label: '1% of the gradient at k = t' }] : [],
+    markers: row > 0 ? [{ x: horizon, color: theme.orange, kind: 'line' }] : [], xIntegerTicks: true, rangeSeries: [0],
+    emptyText: `At t = ${row} there are no earlier steps: move the cursor right to see how far back the loss at t reaches.`,
   });
 
   const jac: Series[] = [];
   for (let k = 0; k < d.L; k++) {
     const j = Float64Array.from({ length: d.T }, (_, t) => d.jacobian(k, t));
-    jac.push({ label: `‖dh_t/dh_{t−1}‖ layer ${k}`, color: palette()[k], x: xs, y: j, dots: d.T <= 64 });
-    jac.push({ label: `running product layer ${k}`, color: palette()[k], dash: [5, 3], x: xs, y: d.jacobianProducts(k) });
+    jac.push({ label: `‖dh_t/dh_{t−1}‖${d.L > 1 ? ` layer ${k}` : ''}`, color: palette()[k], x: xs, y: j, dots: d.T <= 64 });
   }
-  drawLineChart(jacobianCanvas, theme, jac, { logY: true, xLabel: 't', hline: { y: 1, color: theme.muted }, markers: [cursor], xIntegerTicks: true });
+  drawLineChart(jacobianCanvas, theme, jac, { logY: true, xLabel: 't', hlines: [{ y: 1, color: theme.muted, label: '1: neither grows nor shrinks' }], markers: [cursor], xIntegerTicks: true });
   const ct = Math.min(state.cursor, d.T - 1);
   jacobianText.textContent = Array.from({ length: d.L }, (_, k) =>
-    `layer ${k}: ‖dh_${ct}/dh_${ct - 1}‖ = ${formatValue(d.jacobian(k, ct))}, product from t = 0 to ${ct}: ${formatValue(d.jacobianProducts(k)[ct])}`).join('; ') +
-    '. Above 1 the bound allows growth, below 1 the gradient must shrink.';
+    `${d.L > 1 ? `layer ${k}: ` : ''}‖dh_${ct}/dh_${ct - 1}‖ = ${formatValue(d.jacobian(k, ct))}`).join('; ') +
+    '. Each step back multiplies the gradient by at most this much: above 1 it may grow, below 1 it must shrink.';
 }
 
 function fillTable(d: TraceData): void {
@@ -156,20 +171,20 @@ function drawTraining(): void {
     ...h.nonFinite.map((s): Marker => ({ x: s, color: theme.red, kind: 'line' })),
   ];
   drawLineChart(spectralCanvas, theme, h.spectral.map((s, l) => ({ label: `σ_max(W_hh) layer ${l}`, color: palette()[l], x: h.steps, y: s })),
-    { xLabel: 'step', hline: { y: 1, color: theme.muted }, emptyText: 'Spectral norms appear while training' });
+    { xLabel: 'step', hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: 'σ_max(W_hh) per layer appears with the first training statistics, a few steps after training starts' });
   const names = Object.keys(h.tensorGrad);
   const tensorSeries = (src: Record<string, number[]>): Series[] => names.map((n, i) => ({
     label: n.replace(/^rnn\./, ''), color: palette()[i % 6], dash: i >= 6 ? [4, 3] : undefined, x: h.steps, y: src[n],
   }));
   drawLineChart(tensorCanvas, theme, [{ label: 'global ‖g‖', color: theme.foreground, x: h.steps, y: h.gradNorm }, ...tensorSeries(h.tensorGrad)],
-    { logY: true, xLabel: 'step', markers, emptyText: 'Gradient norms appear while training' });
-  drawLineChart(ratioCanvas, theme, tensorSeries(h.tensorRatio), { logY: true, xLabel: 'step', markers, emptyText: 'Update ratios appear while training' });
+    { logY: true, xLabel: 'step', markers, emptyText: 'Each tensor\'s gradient norm appears with the first training statistics' });
+  drawLineChart(ratioCanvas, theme, tensorSeries(h.tensorRatio), { logY: true, xLabel: 'step', markers, emptyText: 'Each tensor\'s update-to-weight ratio appears with the first training statistics' });
   const lastClip = h.clips[h.clips.length - 1];
   trainingText.textContent = h.steps.length
     ? `${h.steps.length} steps recorded up to step ${h.steps[h.steps.length - 1]}; global gradient norm ${formatValue(h.gradNorm[h.gradNorm.length - 1])}; ` +
       `${h.clips.length} clipping event${h.clips.length === 1 ? '' : 's'} (▼ marks)${lastClip ? `, latest at step ${lastClip.step}: ${formatValue(lastClip.gradNorm)} clipped to ${formatValue(lastClip.clippedTo)}` : ''}; ` +
       `${h.nonFinite.length} non-finite step${h.nonFinite.length === 1 ? '' : 's'}${h.nonFinite.length ? ' (red lines)' : ''}.`
-    : 'No training statistics yet.';
+    : 'Nothing recorded yet: these charts fill in while the model trains (press Play in the panel).';
 }
 
 let lastDiagnosis = '';

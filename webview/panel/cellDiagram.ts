@@ -5,7 +5,7 @@
  *
  * Values come straight from the trace. Gradients at gates are the engine's dL/dh_t and dL/dc_t
  * pushed through this cell's own operators (a product or a sum of traced vectors), which is exact;
- * where that would need a weight matrix the trace does not carry, the node says so instead.
+ * what goes back through the weights (to h_{t-1}, and the GRU's reset gate) the trace records.
  */
 
 import { type TraceData } from '../shared/traceData';
@@ -29,8 +29,6 @@ interface CellNode {
   readonly title: string;
   readonly value?: Getter;
   readonly grad?: Getter;
-  /** Why no gradient is shown, when there is none. */
-  readonly noGrad?: string;
 }
 
 type CellGraph = { nodes: CellNode[]; edges: [string, string][] };
@@ -58,7 +56,7 @@ function lstmGraph(): CellGraph {
   const nodes: CellNode[] = [
     { id: 'c_prev', label: 'c_{t-1}', kind: 'value', col: 0, row: 0, title: 'The cell state carried in from the previous step; gradient shown: dL/dc_t ⊙ f, the part that flows back through the forget gate', value: (d, l, t) => d.cPrev(l, t),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 1)), },
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: 'The hidden state from the previous step', value: (d, l, t) => d.hPrev(l, t), noGrad: 'needs W_hh' },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: 'The hidden state from the previous step; gradient shown: what this step sends back to it through the four gates and W_hh', value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(1.4, 4.4),
     { id: 'f', label: 'f forget σ', kind: 'value', col: 1, row: 3, title: 'f = σ(W_if x + b_if + W_hf h_{t-1} + b_hf), the forget gate. ' + SIGMA, value: gate(1),
       grad: (d, l, t) => mul(d.dc(l, t), d.cPrev(l, t)) },
@@ -90,10 +88,10 @@ function gruGraph(resetAfter: boolean): CellGraph {
     ? 'n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t-1} + b_hn)), the candidate (reset after, PyTorch). '
     : 'n = tanh(W_in x + b_in + W_hn (r ⊙ h_{t-1}) + b_hn), the candidate (Cho et al. 2014). ';
   const nodes: CellNode[] = [
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: 'The hidden state from the previous step; gradient shown: dL/dh_t ⊙ z, the part through the copy path (the gate paths need the weights)', value: (d, l, t) => d.hPrev(l, t),
-      grad: (d, l, t) => mul(d.dh(l, t), d.gate(l, t, 1)) },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: 'The hidden state from the previous step; gradient shown: all this step sends back to it (the copy path z ⊙ dL/dh_t plus the gate paths through the weights)', value: (d, l, t) => d.hPrev(l, t),
+      grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(0, 4.4),
-    { id: 'r', label: 'r reset σ', kind: 'value', col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), noGrad: 'needs W_hn' },
+    { id: 'r', label: 'r reset σ', kind: 'value', col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), grad: (d, l, t) => d.dReset(l, t) },
     { id: 'z', label: 'z update σ', kind: 'value', col: 2.5, row: 3, title: 'z = σ(W_iz x + b_iz + W_hz h_{t-1} + b_hz), the update gate. ' + SIGMA, value: gate(1),
       grad: (d, l, t) => { const h = d.hPrev(l, t), n = d.gate(l, t, 2); return map(d.dh(l, t), (g, i) => g * (h[i] - n[i])); } },
     { id: 'n', label: 'n cand. tanh', kind: 'value', col: 4, row: 3, title: nTitle + TANH, value: gate(2),
@@ -113,7 +111,7 @@ function gruGraph(resetAfter: boolean): CellGraph {
 
 function rnnGraph(): CellGraph {
   const nodes: CellNode[] = [
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0.4, title: 'The hidden state from the previous step', value: (d, l, t) => d.hPrev(l, t), noGrad: 'needs W_hh' },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0.4, title: 'The hidden state from the previous step; gradient shown: W_hhᵀ (dL/da), what this step sends back to it', value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(0, 3.4),
     { id: 'a', label: 'a affine', kind: 'value', col: 2.4, row: 1.9, title: 'a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, the affine map (a + passes gradient to both terms)', value: (d, l, t) => d.gate(l, t, 0),
       grad: (d, l, t) => { const h = d.h(l, t); return map(d.dh(l, t), (g, i) => g * (1 - h[i] * h[i])); } },
@@ -183,7 +181,7 @@ export class CellDiagram {
         else if (v) text += `: ‖·‖ = ${formatValue(norm(v))}, mean ${formatValue(mean(v))}`;
         if (backward) {
           const gv = n.grad?.(d, l, t) ?? null;
-          text += gv ? `; ∂L/∂ ‖·‖ = ${formatValue(norm(gv))}` : n.noGrad ? `; gradient ${n.noGrad}, not in the trace` : '';
+          text += gv ? `; ∂L/∂ ‖·‖ = ${formatValue(norm(gv))}` : '';
         }
       }
       items.push(text);
@@ -200,7 +198,7 @@ export class CellDiagram {
     const th = this.theme;
     ctx.clearRect(0, 0, w, h);
     this.stripRow = 0;
-    const nodeW = Math.min(120, w / 8.2), nodeH = backward ? 40 : 30;
+    const nodeW = Math.min(120, Math.max(72, w / 8.2)), nodeH = backward ? 40 : 30;
     const px = (col: number): number => 10 + nodeW / 2 + (col / 6.6) * (w - nodeW - 20);
     const py = (row: number): number => 10 + nodeH / 2 + (row / 4.4) * (h - nodeH - 20);
     this.boxes.clear();
@@ -244,7 +242,7 @@ export class CellDiagram {
       ctx.strokeRect(b.x, b.y, b.w, b.h);
       ctx.fillStyle = th.foreground;
       ctx.textAlign = 'left';
-      ctx.fillText(n.label, b.x + 3, b.y + 8);
+      drawLabel(ctx, n.label, b.x + 3, b.y + 8, th.font);
       ctx.textAlign = 'center';
       if (n.id === 'x' && l === 0) {
         ctx.fillText(visibleChar(d.inputChar(t)), b.x + b.w - 12, b.y + 8);
@@ -255,7 +253,6 @@ export class CellDiagram {
       if (backward) {
         const gv = n.grad?.(d, l, t);
         if (gv) this.strip(ctx, gv, b.x + 3, b.y + 28, b.w - 6, 8, maxAbs(gv));
-        else if (n.noGrad) { ctx.fillStyle = th.muted; ctx.font = `9px ${th.font}`; ctx.fillText(n.noGrad, b.x + b.w / 2, b.y + 32); ctx.font = `11px ${th.font}`; }
       }
     }
   }
@@ -280,6 +277,22 @@ export class CellDiagram {
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.scratch, 0, row, n, 1, x, y, w, h);
   }
+}
+
+/** A label as the lecture writes it: "c_{t-1}" as c with a lowered, smaller t−1 (never the raw braces). */
+function drawLabel(ctx: CanvasRenderingContext2D, label: string, x: number, y: number, font: string): void {
+  const m = /^(\w)_(?:\{([^}]*)\}|(\w))(.*)$/.exec(label);
+  if (!m) { ctx.fillText(label, x, y); return; }
+  const [, base, braced, single, rest] = m;
+  const sub = (braced ?? single).replace('-', '−');
+  ctx.font = `12px ${font}`;
+  ctx.fillText(base, x, y);
+  let cx = x + ctx.measureText(base).width;
+  ctx.font = `11px ${font}`;
+  ctx.fillText(sub, cx, y + 3);
+  cx += ctx.measureText(sub).width;
+  ctx.font = `11px ${font}`;
+  if (rest) ctx.fillText(rest, cx, y);
 }
 
 function clipToBox(ax: number, ay: number, bx: number, by: number, B: { x: number; y: number; w: number; h: number }): [number, number] {

@@ -36,6 +36,8 @@ export interface ChartOptions {
   /** More reference lines, each with a label written on it (e.g. the loss of a uniform guess). */
   readonly hlines?: readonly HLine[];
   readonly emptyText?: string;
+  /** The series (by index) that set the y range; the others are drawn clipped to it (a bound must not flatten what it bounds). */
+  readonly rangeSeries?: readonly number[];
   readonly xIntegerTicks?: boolean;
 }
 
@@ -102,14 +104,15 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.font = `11px ${theme.font}`;
   const fy = (v: number): number => (opt.logY ? Math.log10(v) : v);
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
-  for (const s of series) {
+  series.forEach((s, k) => {
+    const sets = !opt.rangeSeries || opt.rangeSeries.includes(k);
     for (let i = 0; i < s.x.length; i++) {
       const y = s.y[i];
       if (!Number.isFinite(y) || (opt.logY && !(y > 0))) continue;
       xMin = Math.min(xMin, s.x[i]); xMax = Math.max(xMax, s.x[i]);
-      yMin = Math.min(yMin, fy(y)); yMax = Math.max(yMax, fy(y));
+      if (sets) { yMin = Math.min(yMin, fy(y)); yMax = Math.max(yMax, fy(y)); }
     }
-  }
+  });
   const hlines = [...(opt.hline ? [opt.hline] : []), ...(opt.hlines ?? [])].filter((l) => Number.isFinite(l.y) && (!opt.logY || l.y > 0));
   for (const l of hlines) { yMin = Math.min(yMin, fy(l.y)); yMax = Math.max(yMax, fy(l.y)); }
   const padL = 52, padR = 10, padB = 22;
@@ -118,8 +121,17 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   const legendLines = series.length ? legend[legend.length - 1].line + 1 : 0;
   const padT = 6 + legendLines * 15;
   if (!Number.isFinite(xMin)) {
+    // Say what will appear here and when, wrapped to the chart's width.
     ctx.fillStyle = theme.muted;
-    ctx.fillText(opt.emptyText ?? 'No data yet', padL, h / 2);
+    ctx.textBaseline = 'top';
+    const lines: string[] = [];
+    for (const word of (opt.emptyText ?? 'No data yet').split(' ')) {
+      const last = lines[lines.length - 1];
+      if (last !== undefined && ctx.measureText(`${last} ${word}`).width <= w - 16) lines[lines.length - 1] = `${last} ${word}`;
+      else lines.push(word);
+    }
+    lines.forEach((line, i) => ctx.fillText(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
+    canvas.dataset.empty = 'true';
     return;
   }
   if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
@@ -218,6 +230,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     ctx.fillText(s.label, x + 16, y + 1);
   });
   canvas.dataset.legend = series.map((s) => s.label).join('|');
+  canvas.dataset.empty = 'false';
 }
 
 /** Exponential moving average (the "smoothing" of a loss curve); weight 0 returns the input. */

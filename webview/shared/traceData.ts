@@ -78,6 +78,10 @@ export class TraceData {
   c(l: number, t: number): Float32Array { return this.row('c', l, t); }
   dh(l: number, t: number): Float32Array { return this.row('dh', l, t); }
   dc(l: number, t: number): Float32Array { return this.row('dc', l, t); }
+  /** dL/dh_{t-1} through step t's cell alone: what step t sends back to the state it started from. */
+  dhPrev(l: number, t: number): Float32Array { return this.row('dhPrev', l, t); }
+  /** dL/dr_t, the GRU reset gate's gradient. */
+  dReset(l: number, t: number): Float32Array { return this.row('dReset', l, t); }
   /** The state step t started from: h_{t-1}, or the window's h0 at t = 0. */
   hPrev(l: number, t: number): Float32Array {
     return t > 0 ? this.h(l, t - 1) : this.sections.h0.subarray(l * this.H, (l + 1) * this.H);
