@@ -197,8 +197,11 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     const canvas = p.locator('.heat-canvas').first();
     await canvas.waitFor({ timeout: 10_000 });
     const box = (await canvas.boundingBox())!;
-    // 8 units top to bottom: the middle of the 7th row is unit 6 (sorted by index).
-    await canvas.click({ position: { x: box.width / 2, y: box.height * (6.5 / 8) } });
+    // Units top to bottom, sorted by index, `data-row-px` high each (the time axis is below them,
+    // the unit numbers in a gutter on the left): the middle of the 7th row, in the last column, is unit 6.
+    const rowPx = Number(await canvas.getAttribute('data-row-px'));
+    const colPx = Number(await canvas.getAttribute('data-col-px'));
+    await canvas.click({ position: { x: box.width - colPx / 2, y: rowPx * 6.5 } });
     await runCommand(page, 'RNN Lens: Color Text by Neuron...');
     await quickInput(page).waitFor({ timeout: 10_000 });
     const value = await page.locator('.quick-input-widget input.input').inputValue();

@@ -130,7 +130,8 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     await icon.click();
     const view = await waitFor('the Gradient Flow webview to load', async () => {
       const fresh = webviewFrames(page).filter((f) => !framesBefore.has(f) && f !== panel);
-      for (const f of fresh) if ((await f.locator('body').innerText()).trim().length > 0) return f;
+      // The container also holds the Find Units view: take the frame that is the Gradient Flow page.
+      for (const f of fresh) if (await f.locator('#diagnosis').count() > 0 && (await f.locator('body').innerText()).trim().length > 0) return f;
       return undefined;
     }, 30_000);
     // It shows the running session's gradients once the first trace is in.
