@@ -199,7 +199,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     // The panel, not the text editor, must be active (otherwise the question is asked at the editor's cursor).
     await waitFor('the training panel to be the active editor', async () =>
       /RNN Lens/.test(await page.locator('.editor-group-container.active .tab.active').first().innerText().catch(() => '')) || undefined, 10_000)
-      .catch(async () => { await panel.locator('body').click({ position: { x: 4, y: 4 } }); });
+      .catch(async () => { await panel!.locator('body').click({ position: { x: 4, y: 4 } }); });
     await runCommand(page, 'RNN Lens: Why This Prediction?');
     // The Insight page may be reloaded when the layout changes: look it up again at every read.
     const at = async (): Promise<number> => {
