@@ -12,6 +12,8 @@
  * Pure: no `vscode`, no DOM, no Node built-ins.
  */
 
+import { type ProbeResult } from '../engine/analysis/probe';
+import { type SaliencyResult } from '../engine/analysis/saliency';
 import { isCappedString, isFiniteNumber, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord } from './guards';
 
 /** The most characters any one analysis reads (a probe reads from 0 to its position plus its window). */
@@ -53,28 +55,10 @@ export type AnalysisJob =
 
 export type AnalysisKind = AnalysisJob['kind'];
 
-export interface ProbeAnswer {
-  readonly kind: 'probe';
-  readonly at: number;
-  readonly length: number;
-  readonly layers: number;
-  /** [layers * (length - at)] */
-  readonly dh: Float64Array;
-  /** The same for an LSTM's c, empty otherwise. */
-  readonly dc: Float64Array;
-  readonly kl: Float64Array;
-  readonly top1Changed: Uint8Array;
-  readonly horizon: number;
-}
+/** The engine's result as it crosses the thread boundary (typed arrays are structured-cloned). */
+export type ProbeAnswer = ProbeResult & { readonly kind: 'probe' };
 
-export interface SaliencyAnswer {
-  readonly kind: 'saliency';
-  readonly t: number;
-  readonly target: number;
-  readonly logProb: number;
-  readonly grad: Float64Array;
-  readonly norm: Float64Array;
-}
+export type SaliencyAnswer = SaliencyResult & { readonly kind: 'saliency' };
 
 export interface FoundUnit {
   readonly layer: number;
