@@ -47,6 +47,8 @@ export interface ControllerContext {
   /** Where the walkthrough's example text is written (any workspace, or none). */
   readonly globalStorageUri?: vscode.Uri;
   readonly globalState: vscode.Memento;
+  /** Per-workspace memory (the Find Units features of each training file). */
+  readonly workspaceState: vscode.Memento;
 }
 
 export interface ControllerOptions {
@@ -99,7 +101,7 @@ export class RnnLensController implements vscode.Disposable {
       colorByUnit: (layer, unit) => this.coloring.colorTextByNeuron({ layer, unit }),
       selectUnit: (layer, unit) => this.coloring.selectFromView(layer, unit),
       clearNeuronColors: () => this.coloring.clear(),
-      temperature: () => settings().settings.temperature,
+      temperature: () => settings().settings.temperature, workspaceState: context.workspaceState,
       workerFactory: options.analysisWorkerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js').fsPath),
     });
     this.experiments = new Experiments({

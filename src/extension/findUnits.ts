@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { BUILTIN_FEATURES, parseFeature, type FeatureSpec } from '../engine/analysis/features';
 import { MAX_ANALYSIS_CHARS, MAX_FEATURES, type NeuronsAnswer } from '../protocol/analysis';
 import { parseUnitsToHost, type HostToUnits, type UnitRefView, type UnitsResult, type UnitsToHost } from '../protocol/units';
+import { type FeatureStore } from './featureStore';
 import { type InsightContext, runWithProgress } from './insightContext';
 import { html, webviewOptions } from './trainingPanel';
 import { UserError } from './userError';
@@ -35,10 +36,15 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   private ready = false;
   private status: HostToUnits = { type: 'status', text: '', hasModel: false, done: 0, total: 0 };
   private result: UnitsResult | null = null;
-  private readonly custom: FeatureSpec[] = [];
+  /** The user's regex features for `customFile` (the training file's URI), kept in `store`. */
+  private custom: FeatureSpec[] = [];
+  private customFile: string | null = null;
   private viewDisposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly ctx: InsightContext, private readonly actions: FindUnitsActions) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri, private readonly ctx: InsightContext, private readonly actions: FindUnitsActions,
+    private readonly store: FeatureStore,
+  ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
@@ -64,6 +70,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   /** Says whether there is a model to ask about (the buttons follow); a new session drops the old list. */
   refresh(sessionChanged = false): void {
     if (sessionChanged) this.result = null;
+    this.loadCustom();
     const hasModel = this.ctx.source.current() !== null;
     this.status = { type: 'status', hasModel, done: 0, total: 0, text: hasModel ? (this.result ? '' : vscode.l10n.t('Find Units ranks every unit against each feature of the training text.')) : vscode.l10n.t('Train a model (or load one) to find the units that track quotes, brackets, line position or your own patterns.') };
     this.deliver(this.status);
@@ -74,6 +81,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   async find(): Promise<void> {
     const current = this.ctx.source.current();
     if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): Find Units reads the training file with the model\'s weights.'));
+    this.loadCustom();
     // Asked from the palette: show the list being made.
     if (!this.view?.visible) await vscode.commands.executeCommand(`${FindUnitsView.viewType}.focus`);
     const prepared = await this.ctx.source.prepare();
@@ -93,6 +101,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Add Feature Regex…: NAME=REGEX, checked here with the regex's own error; the list is ranked again. */
   async addFeature(): Promise<void> {
+    this.loadCustom();
     if (this.custom.length + BUILTIN_FEATURES.length >= MAX_FEATURES) throw new UserError(vscode.l10n.t('At most {0} features; remove one first.', MAX_FEATURES));
     const taken = new Set<string>([...BUILTIN_FEATURES, ...this.custom.map((f) => f.name)]);
     const check = (v: string): string | undefined => {
@@ -110,7 +119,26 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     const problem = check(answer);
     if (problem) throw new UserError(problem);
     this.custom.push(parseFeature(answer));
+    this.saveCustom();
     await this.find();
+  }
+
+  /** The features the user added for this file (tests, the view's labels). */
+  get customFeatures(): readonly FeatureSpec[] {
+    return this.custom;
+  }
+
+  /** The saved features of the session's file, read again when the session's file changes. */
+  private loadCustom(): void {
+    const file = this.ctx.source.current()?.document.source.uri.toString() ?? null;
+    if (file === null || file === this.customFile) return;
+    this.customFile = file;
+    this.custom = this.store.load(file);
+  }
+
+  private saveCustom(): void {
+    if (this.customFile === null) return;
+    void Promise.resolve(this.store.save(this.customFile, this.custom)).catch((error) => this.ctx.log.warn(`Could not keep the Find Units features: ${String(error)}`));
   }
 
   dispose(): void {
@@ -130,6 +158,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
       case 'removeFeature': {
         const i = this.custom.findIndex((f) => f.name === message.name);
         if (i >= 0) this.custom.splice(i, 1);
+        this.saveCustom();
         return this.find();
       }
       case 'unit': {

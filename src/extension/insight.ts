@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { AnalysisClient } from './analysisClient';
 import { AnalysisSource } from './analysisSource';
 import { CellStatePainter } from './cellStatePainter';
+import { FeatureStore, type FeatureMemento } from './featureStore';
 import { FindUnitsView } from './findUnits';
 import { type InsightContext } from './insightContext';
 import { InsightPanel } from './insightPanel';
@@ -25,6 +26,8 @@ export interface InsightOptions {
   readonly host: SessionHost;
   readonly log: vscode.LogOutputChannel;
   readonly workerFactory: WorkerFactory;
+  /** Where the user's Find Units features are kept per training file (the workspace's state). */
+  readonly workspaceState: FeatureMemento;
   readonly cursor: TimestepCursor;
   /** Color Text by Neuron and the heatmap's selection (neuronColoring.ts), for Find Units' h units. */
   readonly colorByUnit: (layer: number, unit: number) => Promise<void>;
@@ -66,7 +69,7 @@ export class Insight implements SessionFollower, vscode.Disposable {
       ablate: (u, ask) => this.ablate(u, ask),
       sample: (u) => this.ablation.sample(u),
       report: options.report,
-    });
+    }, new FeatureStore(options.workspaceState));
     this.disposables.push(
       this.ablation, this.cellPainter, this.findUnits,
       vscode.window.registerWebviewViewProvider(FindUnitsView.viewType, this.findUnits),

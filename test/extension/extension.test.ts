@@ -44,6 +44,11 @@ async function setUp(options: { storage?: boolean; text?: string; autosaveInterv
       update: async (key: string, value: unknown) => { memento.set(key, value); },
       keys: () => [...memento.keys()],
     },
+    workspaceState: {
+      get: (key: string, fallback?: unknown) => (memento.has(`ws:${key}`) ? memento.get(`ws:${key}`) : fallback),
+      update: async (key: string, value: unknown) => { memento.set(`ws:${key}`, value); },
+      keys: () => [...memento.keys()].filter((k) => k.startsWith('ws:')).map((k) => k.slice(3)),
+    },
   } as unknown as vscodeTypes.ExtensionContext;
   const controller = activate(context, { workerFactory: () => new FakeWorker(workerOptions), skipResumeOffer: true, autosaveIntervalMs: options.autosaveIntervalMs });
   return { dir, controller, subscriptions, file, memento };
@@ -162,6 +167,13 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     await settle();
     const start = FakeWorker.last.received[0];
     assert.ok(start.type === 'start' && start.text.endsWith('unsaved!'));
+  });
+
+  it('Find Units lists the regex features saved for the training file (workspace state, as after a window reload)', async () => {
+    harness.memento.set(`ws:rnnLens.findUnits.features:${harness.file.toString()}`, [{ name: 'vowels', pattern: '[aeiou]' }]);
+    assert.deepEqual(harness.controller.insight.findUnits.customFeatures, [], 'nothing before a session names the file');
+    await train(harness);
+    assert.deepEqual(harness.controller.insight.findUnits.customFeatures, [{ name: 'vowels', pattern: '[aeiou]' }]);
   });
 
   it('pause, one step, the timestep cursor with the editor highlight, resume and stop', async () => {

@@ -53,6 +53,7 @@ describe('extension: the host with the real worker bundle (fake vscode)', functi
     const context = {
       subscriptions, extensionUri: Uri.file(root), storageUri: Uri.file(path.join(dir, 'storage')),
       globalState: { get: () => undefined, update: async () => undefined, keys: () => [] },
+      workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
     } as unknown as vscodeTypes.ExtensionContext;
     const controller = activate(context, { workerFactory: nodeWorkerFactory(bundle), skipResumeOffer: true });
     const editor = fake.openEditor(new FakeTextDocument(file, TEXT));

@@ -30,6 +30,7 @@ describe('walkthrough: the lecture, hands on', () => {
       subscriptions, extensionUri: Uri.file('/ext'), storageUri: Uri.file(path.join(dir, 'storage')),
       globalStorageUri: Uri.file(path.join(dir, 'global')),
       globalState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => { memento.set(k, v); }, keys: () => [...memento.keys()] },
+      workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
     } as unknown as vscodeTypes.ExtensionContext;
     activate(context, { workerFactory: () => new FakeWorker(), skipResumeOffer: true });
   });
