@@ -57,7 +57,7 @@ export class Autosave implements vscode.Disposable {
       return;
     }
     this.subscription = session.onCheckpoint((c) => {
-      if (c.reason !== 'request') this.enqueue(session, c.bytes, c.step);
+      if (c.reason === 'autosave' || c.reason === 'final') this.enqueue(session, c.bytes, c.step);
     });
     let savedStep = -1;
     this.timer = setInterval(() => {

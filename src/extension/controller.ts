@@ -113,7 +113,7 @@ export class RnnLensController implements vscode.Disposable {
     // colours look at it, and the views come last, showing the panel once everything is wired.
     this.sessions.addFollower(this.timesteps);
     this.sessions.addFollower(this.coloring);
-    this.sessions.addFollower(new AttentionNotices({ saveModel: () => this.models.saveModel(), report }));
+    this.sessions.addFollower(new AttentionNotices({ saveModel: (which) => this.models.saveModel(undefined, which), post, report }));
     this.sessions.addFollower(this.insight);
     this.sessions.addFollower(this.views);
     // The session ends first, while everything it reports to still exists.

@@ -12,6 +12,8 @@ import { writeFileAtomically } from './modelFiles';
 import { type ExtensionSettings } from './settings';
 import { type SessionHost } from './sessionHost';
 import { UserError } from './userError';
+import { pickModelToSave } from './bestModel';
+import { type TrainingSession } from './trainingSession';
 
 export interface ModelCommandsOptions {
   readonly host: SessionHost;
@@ -60,10 +62,16 @@ export class ModelCommands {
     this.options.log.info(`Sampled ${text.length} UTF-16 units at temperature ${temperature}.`);
   }
 
-  /** Save Model As...: to `arg` when a command passes a uri, otherwise where the user picks. */
-  async saveModel(arg?: unknown): Promise<void> {
-    const session = this.options.host.session;
+  /**
+   * Save Model As...: to `arg` when a command passes a uri, otherwise where the user picks. When
+   * the validation loss has risen since its lowest, the user picks that model or the latest
+   * (`which.best` decides without asking; `which.session`: a session already replaced).
+   */
+  async saveModel(arg?: unknown, which: { session?: TrainingSession; best?: boolean } = {}): Promise<void> {
+    const session = which.session ?? this.options.host.session;
     if (!session || (!session.machine.isLive && !session.latestCheckpoint)) throw new UserError(vscode.l10n.t('There is no model to save; train one first.'));
+    const best = which.best ?? (arg instanceof vscode.Uri ? false : await pickModelToSave(session));
+    if (best === undefined) return;
     const base = session.source.fileName.replace(/\.[^.]*$/, '') || 'model';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(session.source.uri, '..');
     const target = arg instanceof vscode.Uri ? arg : await vscode.window.showSaveDialog({
@@ -71,7 +79,8 @@ export class ModelCommands {
       filters: { [vscode.l10n.t('RNN Lens model (safetensors)')]: ['safetensors'] }, saveLabel: vscode.l10n.t('Save Model'),
     });
     if (!target) return;
-    const bytes = withRecordOf(session, session.machine.isLive ? (await session.save()).bytes : session.latestCheckpoint!.bytes);
+    const kept = best && !session.machine.isLive ? session.bestCheckpoint ?? session.latestCheckpoint! : session.latestCheckpoint!;
+    const bytes = withRecordOf(session, session.machine.isLive ? (await session.save(best)).bytes : kept.bytes);
     await writeFileAtomically(target, bytes);
     this.options.log.info(`Saved the model to ${target.toString()} (${bytes.length} bytes).`);
     void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: saved the model to {0}.', displayName(target)));

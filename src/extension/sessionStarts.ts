@@ -18,19 +18,11 @@ import { displayName, formatMB, readTrainingText } from './inputText';
 import { readModelFile } from './modelFiles';
 import { decodeCheckpoint } from '../engine/io/checkpoint';
 import { type ExtensionSettings } from './settings';
+import { cellChoices, type CellChoice } from './cellChoices';
 import { type SessionHost } from './sessionHost';
 import { UserError } from './userError';
 
 const LAST_CELL_KEY = 'rnnLens.lastCell';
-/** The cell quick pick's rows, in the active language (a function: l10n.t is read when asked). */
-function cellLabels(): Record<CellType, { label: string; detail: string }> {
-  return {
-    rnn: { label: 'RNN', detail: vscode.l10n.t('Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)') },
-    lstm: { label: 'LSTM', detail: vscode.l10n.t('Long short-term memory: input, forget and output gates around a cell state c_t') },
-    gru: { label: 'GRU', detail: vscode.l10n.t('Gated recurrent unit: reset and update gates, no separate cell state') },
-  };
-}
-
 export interface SessionStartsOptions {
   readonly host: SessionHost;
   readonly autosave: Autosave;
@@ -78,11 +70,13 @@ export class SessionStarts {
     if (!(await host.confirmReplacing())) return;
     for (const line of adjusted) log.warn(line);
     if (settings.workers > 1) log.info(`Training data-parallel on ${settings.workers} threads when the batch allows (rnnLens.workers).`);
-    const cell = preset?.cell ?? await this.pickCell(settings.train.cell);
-    if (!cell) return;
+    const choice: { cell?: CellType; hidden?: number } | undefined = preset ? { cell: preset.cell } : await this.pickCell(read.text, fileName, settings.train);
+    if (!choice?.cell) return;
+    const { cell } = choice;
     // The walkthrough's choice is not the user's: the quick pick keeps offering theirs first.
     if (!preset) await this.options.globalState.update(LAST_CELL_KEY, cell);
-    const train: TrainSettings = { ...settings.train, cell };
+    const train: TrainSettings = { ...settings.train, cell, ...(choice.hidden !== undefined ? { hidden: choice.hidden } : {}) };
+    if (choice.hidden !== undefined) log.info(`Training ${choice.hidden} hidden units rather than rnnLens.hiddenSize ${settings.train.hidden}: the text is small for that many.`);
     if (read.truncatedFromBytes !== undefined) {
       const note = vscode.l10n.t('{0} is {1}; training on its first {2} (rnnLens.maxFileSizeMB).', fileName, formatMB(read.truncatedFromBytes), formatMB(read.bytesUsed));
       log.warn(note);
@@ -162,14 +156,13 @@ export class SessionStarts {
     );
   }
 
-  private async pickCell(fallback: CellType): Promise<CellType | undefined> {
+  private async pickCell(text: string, fileName: string, train: TrainSettings): Promise<CellChoice | undefined> {
     const remembered = this.options.globalState.get<string>(LAST_CELL_KEY);
-    const preferred = CELL_TYPES.find((c) => c === remembered) ?? fallback;
-    const items = [preferred, ...CELL_TYPES.filter((c) => c !== preferred)].map((cell) => ({ ...cellLabels()[cell], cell }));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('RNN Lens: which cell?'), placeHolder: vscode.l10n.t('The architecture to train (other choices come from the rnnLens.* settings)'),
+    const preferred = CELL_TYPES.find((c) => c === remembered) ?? train.cell;
+    const { items, placeHolder } = cellChoices(text, fileName, train, preferred);
+    return vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('RNN Lens: which cell?'), placeHolder: placeHolder ?? vscode.l10n.t('The architecture to train (other choices come from the rnnLens.* settings)'),
     });
-    return picked?.cell;
   }
 
   /** Which text: the one the model was trained on first (when the checkpoint says and it still exists), then the open ones. */

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import {
   PendingRequests, RequestFailedError,
-  type ProgressMessage, type StartMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
+  type OverfittingMessage, type ProgressMessage, type StartMessage, type StartedMessage, type StatsMessage, type TraceMessage, type UnitActivationsMessage, type WorkerToHost,
 } from '../protocol/worker';
 import { type LossHistory } from '../engine/io/sessionRecord';
 import { type TrainingSample } from '../protocol/webview';
@@ -28,7 +28,7 @@ export type StartOptions = Omit<StartMessage, 'type' | 'text' | 'fileName'>;
 export interface CheckpointEvent {
   readonly bytes: Uint8Array;
   readonly step: number;
-  readonly reason: 'request' | 'autosave' | 'final';
+  readonly reason: 'request' | 'autosave' | 'final' | 'best';
 }
 
 export interface Logger {
@@ -61,6 +61,10 @@ export class TrainingSession implements vscode.Disposable {
   latestTrace: TraceMessage | null = null;
   /** The last checkpoint the worker sent (autosave or final); survives the worker. */
   latestCheckpoint: CheckpointEvent | null = null;
+  /** The lowest validation loss measured and its step (the worker keeps its checkpoint); its bytes once the session has ended. */
+  bestValidation: { step: number; valLoss: number } | null = null;
+  bestCheckpoint: CheckpointEvent | null = null;
+  overfitting: OverfittingMessage | null = null;
 
   private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
   private readonly startedEmitter = new vscode.EventEmitter<StartedMessage>();
@@ -71,6 +75,7 @@ export class TrainingSession implements vscode.Disposable {
   private readonly problemEmitter = new vscode.EventEmitter<string>();
   private readonly stepLimitEmitter = new vscode.EventEmitter<number>();
   private readonly sampleEmitter = new vscode.EventEmitter<TrainingSample>();
+  private readonly overfitEmitter = new vscode.EventEmitter<OverfittingMessage>();
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidStart = this.startedEmitter.event;
@@ -84,6 +89,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly onDidReachStepLimit = this.stepLimitEmitter.event;
   /** A sample joined the timeline (taken while training, or by Sample Text). */
   readonly onSample = this.sampleEmitter.event;
+  /** Validation rising while training falls (said once per session). */
+  readonly onOverfitting = this.overfitEmitter.event;
 
   private readonly stateSubscription: { dispose(): void };
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -189,9 +196,9 @@ export class TrainingSession implements vscode.Disposable {
     return reply;
   }
 
-  /** The current model and training state as checkpoint bytes, and the step they were taken at. */
-  async save(): Promise<{ bytes: Uint8Array; step: number }> {
-    const reply = await this.request((requestId) => ({ type: 'save', requestId }));
+  /** The current model and training state as checkpoint bytes (`best`: the lowest validation loss's), and the step they were taken at. */
+  async save(best = false): Promise<{ bytes: Uint8Array; step: number }> {
+    const reply = await this.request((requestId) => ({ type: 'save', requestId, ...(best ? { best } : {}) }));
     if (reply.type !== 'checkpoint') throw new RequestFailedError('The worker answered a save request with something else.');
     return { bytes: reply.bytes, step: reply.step };
   }
@@ -218,7 +225,7 @@ export class TrainingSession implements vscode.Disposable {
   dispose(): void {
     if (!this.machine.isFinished) this.finish('stopped');
     this.stateSubscription.dispose();
-    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter, this.sampleEmitter]) e.dispose();
+    for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter, this.sampleEmitter, this.overfitEmitter]) e.dispose();
   }
 
   private request(build: (requestId: number) => Parameters<WorkerClient['send']>[0]): Promise<Reply> {
@@ -268,7 +275,8 @@ export class TrainingSession implements vscode.Disposable {
         return;
       case 'checkpoint': {
         const event: CheckpointEvent = { bytes: message.bytes, step: message.step, reason: message.reason };
-        if (message.reason !== 'request') this.latestCheckpoint = event;
+        if (message.reason === 'best') this.bestCheckpoint = event;
+        else if (message.reason !== 'request') this.latestCheckpoint = event;
         this.checkpointEmitter.fire(event);
         return;
       }
@@ -295,6 +303,13 @@ export class TrainingSession implements vscode.Disposable {
         return;
       case 'trainingSample':
         this.addSample({ step: message.step, loss: message.loss, temperature: message.temperature, text: message.text, origin: 'training' });
+        return;
+      case 'bestValidation':
+        this.bestValidation = { step: message.step, valLoss: message.valLoss };
+        return;
+      case 'overfitting':
+        this.overfitting = message;
+        this.overfitEmitter.fire(message);
         return;
       case 'stepped':
       case 'sample':

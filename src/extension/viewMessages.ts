@@ -7,6 +7,7 @@
 import { type ProgressMessage, type StatsMessage, type TraceMessage } from '../protocol/worker';
 import { sessionInfo, type HostToWebview, type TrainingState as WebviewTrainingState } from '../protocol/webview';
 import { type TrainingSession } from './trainingSession';
+import { overfittingNotice } from './bestModel';
 
 export function sessionMessage(session: TrainingSession): HostToWebview | null {
   const info = session.info;
@@ -42,5 +43,6 @@ export function sessionViewState(session: TrainingSession | null): HostToWebview
   if (session.latestProgress && state) out.push(progressMessage(session.latestProgress, state));
   if (session.latestStats) out.push(statsMessage(session.latestStats));
   if (session.latestTrace) out.push(traceMessage(session.latestTrace));
+  if (session.overfitting) out.push({ type: 'notice', text: overfittingNotice(session, session.overfitting) });
   return out;
 }

@@ -62,6 +62,7 @@ export class Views implements SessionFollower, vscode.Disposable {
         // The session's own curves and timeline replace the last session's (empty, or a loaded checkpoint's history).
         this.post(session.series.historyMessage());
         this.post(session.series.samplesMessage());
+        this.post({ type: 'notice', text: '' });
       }),
       session.onSample(() => this.post(session.series.samplesMessage())),
       session.onProgress((p) => {

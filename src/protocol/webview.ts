@@ -104,10 +104,12 @@ export type HostToWebview =
   | { readonly type: 'samples'; readonly session: number; readonly samples: readonly TrainingSample[] }
   | { readonly type: 'selection'; readonly layer: number; readonly unit: number }
   /** A sentence for the page's live region, e.g. that the cursor is at the end of the pass it walks (not replayed). */
-  | { readonly type: 'announce'; readonly text: string };
+  | { readonly type: 'announce'; readonly text: string }
+  /** Something about the session the learner should see in the panel (overfitting); '' clears it. */
+  | { readonly type: 'notice'; readonly text: string };
 
 export type HostToWebviewType = HostToWebview['type'];
-export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'cursor', 'samples', 'selection', 'announce'];
+export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'cursor', 'samples', 'selection', 'announce', 'notice'];
 /** Longest announcement. */
 export const MAX_ANNOUNCE = 500;
 
@@ -294,6 +296,8 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       return isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1) ? { type: 'selection', layer: v.layer, unit: v.unit } : null;
     case 'announce':
       return isStr(v.text, MAX_ANNOUNCE) ? { type: 'announce', text: v.text } : null;
+    case 'notice':
+      return isStr(v.text, MAX_ANNOUNCE) ? { type: 'notice', text: v.text } : null;
     default:
       return null;
   }

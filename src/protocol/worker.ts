@@ -11,6 +11,7 @@
 
 import { CELL_TYPES, MAX_VOCAB, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/model/config';
 import { type TensorStats } from '../engine/training/update';
+import { type OverfitReport } from '../engine/training/overfitting';
 import { checkTrace, type TraceHeader, type Trace } from './traceLayout';
 import {
   MAX_BATCH, MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
@@ -106,7 +107,8 @@ export type HostToWorker =
   | { readonly type: 'step'; readonly requestId: number }
   | { readonly type: 'requestTrace'; readonly stream?: number }
   | SampleRequest
-  | { readonly type: 'save'; readonly requestId: number }
+  /** `best`: the checkpoint of the lowest validation loss measured (the latest when there is none older). */
+  | { readonly type: 'save'; readonly requestId: number; readonly best?: boolean }
   /** Ends training: the worker answers with a final `checkpoint` (when it has a model) and `stopped`. */
   | { readonly type: 'stop' }
   | GradcheckRequest
@@ -193,7 +195,13 @@ export interface TrainingSampleMessage {
   readonly text: string;
 }
 
-export type CheckpointReason = 'request' | 'autosave' | 'final';
+/** `best`: the kept checkpoint of the lowest validation loss, sent before `final` when it is older than it. */
+/** Validation rising while training falls (engine/training/overfitting.ts), said once per session. */
+export interface OverfittingMessage extends OverfitReport {
+  readonly type: 'overfitting';
+}
+
+export type CheckpointReason = 'request' | 'autosave' | 'final' | 'best';
 
 export type ErrorKind = 'input' | 'internal';
 
@@ -213,6 +221,9 @@ export type WorkerToHost =
   | { readonly type: 'gradcheck'; readonly replyTo: number; readonly results: readonly { tensor: string; maxRelError: number }[] }
   | UnitActivationsMessage
   | TrainingSampleMessage
+  /** A new lowest validation loss, whose checkpoint the worker now keeps. */
+  | { readonly type: 'bestValidation'; readonly step: number; readonly valLoss: number }
+  | OverfittingMessage
   | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number }
   /** Training produced a non-finite number: `tensor` is the first one (parameterSpecs order) or 'loss'. */
   | { readonly type: 'nonFinite'; readonly step: number; readonly tensor: string }
@@ -250,8 +261,9 @@ export function validateHostToWorker(message: unknown): HostToWorker | null {
     case 'stop':
       return { type: m.type };
     case 'step':
-    case 'save':
       return isRequestId(m.requestId) ? { type: m.type, requestId: m.requestId } : null;
+    case 'save':
+      return isRequestId(m.requestId) && isOptional(m.best, isBool) ? { type: 'save', requestId: m.requestId, ...(m.best ? { best: true } : {}) } : null;
     case 'requestTrace':
       return isOptional(m.stream, (v): v is number => isIntegerIn(v, 0, MAX_BATCH - 1)) ? { type: 'requestTrace', stream: m.stream } : null;
     case 'sample':
@@ -335,7 +347,7 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
     case 'sample':
       return isRequestId(m.replyTo) && isCappedString(m.text, MAX_SAMPLE_LENGTH * 2 + 20_000) ? (m as unknown as WorkerToHost) : null;
     case 'checkpoint':
-      return isOptional(m.replyTo, isRequestId) && isOneOf(m.reason, ['request', 'autosave', 'final'] as const) && isStep(m.step) && isBytes(m.bytes)
+      return isOptional(m.replyTo, isRequestId) && isOneOf(m.reason, ['request', 'autosave', 'final', 'best'] as const) && isStep(m.step) && isBytes(m.bytes)
         ? (m as unknown as WorkerToHost) : null;
     case 'gradcheck':
       return isRequestId(m.replyTo) && Array.isArray(m.results) && m.results.length <= 100
@@ -345,6 +357,11 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
       return isUnitActivations(m) ? (m as unknown as WorkerToHost) : null;
     case 'trainingSample':
       return isStep(m.step) && isFiniteOrNull(m.loss) && isNumberIn(m.temperature, 0, 100) && isCappedString(m.text, MAX_TRAINING_SAMPLE * 2)
+        ? (m as unknown as WorkerToHost) : null;
+    case 'bestValidation':
+      return isStep(m.step) && isFiniteNumber(m.valLoss) ? (m as unknown as WorkerToHost) : null;
+    case 'overfitting':
+      return isStep(m.step) && isStep(m.bestStep) && [m.valLoss, m.trainLoss, m.bestValLoss, m.bestTrainLoss].every(isFiniteNumber)
         ? (m as unknown as WorkerToHost) : null;
     case 'error':
       return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId)
@@ -358,62 +375,8 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Request/reply
-
-/** Distributive Omit, so each member of a union keeps its own fields. */
-export type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-
-export class RequestFailedError extends Error {}
-
-/**
- * Matches replies to requests by id. The owner sends `{...request, requestId}` and routes every
- * incoming message with a `replyTo` to `settle`; pending requests fail when the channel closes.
- */
-export class PendingRequests<Reply> {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> }>();
-
-  /** Starts a request: returns its id (to put in the message) and the promise of its reply. */
-  open(timeoutMs = 0): { id: number; reply: Promise<Reply> } {
-    const id = this.nextId++;
-    const reply = new Promise<Reply>((resolve, reject) => {
-      const entry: { resolve: (r: Reply) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> } = { resolve, reject };
-      if (timeoutMs > 0) {
-        entry.timer = setTimeout(() => this.fail(id, new RequestFailedError(`No answer from the training worker within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
-      }
-      this.pending.set(id, entry);
-    });
-    return { id, reply };
-  }
-
-  /** Resolves the request `replyTo` (returns false if no such request is waiting). */
-  settle(replyTo: number, reply: Reply): boolean {
-    const entry = this.pending.get(replyTo);
-    if (!entry) return false;
-    this.pending.delete(replyTo);
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.resolve(reply);
-    return true;
-  }
-
-  fail(replyTo: number, error: Error): boolean {
-    const entry = this.pending.get(replyTo);
-    if (!entry) return false;
-    this.pending.delete(replyTo);
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.reject(error);
-    return true;
-  }
-
-  failAll(error: Error): void {
-    for (const id of [...this.pending.keys()]) this.fail(id, error);
-  }
-
-  get size(): number {
-    return this.pending.size;
-  }
-}
+// Request/reply: see pendingRequests.ts (re-exported: every side imports the channel from here).
+export { PendingRequests, RequestFailedError, type WithoutRequestId } from './pendingRequests';
 
 /**
  * The bytes in a buffer of their own, so transferring it moves exactly them (a Node Buffer or a

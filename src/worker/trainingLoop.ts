@@ -20,6 +20,7 @@ import {
   exactBytes, type CheckpointReason, type HostToWorker, type StartMessage, type TrainingState, type UnitActivationsRequest, type WorkerToHost,
 } from '../protocol/worker';
 import { AutoSampler } from './autoSampler';
+import { ValidationWatch } from './validationWatch';
 
 /** What the loop needs from a trainer (the engine's Trainer satisfies it). */
 export interface TrainerLike {
@@ -109,6 +110,7 @@ export class TrainingLoop {
   private traceEvery = 0;
   private scheduled = false;
   private sampler: AutoSampler | null = null;
+  private watch = new ValidationWatch((m) => this.post(m, []));
 
   private lastLoss = NaN;
   private lastStats: ReturnType<TrainerLike['trainStep']> | null = null;
@@ -155,7 +157,7 @@ export class TrainingLoop {
         const text = this.requireTrainer().sample({ length, temperature, topK, prime, seed });
         return this.post({ type: 'sample', replyTo: message.requestId, text }, []);
       }
-      case 'save': return this.postCheckpoint('request', message.requestId);
+      case 'save': return this.postCheckpoint('request', message.requestId, message.best);
       case 'stop': return this.stop('requested');
       case 'gradcheck': {
         const { cell, layers, hidden, gruResetAfter } = message;
@@ -295,6 +297,7 @@ export class TrainingLoop {
     // A step run without statistics keeps the last measured ones (and their step number) for the next report.
     if (stats.tensors.length > 0 || !this.lastStats) this.lastStats = stats;
     this.lastLoss = stats.loss;
+    this.watch.trainLoss(stats.loss);
     this.charsSinceReport += chars;
   }
 
@@ -341,6 +344,7 @@ export class TrainingLoop {
     }
     this.valLoss = v !== null && Number.isFinite(v) ? v : null;
     this.valStep = trainer.step;
+    if (this.valLoss !== null) this.watch.validation(trainer.step, this.valLoss, () => trainer.toCheckpoint());
     const took = this.timing.now() - t0;
     this.nextValidationAt = this.timing.now() + Math.max(1000, took / VALIDATION_BUDGET);
   }
@@ -382,10 +386,12 @@ export class TrainingLoop {
     }, arrays.map((x) => x.buffer as ArrayBuffer).filter((b, i, all) => all.indexOf(b) === i));
   }
 
-  private postCheckpoint(reason: CheckpointReason, replyTo?: number): void {
+  /** `best`: the kept checkpoint of the lowest validation loss instead, when it is older than the weights now. */
+  private postCheckpoint(reason: CheckpointReason, replyTo?: number, best = false): void {
     const trainer = this.requireTrainer();
-    const bytes = exactBytes(this.engine.encodeCheckpoint(trainer.toCheckpoint()));
-    this.post({ type: 'checkpoint', reason, step: trainer.step, bytes, ...(replyTo !== undefined ? { replyTo } : {}) }, [bytes.buffer as ArrayBuffer]);
+    const kept = best ? this.watch.bestBefore(trainer.step) : null;
+    const bytes = exactBytes(this.engine.encodeCheckpoint(kept?.data ?? trainer.toCheckpoint()));
+    this.post({ type: 'checkpoint', reason, step: kept?.step ?? trainer.step, bytes, ...(replyTo !== undefined ? { replyTo } : {}) }, [bytes.buffer as ArrayBuffer]);
   }
 
   /** The step's update was not applied (engine contract), so the weights are still the last good ones. */
@@ -401,6 +407,8 @@ export class TrainingLoop {
     this.state = 'stopped';
     if (trainer && reason !== 'error') {
       try {
+        // The best one first, so the host holds it when it hears of the end.
+        if (this.watch.bestBefore(trainer.step)) this.postCheckpoint('best', undefined, true);
         this.postCheckpoint('final');
       } catch (error) {
         this.postError(error);

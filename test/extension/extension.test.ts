@@ -75,7 +75,8 @@ function neuronRanges(editor: FakeTextEditor): number {
 
 /** Right-click -> Train Character Model, choosing the first cell offered. */
 async function train(h: Harness, uri: Uri = h.file): Promise<void> {
-  fake.quickPickAnswers.push((items: { cell: string }[]) => items[0]);
+  // The first cell at the settings' size (a small text puts smaller models first: see the test of that).
+  fake.quickPickAnswers.push((items: { cell?: string; hidden?: number }[]) => items.find((i) => i.cell && i.hidden === undefined));
   await run('rnnLens.train', uri);
   await settle();
 }
@@ -111,10 +112,11 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
   });
 
   it('Train Character Model: quick pick, snapshot to the worker, panel, status bar, progress, context keys', async () => {
-    let offered: string[] = [];
-    fake.quickPickAnswers.push((items: { cell: string }[]) => {
-      offered = items.map((i) => i.cell);
-      return items.find((i) => i.cell === 'gru');
+    let offered: (string | undefined)[] = [];
+    fake.quickPickAnswers.push((items: { cell?: string; hidden?: number }[]) => {
+      const asSet = items.filter((i) => i.cell && i.hidden === undefined);
+      offered = asSet.map((i) => i.cell);
+      return asSet.find((i) => i.cell === 'gru');
     });
     await run('rnnLens.train', harness.file);
     await settle();
@@ -694,6 +696,36 @@ describe('extension: bad input to Train Character Model', () => {
     assert.ok(start.type === 'start');
     assert.ok(Buffer.byteLength(start.text) <= 1024 * 1024);
     assert.ok(!start.text.includes('\ufffd'), 'no character was cut in half');
+  });
+
+  it('a text small for the model: the quick pick proposes fewer hidden units first and says why; picking one trains it', async () => {
+    fake.config.set('rnnLens.hiddenSize', 256);
+    let rows: { label: string; cell?: string; hidden?: number; description?: string; kind?: number }[] = [];
+    let placeHolder = '';
+    fake.quickPickAnswers.push((items: typeof rows, options: { placeHolder: string }) => {
+      rows = items;
+      placeHolder = options.placeHolder;
+      return items[0];
+    });
+    await run('rnnLens.train', harness.file);
+    await settle();
+    // 4,320 training characters, 11 distinct: an LSTM of 256 units has 278,283 parameters (64x).
+    assert.match(placeHolder, /corpus\.txt is small for 256 hidden units: the LSTM would have 278,283 parameters, 64× its 4,320 training characters/);
+    const proposed = rows.slice(0, rows.findIndex((r) => r.kind === -1));
+    assert.deepEqual(proposed.map((r) => [r.cell, r.hidden]), [['lstm', 48], ['rnn', 96], ['gru', 48]]);
+    assert.match(proposed[0].description!, /^48 hidden units, 12,\d{3} parameters \(suggested for this text\)$/);
+    assert.deepEqual(rows.filter((r) => r.hidden === undefined && r.cell).map((r) => r.cell), ['lstm', 'rnn', 'gru'], 'the settings\' size stays on offer');
+    const start = FakeWorker.last.received[0];
+    assert.ok(start.type === 'start' && start.settings.cell === 'lstm' && start.settings.hidden === 48);
+  });
+
+  it('a text large enough for the model: no proposal, the cells as the settings say', async () => {
+    fake.config.set('rnnLens.hiddenSize', 16);
+    let rows: { cell?: string; hidden?: number }[] = [];
+    fake.quickPickAnswers.push((items: typeof rows) => { rows = items; return items[0]; });
+    await run('rnnLens.train', harness.file);
+    await settle();
+    assert.deepEqual(rows.map((r) => [r.cell, r.hidden]), [['lstm', undefined], ['rnn', undefined], ['gru', undefined]]);
   });
 
   it('clamps out-of-range settings and logs what it changed', async () => {

@@ -115,6 +115,7 @@ export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15
 export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
 export enum TextEditorRevealType { Default = 0, InCenter = 1, InCenterIfOutsideViewport = 2, AtTop = 3 }
 export enum OverviewRulerLane { Left = 1, Center = 2, Right = 4, Full = 7 }
+export enum QuickPickItemKind { Separator = -1, Default = 0 }
 export enum ExtensionMode { Production = 1, Development = 2, Test = 3 }
 
 export class CancellationTokenSource {

@@ -55,6 +55,8 @@ export class FakeWorker implements WorkerHandle {
   readonly received: HostToWorker[] = [];
   terminated = false;
   step = 0;
+  /** The checkpoint of the lowest validation loss the test says the worker keeps (sent on save with best, and before the final one). */
+  best: { step: number; bytes: Uint8Array } | null = null;
   private readonly listeners: Record<'message' | 'error' | 'exit', Listener[]> = { message: [], error: [], exit: [] };
   private state: 'idle' | 'training' | 'paused' | 'stopped' = 'idle';
   private text = '';
@@ -148,10 +150,12 @@ export class FakeWorker implements WorkerHandle {
         this.emit({ type: 'sample', replyTo: m.requestId, text: `${m.prime ?? ''}abc abc`.slice(0, m.length + (m.prime?.length ?? 0)) });
         return;
       case 'save':
-        this.emit({ type: 'checkpoint', replyTo: m.requestId, reason: 'request', step: this.step, bytes: new Uint8Array([1, 2, 3, this.step & 255]) });
+        if (m.best && this.best) this.emit({ type: 'checkpoint', replyTo: m.requestId, reason: 'request', step: this.best.step, bytes: this.best.bytes });
+        else this.emit({ type: 'checkpoint', replyTo: m.requestId, reason: 'request', step: this.step, bytes: new Uint8Array([1, 2, 3, this.step & 255]) });
         return;
       case 'stop':
         this.state = 'stopped';
+        if (this.best) this.emit({ type: 'checkpoint', reason: 'best', step: this.best.step, bytes: this.best.bytes });
         this.emit({ type: 'checkpoint', reason: 'final', step: this.step, bytes: new Uint8Array([9, 9, 9]) });
         this.emit({ type: 'stopped', reason: 'requested', step: this.step });
         return;

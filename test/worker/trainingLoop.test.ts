@@ -20,6 +20,10 @@ class FakeTrainer implements TrainerLike {
   statsSteps = 0;
   /** Validation passes asked for. */
   validations = 0;
+  /** The validation losses to answer, one per pass (then the last again); absent: 1.5. */
+  valCurve: number[] | null = null;
+  /** Snapshots taken (toCheckpoint), with the step of each. */
+  snapshots: number[] = [];
   trainStep(options: { stats?: boolean; interrupt?: () => boolean } = {}) {
     // A step that is asked half way through: an interrupt abandons it with nothing changed.
     this.clock.t += this.msPerStep / 2;
@@ -37,14 +41,17 @@ class FakeTrainer implements TrainerLike {
   validationLoss(interrupt?: () => boolean) {
     if (interrupt?.()) throw new Interrupted();
     this.validations++;
-    return 1.5;
+    return this.valCurve ? this.valCurve[Math.min(this.validations, this.valCurve.length) - 1] : 1.5;
   }
   trace() { return fakeTrace(4, this.step); }
   sample(opts: { length: number; prime?: string }) {
     if (opts.prime?.includes('z')) throw new InputError('The prime has a character the model does not know: "z".');
     return 'ab'.repeat(opts.length).slice(0, opts.length);
   }
-  toCheckpoint() { return { config: this.config, weights: new Map<string, Float32Array>() }; }
+  toCheckpoint() {
+    this.snapshots.push(this.step);
+    return { config: this.config, weights: new Map<string, Float32Array>() };
+  }
   spectralNorms() { return [0.9]; }
 }
 
@@ -340,5 +347,24 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     assert.ok(progress[0].loss > 0, `loss ${progress[0].loss}`);
     const p = progress[0];
     assert.ok(p.valLoss === null ? p.valStep === null : p.valStep !== null && p.valStep !== undefined && p.valStep <= p.step, 'a validation value names the step it was measured at');
+  });
+
+  it('keeps the checkpoint of the lowest validation loss: Save (best) and Stop send it, with its step, before the final one', () => {
+    const w = setUp(1);
+    w.loop.handle(start);
+    w.trainer().valCurve = [2, 1.8, 1.6, 1.7, 1.9];
+    w.slices(200); // ~8 s of training: a validation each second
+    const bests = w.of('bestValidation');
+    assert.deepEqual(bests.map((b) => b.valLoss), [2, 1.8, 1.6], 'each new lowest, and only those');
+    const best = bests.at(-1)!;
+    assert.ok(w.trainer().snapshots.includes(best.step), 'the snapshot was taken at the best step');
+    w.loop.handle({ type: 'save', requestId: 7, best: true });
+    const saved = w.of('checkpoint').at(-1)!;
+    assert.deepEqual([saved.replyTo, saved.reason, saved.step], [7, 'request', best.step]);
+    w.loop.handle({ type: 'save', requestId: 8 });
+    assert.equal(w.of('checkpoint').at(-1)!.step, w.trainer().step, 'without best: the weights now');
+    w.loop.handle({ type: 'stop' });
+    const [kept, final] = w.of('checkpoint').slice(-2);
+    assert.deepEqual([kept.reason, kept.step, final.reason, final.step], ['best', best.step, 'final', w.trainer().step]);
   });
 });

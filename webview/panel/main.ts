@@ -88,9 +88,14 @@ const predictions = new PredictionStrip((t) => moveCursor(t, view.direction, tru
 const charts = new TrainingCharts(theme, history, () => { persist(); scheduler.schedule('charts', () => charts.draw()); });
 const samples = new SampleTimeline();
 
+/** What the learner should know about the run (overfitting): the host writes it, in the display language. */
+const notice = el('p', { className: 'notice', attrs: { id: 'notice', role: 'status' } });
+notice.hidden = true;
+
 const app = document.getElementById('app')!;
 app.replaceChildren(
   header.element,
+  notice,
   section('graph-section', t('panel.graph.heading'), [
     el('div', { className: 'row controls' }, [fitButton, el('span', { className: 'caption', text: 'Click a node to move the cursor there (an h_t opens its cell below); the strip under the graph is the whole window: click or drag it. Every → along a row is the same W_hh.' })]),
     graphBox, stateBar.element, gradientBar.element, overview.element, overviewText, graphText, graphCursorText,
@@ -277,6 +282,10 @@ function handle(m: HostToWebview): void {
       break;
     case 'announce':
       header.announce.textContent = m.text;
+      break;
+    case 'notice':
+      notice.textContent = m.text;
+      notice.hidden = m.text === '';
       break;
     case 'selection':
       // Before the first trace, keep it: setTrace drops it if it does not fit the window.
