@@ -1,15 +1,16 @@
 /**
  * The Run Experiment view: one webview panel showing the current run's three cells side by side
  * (webview/experiment/). A new run replaces the previous one (its workers are stopped). The page
- * gets the whole state, at most a few times a second while training, and again whenever it says
- * `ready` (first load, or shown again after being hidden).
+ * gets the whole state, at most a few times a second while training, and again whenever it may
+ * have missed it (pageDelivery.ts).
  */
 
 import * as vscode from 'vscode';
 import { type CellType } from '../engine/model/config';
-import { parseExperimentViewToHost } from '../protocol/experiment';
+import { parseExperimentViewToHost, type ExperimentViewState } from '../protocol/experiment';
 import { askExperiment, type ExperimentSpec } from './experimentCommand';
 import { ExperimentRun } from './experimentRun';
+import { PageDelivery } from './pageDelivery';
 import { type ExtensionSettings } from './settings';
 import { html, webviewOptions } from './trainingPanel';
 import { UserError } from './userError';
@@ -32,7 +33,7 @@ export class Experiments implements vscode.Disposable {
   static readonly viewType = 'rnnLens.experimentPanel';
 
   private panel: vscode.WebviewPanel | null = null;
-  private ready = false;
+  private delivery: PageDelivery<ExperimentViewState> | null = null;
   private current: ExperimentRun | null = null;
   private runDisposable: vscode.Disposable | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -85,7 +86,7 @@ export class Experiments implements vscode.Disposable {
   }
 
   private deliver(): void {
-    if (this.panel && this.ready && this.current) void this.panel.webview.postMessage(this.current.state());
+    if (this.current) this.delivery?.post(this.current.state());
   }
 
   private async openCell(cell: CellType): Promise<void> {
@@ -101,24 +102,27 @@ export class Experiments implements vscode.Disposable {
       retainContextWhenHidden: false,
     });
     this.panel = panel;
-    this.ready = false;
-    panel.webview.html = html(panel.webview, this.options.extensionUri, 'experiment', vscode.l10n.t('RNN Lens experiment'));
+    // The page's whole state is the run's state, computed when sent.
+    const delivery = new PageDelivery<ExperimentViewState>(panel, () => (this.current ? [this.current.state()] : []));
+    this.delivery = delivery;
+    delivery.load(() => { panel.webview.html = html(panel.webview, this.options.extensionUri, 'experiment', vscode.l10n.t('RNN Lens experiment')); });
     this.panelDisposables = [
+      delivery,
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseExperimentViewToHost(raw);
         if (!message) return;
         if (message.type === 'ready') {
-          this.ready = true;
-          this.deliver();
+          delivery.pageReady();
         } else {
           this.openCell(message.cell).catch((error: unknown) => this.options.report(error));
         }
       }),
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
+      panel.onDidChangeViewState(() => delivery.visibilityChanged()),
       panel.onDidDispose(() => {
-        if (this.panel === panel) this.panel = null;
+        if (this.panel === panel) {
+          this.panel = null;
+          this.delivery = null;
+        }
         // Closing the view ends the run: nothing else shows its results.
         this.stopRun();
         for (const d of this.panelDisposables.splice(0)) d.dispose();

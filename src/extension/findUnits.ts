@@ -12,6 +12,7 @@ import { MAX_ANALYSIS_CHARS, MAX_FEATURES, type NeuronsAnswer } from '../protoco
 import { parseUnitsToHost, type HostToUnits, type UnitRefView, type UnitsResult, type UnitsToHost } from '../protocol/units';
 import { type FeatureStore } from './featureStore';
 import { type InsightContext, runWithProgress } from './insightContext';
+import { PageDelivery } from './pageDelivery';
 import { html, webviewOptions } from './trainingPanel';
 import { UserError } from './userError';
 
@@ -33,7 +34,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   static readonly viewType = 'rnnLens.findUnits';
 
   private view: vscode.WebviewView | undefined;
-  private ready = false;
+  private delivery: PageDelivery<HostToUnits> | undefined;
   private status: HostToUnits = { type: 'status', text: '', hasModel: false, done: 0, total: 0 };
   private result: UnitsResult | null = null;
   /** The user's regex features for `customFile` (the training file's URI), kept in `store`. */
@@ -49,20 +50,23 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
-    this.ready = false;
+    // The page's state is the latest status (a job's progress included) and the list, in that order.
+    const delivery = new PageDelivery<HostToUnits>(view, () => (this.result ? [this.status, this.result] : [this.status]));
+    this.delivery = delivery;
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = html(view.webview, this.extensionUri, 'units', vscode.l10n.t('RNN Lens find units'));
+    delivery.load(() => { view.webview.html = html(view.webview, this.extensionUri, 'units', vscode.l10n.t('RNN Lens find units')); });
     this.viewDisposables = [
+      delivery,
       view.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseUnitsToHost(raw);
         if (message) void this.receive(message).catch((error) => this.actions.report(error));
       }),
-      view.onDidChangeVisibility(() => {
-        if (!view.visible) this.ready = false;
-      }),
+      view.onDidChangeVisibility(() => delivery.visibilityChanged()),
       view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-        this.ready = false;
+        delivery.dispose();
+        if (this.view !== view) return;
+        this.view = undefined;
+        this.delivery = undefined;
       }),
     ];
   }
@@ -72,8 +76,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     if (sessionChanged) this.result = null;
     this.loadCustom();
     const hasModel = this.ctx.source.current() !== null;
-    this.status = { type: 'status', hasModel, done: 0, total: 0, text: hasModel ? (this.result ? '' : vscode.l10n.t('Find Units ranks every unit against each feature of the training text.')) : vscode.l10n.t('Train a model (or load one) to find the units that track quotes, brackets, line position or your own patterns.') };
-    this.deliver(this.status);
+    this.deliver({ type: 'status', hasModel, done: 0, total: 0, text: hasModel ? (this.result ? '' : vscode.l10n.t('Find Units ranks every unit against each feature of the training text.')) : vscode.l10n.t('Train a model (or load one) to find the units that track quotes, brackets, line position or your own patterns.') });
     if (this.result) this.deliver(this.result);
   }
 
@@ -82,8 +85,9 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     const current = this.ctx.source.current();
     if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): Find Units reads the training file with the model\'s weights.'));
     this.loadCustom();
-    // Asked from the palette: show the list being made.
-    if (!this.view?.visible) await vscode.commands.executeCommand(`${FindUnitsView.viewType}.focus`);
+    // Show the list being made. Always asked for: `visible` can be stale while the sidebar switches
+    // containers, and a view that only believes it is shown never loads its page.
+    await vscode.commands.executeCommand(`${FindUnitsView.viewType}.focus`);
     const prepared = await this.ctx.source.prepare();
     const features = [...BUILTIN_FEATURES.map((name) => ({ name })), ...this.custom];
     const post = (done: number, total: number): void => this.deliver({ type: 'status', text: total > 0 ? vscode.l10n.t('Ranking the units…') : '', hasModel: true, done, total });
@@ -148,8 +152,7 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   private async receive(message: UnitsToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.ready = true;
-        this.refresh();
+        this.delivery?.pageReady();
         return;
       case 'find':
         return this.find();
@@ -174,8 +177,10 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
+  /** Keeps a status as the latest (a list is kept by whoever set `result`) and sends it if the page can take it. */
   private deliver(message: HostToUnits): void {
-    if (this.view && this.ready && this.view.visible) void this.view.webview.postMessage(message);
+    if (message.type === 'status') this.status = message;
+    this.delivery?.post(message);
   }
 }
 

@@ -1,19 +1,20 @@
 /**
  * The Insight panel's host side: a webview panel beside the editor that draws the answers of
  * What If…, Why This Prediction? and Ablate Unit. Like the training panel it keeps the latest
- * message of each type and delivers them when the page says `ready` (first load, or shown again
- * after being hidden), so a hidden panel never builds a backlog.
+ * message of each type and sends them whenever the page may have missed them (pageDelivery.ts),
+ * so a hidden panel never builds a backlog.
  */
 
 import * as vscode from 'vscode';
 import { parseInsightToHost, type HostToInsight, type InsightToHost } from '../protocol/insight';
+import { PageDelivery } from './pageDelivery';
 import { html, webviewOptions } from './trainingPanel';
 
 export class InsightPanel implements vscode.Disposable {
   static readonly viewType = 'rnnLens.insightPanel';
 
   private panel: vscode.WebviewPanel | null = null;
-  private ready = false;
+  private delivery: PageDelivery<HostToInsight> | null = null;
   private readonly latest = new Map<HostToInsight['type'], HostToInsight>();
   private readonly messageEmitter = new vscode.EventEmitter<InsightToHost>();
   readonly onDidReceiveMessage = this.messageEmitter.event;
@@ -45,7 +46,7 @@ export class InsightPanel implements vscode.Disposable {
   }
 
   private deliver(message: HostToInsight): void {
-    if (this.panel && this.ready && this.panel.visible) void this.panel.webview.postMessage(message);
+    this.delivery?.post(message);
   }
 
   private create(): void {
@@ -54,23 +55,23 @@ export class InsightPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
     });
     this.panel = panel;
-    this.ready = false;
-    panel.webview.html = html(panel.webview, this.extensionUri, 'insight', 'RNN Lens insight');
+    const delivery = new PageDelivery(panel, () => this.latest.values());
+    this.delivery = delivery;
+    delivery.load(() => { panel.webview.html = html(panel.webview, this.extensionUri, 'insight', 'RNN Lens insight'); });
     this.panelDisposables = [
+      delivery,
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseInsightToHost(raw);
         if (!message) return;
-        if (message.type === 'ready') {
-          this.ready = true;
-          for (const m of this.latest.values()) void panel.webview.postMessage(m);
-        }
+        if (message.type === 'ready') delivery.pageReady();
         this.messageEmitter.fire(message);
       }),
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
+      panel.onDidChangeViewState(() => delivery.visibilityChanged()),
       panel.onDidDispose(() => {
-        if (this.panel === panel) this.panel = null;
+        if (this.panel === panel) {
+          this.panel = null;
+          this.delivery = null;
+        }
         for (const d of this.panelDisposables.splice(0)) d.dispose();
       }),
     ];

@@ -1,12 +1,13 @@
 /**
  * The training panel's host side: creates (or revives) the webview panel, gives it the strict-CSP
  * HTML, and carries typed messages both ways. Messages posted before the page says `ready`, or
- * while it is hidden, are not queued: the latest of each type is kept and delivered once when the
- * page is ready again (with retainContextWhenHidden off, a hidden page is destroyed and reloads).
+ * while it is hidden, are not queued: the latest of each type is kept and sent again when the page
+ * may have missed it (pageDelivery.ts; with retainContextWhenHidden off, a hidden page may reload).
  */
 
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost, LatestMessages, parseWebviewToHost } from '../protocol/webview';
+import { PageDelivery } from './pageDelivery';
 import { buildWebviewHtml } from './webviewHtml';
 import { stringsMessage } from './webviewStrings';
 
@@ -15,7 +16,7 @@ export class TrainingPanel {
   static current: TrainingPanel | undefined;
 
   private readonly latest = new LatestMessages();
-  private ready = false;
+  private readonly delivery: PageDelivery<HostToWebview>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly messageEmitter = new vscode.EventEmitter<WebviewToHost>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -24,14 +25,13 @@ export class TrainingPanel {
   readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    this.delivery = new PageDelivery(panel, () => this.latest.all());
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = html(panel.webview, extensionUri, 'panel', vscode.l10n.t('RNN Lens training'));
+    this.delivery.load(() => { panel.webview.html = html(panel.webview, extensionUri, 'panel', vscode.l10n.t('RNN Lens training')); });
     this.disposables.push(
+      this.delivery,
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // A hidden page is torn down; it will say `ready` again when it comes back.
-        if (!panel.visible) this.ready = false;
-      }),
+      panel.onDidChangeViewState(() => this.delivery.visibilityChanged()),
       panel.onDidDispose(() => this.disposed()),
     );
   }
@@ -62,7 +62,7 @@ export class TrainingPanel {
 
   post(message: HostToWebview): void {
     this.latest.put(message);
-    if (this.ready && this.panel.visible) void this.panel.webview.postMessage(message);
+    this.delivery.post(message);
   }
 
   reveal(): void {
@@ -76,10 +76,7 @@ export class TrainingPanel {
   private receive(raw: unknown): void {
     const message = parseWebviewToHost(raw);
     if (!message) return;
-    if (message.type === 'ready') {
-      this.ready = true;
-      for (const m of this.latest.all()) void this.panel.webview.postMessage(m);
-    }
+    if (message.type === 'ready') this.delivery.pageReady();
     this.messageEmitter.fire(message);
   }
 

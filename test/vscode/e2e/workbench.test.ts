@@ -50,7 +50,8 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()} ${m.location().url.slice(-60)}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   });
 
   after(async function () {
@@ -63,6 +64,9 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     // When a step fails, keep a picture of the whole workbench for the log.
     if (this.currentTest?.state === 'failed' && page) {
       await page.screenshot({ path: join(repoRoot, 'test-results', `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
+      // And what the browser said, which a CI log keeps where a picture is lost.
+      console.log(`      the browser's last errors and warnings:\n${consoleErrors.slice(-15).map((e) => `        ${e.slice(0, 300)}`).join('\n')}`);
+      for (const f of webviewFrames(page)) console.log(`      webview ${f.url().slice(0, 80)}: ${(await f.locator('body').innerText({ timeout: 1000 }).catch(() => '?')).slice(0, 80).replace(/\s+/g, ' ')}`);
     }
   });
 
@@ -124,14 +128,13 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
 
   it('the Gradient Flow view opens from its activity-bar icon and follows Next Timestep', async () => {
     needPanel();
-    const framesBefore = new Set(webviewFrames(page));
     const icon = page.locator('.activitybar .action-item .action-label[aria-label*="Gradient"], .activitybar .action-item .action-label[aria-label*="RNN Lens"]').first();
     await icon.waitFor({ timeout: 15_000 });
     await icon.click();
     const view = await waitFor('the Gradient Flow webview to load', async () => {
-      const fresh = webviewFrames(page).filter((f) => !framesBefore.has(f) && f !== panel);
-      // The container also holds the Find Units view: take the frame that is the Gradient Flow page.
-      for (const f of fresh) if (await f.locator('#diagnosis').count() > 0 && (await f.locator('body').innerText()).trim().length > 0) return f;
+      // The container also holds the Find Units view: take the frame that is the Gradient Flow page
+      // (it may have loaded before the click, when VS Code restored the container).
+      for (const f of webviewFrames(page).filter((x) => x !== panel)) if (await f.locator('#diagnosis').count() > 0 && (await f.locator('body').innerText()).trim().length > 0) return f;
       return undefined;
     }, 30_000);
     // It shows the running session's gradients once the first trace is in.
@@ -179,7 +182,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('logged no errors from the extension in the browser console', () => {
-    const ours = consoleErrors.filter((e) => /rnn-lens|rnnLens|RNN Lens/i.test(e));
+    const ours = consoleErrors.filter((e) => !e.startsWith('warning') && /rnn-lens|rnnLens|RNN Lens/i.test(e));
     assert.deepEqual(ours, []);
   });
 });
