@@ -7,7 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type RunningCodeServer } from '../../../scripts/codeServer.mjs';
-import { answerQuickInput, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, runCommand, saveScreenshot, waitFor } from '../harness/workbench';
+import {
+  answerQuickInput, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
+} from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
@@ -19,6 +21,7 @@ describe('Run Experiment in a real VS Code (code-server + Chromium)', function (
   let server: RunningCodeServer;
   let browser: Browser;
   let page: Page;
+  let browserLog: string[] = [];
   let workspace: string;
   let view: Frame | undefined;
   const needView = (): Frame => {
@@ -37,6 +40,11 @@ describe('Run Experiment in a real VS Code (code-server + Chromium)', function (
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
+    browserLog = watchBrowserLog(page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'experiment', this.currentTest.title, browserLog);
   });
 
   after(async function () {

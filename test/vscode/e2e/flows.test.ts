@@ -12,8 +12,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, quickInput, quickInputHeading,
-  runCommand, statusBarText, waitFor,
+  answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, launchChromium, openWorkbench, quickInput, quickInputHeading, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -30,7 +29,7 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
   let page: Page;
   let workspace: string;
   let panel: Frame | undefined;
-  const consoleErrors: string[] = [];
+  let browserLog: string[] = [];
   const needPanel = (): Frame => {
     if (!panel) throw new Error('no training panel (an earlier step failed)');
     return panel;
@@ -72,7 +71,7 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    browserLog = watchBrowserLog(page);
   });
 
   after(async function () {
@@ -82,9 +81,7 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(repoRoot, 'test-results', `flows-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'flows', this.currentTest.title, browserLog);
   });
 
   for (const [file, pattern] of [
@@ -309,7 +306,7 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
 
   it('logged no errors from the extension in the browser console', () => {
     // The refusals of the bad files above are error notifications by design (VS Code logs those too).
-    const ours = consoleErrors.filter((e) => /rnn-lens|rnnLens|RNN Lens/i.test(e) && !/RNN Lens: (empty|binary|one)\.txt: /.test(e));
+    const ours = extensionErrors(browserLog).filter((e) => !/RNN Lens: (empty|binary|one)\.txt: /.test(e));
     assert.deepEqual(ours, []);
   });
 });

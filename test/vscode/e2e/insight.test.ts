@@ -10,7 +10,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, explorerRow, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, quickInput, runCommand, saveScreenshot, waitFor,
+  answerQuickInput, explorerContextMenu, explorerRow, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -30,7 +30,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
   let insight: Frame | undefined;
   let units: Frame | undefined;
   let foundUnit = '';
-  const consoleErrors: string[] = [];
+  let browserLog: string[] = [];
   const needPanel = (): Frame => {
     if (!panel) throw new Error('no trained model (the training step failed)');
     return panel;
@@ -94,7 +94,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    browserLog = watchBrowserLog(page);
   });
 
   after(async function () {
@@ -104,9 +104,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(repoRoot, 'test-results', `insight-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'insight', this.currentTest.title, browserLog);
   });
 
   it('trains an LSTM on the code sample until it pauses at its step limit', async function () {
@@ -273,7 +271,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
   });
 
   it('logged no errors from the extension in the browser console', () => {
-    const ours = consoleErrors.filter((e) => /rnn-lens|rnnLens|RNN Lens/i.test(e));
+    const ours = extensionErrors(browserLog);
     assert.deepEqual(ours, []);
   });
 });

@@ -11,7 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
-import { closeQuickInput, findWebviewFrame, launchChromium, openWorkbench, runCommand, saveScreenshot, waitFor } from '../harness/workbench';
+import {
+  closeQuickInput, findWebviewFrame, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
+} from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const ko = JSON.parse(readFileSync(join(repoRoot, 'package.nls.ko.json'), 'utf8')) as Record<string, string>;
@@ -40,6 +42,7 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
   let server: RunningCodeServer;
   let browser: Browser;
   let page: Page;
+  let browserLog: string[] = [];
 
   before(async function () {
     this.timeout(240_000);
@@ -52,6 +55,7 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
     server = await launchCodeServer(profile, { workspace, locale: 'ko' });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
+    browserLog = watchBrowserLog(page);
   });
 
   after(async function () {
@@ -61,9 +65,7 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(repoRoot, 'test-results', `korean-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'korean', this.currentTest.title, browserLog);
   });
 
   it('the palette offers the commands under their Korean titles', async () => {

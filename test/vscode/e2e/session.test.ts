@@ -11,7 +11,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, runCommand, statusBarText, waitFor,
+  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -25,6 +25,7 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
   let server: RunningCodeServer;
   let browser: Browser;
   let page: Page;
+  let browserLog: string[] = [];
   let workspace: string;
   let panel: Frame | undefined;
   const needPanel = (): Frame => {
@@ -56,6 +57,7 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
+    browserLog = watchBrowserLog(page);
   });
 
   after(async function () {
@@ -65,9 +67,7 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(repoRoot, 'test-results', `session-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'session', this.currentTest.title, browserLog);
   });
 
   it('no notification covers the panel while training or paused; the status bar and the header agree on the speed', async function () {

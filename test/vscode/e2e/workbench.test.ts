@@ -11,8 +11,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, findWebviewFrame, hideNotifications, openFile, launchChromium, openWorkbench,
-  runCommand, saveScreenshot, statusBarText, waitFor, webviewFrames,
+  answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openFile, openWorkbench, recordFailure, runCommand, saveScreenshot, statusBarText, waitFor, watchBrowserLog, webviewFrames,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -31,7 +30,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
   let browser: Browser;
   let page: Page;
   let panel: Frame | undefined;
-  const consoleErrors: string[] = [];
+  let browserLog: string[] = [];
   /** The flows after the first need a session; without one they fail at once instead of waiting out their timeouts. */
   const needPanel = (): Frame => {
     if (!panel) throw new Error('no training session with a panel (the Train Character Model test failed)');
@@ -50,8 +49,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()} ${m.location().url.slice(-60)}: ${m.text()}`); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    browserLog = watchBrowserLog(page);
   });
 
   after(async function () {
@@ -61,13 +59,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   afterEach(async function () {
-    // When a step fails, keep a picture of the whole workbench for the log.
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(repoRoot, 'test-results', `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
-      // And what the browser said, which a CI log keeps where a picture is lost.
-      console.log(`      the browser's last errors and warnings:\n${consoleErrors.slice(-15).map((e) => `        ${e.slice(0, 300)}`).join('\n')}`);
-      for (const f of webviewFrames(page)) console.log(`      webview ${f.url().slice(0, 80)}: ${(await f.locator('body').innerText({ timeout: 1000 }).catch(() => '?')).slice(0, 80).replace(/\s+/g, ' ')}`);
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(page, 'e2e', this.currentTest.title, browserLog);
   });
 
   it('installs the packaged .vsix, not the source folder', () => {
@@ -182,7 +174,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('logged no errors from the extension in the browser console', () => {
-    const ours = consoleErrors.filter((e) => !e.startsWith('warning') && /rnn-lens|rnnLens|RNN Lens/i.test(e));
+    const ours = extensionErrors(browserLog);
     assert.deepEqual(ours, []);
   });
 });

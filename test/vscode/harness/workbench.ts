@@ -252,3 +252,36 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * The browser's errors and warnings (every frame's console, and uncaught page errors) as they come,
+ * newest last, so that a failed step can say what the workbench and the webviews complained about.
+ */
+export function watchBrowserLog(page: Page): string[] {
+  const log: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`${m.type()} ${m.location().url.slice(-60)}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  return log;
+}
+
+/** The entries of watchBrowserLog that are errors mentioning the extension. */
+export function extensionErrors(log: readonly string[]): string[] {
+  return log.filter((e) => !e.startsWith('warning') && /rnn-lens|rnnLens|RNN Lens/i.test(e));
+}
+
+/**
+ * After a failed step: a picture of the workbench in test-results/ and, in the test's output (which
+ * a CI log keeps where the picture is lost), the browser's last complaints and what each webview shows.
+ */
+export async function recordFailure(page: Page | undefined, suite: string, title: string, log: readonly string[]): Promise<void> {
+  if (!page) return;
+  await page.screenshot({ path: join(repoRoot, 'test-results', `${suite}-failed-${title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => {});
+  const lines = [`the browser's last errors and warnings:`, ...log.slice(-15).map((e) => `  ${e.slice(0, 300)}`)];
+  for (const f of webviewFrames(page)) {
+    const text = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '(unreadable)');
+    lines.push(`webview ${f.url().replace(/\?.*$/, '').slice(-50)}: ${text.replace(/\s+/g, ' ').slice(0, 100)}`);
+  }
+  console.log(lines.map((l) => `      ${l}`).join('\n'));
+}
