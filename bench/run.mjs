@@ -10,6 +10,10 @@
 // Every configuration runs on the default kernels (WebAssembly SIMD where the host has it); the
 // LSTM runs once more with --kernels scalar, to show what the SIMD kernels add on this machine.
 //
+// PyTorch is measured in the same run (bench/pytorch_speed.py, one thread, with Debian's
+// python3-torch and libopenblas0-pthread) and the "× PyTorch" columns and goals use those figures;
+// without it they fall back to the reference numbers of issue 3, and RESULTS.md says which it used.
+//
 // Each measurement is its own process (`node dist/cli.js bench --json ...`), so one
 // configuration's heap and JIT state never colour the next one's figures.
 import { execFileSync } from 'node:child_process';
@@ -54,6 +58,30 @@ const CELLS = ['rnn', 'lstm', 'gru'];
 /** The trace of issue 14: a 3-layer, 256-unit model, a window of 64 steps, batch 32. */
 const TRACE_CONFIG = { hidden: 256, layers: 3, seqLen: 64, batch: 32 };
 const TRACE_GOAL_MS = 150;
+
+/**
+ * PyTorch's chars/s per config and cell from this run, or null (no python3-torch here): then the
+ * reference numbers stand in, and RESULTS.md says so.
+ */
+function measurePyTorch() {
+  const configs = ['a', 'b', 'c'].filter((c) => wanted.has(c));
+  if (!configs.length) return null;
+  process.stderr.write('PyTorch (bench/pytorch_speed.py, one thread) ...\n');
+  try {
+    const out = execFileSync('/usr/bin/python3', [path.join(here, 'pytorch_speed.py'), '--seconds', String(seconds), '--configs', configs.join(','), '--text', path.join(here, 'sample.txt')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (error) {
+    process.stderr.write(`PyTorch not measured (${String(error.message).split('\n')[0]}); using the reference numbers\n`);
+    return null;
+  }
+}
+const pytorchRun = measurePyTorch();
+/** What "× PyTorch" divides by: this run's figure when there is one. */
+const pytorch = (name, cell) => pytorchRun?.charsPerSec?.[name]?.[cell] ?? REFERENCE.pytorch[name]?.[cell];
+const pytorchSource = pytorchRun
+  ? `PyTorch ${pytorchRun.torch} measured in this run (bench/pytorch_speed.py: the same model, one-hot input, clipping and Adam, ${pytorchRun.threads} thread)`
+  : 'PyTorch 1.13 reference numbers of issue 3 (python3-torch was not available to measure it in this run)';
 
 const results = [];
 const traces = [];
@@ -101,12 +129,13 @@ lines.push(`- Date: ${new Date().toISOString()}`);
 lines.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${m.platform}, Node ${m.node}`);
 lines.push(`- Load average before the run: ${loadBefore.map((x) => x.toFixed(2)).join(', ')} (other processes on this machine share its 2 cores; figures are medians of 5 repeats after a warm-up)`);
 lines.push(`- Command: \`npm run bench\` (= \`node esbuild.mjs && node bench/run.mjs --seconds ${seconds}\`; each line: \`rnn-lens bench --json ...\` in its own process, which starts the extension's training worker and drives it through the worker protocol, as the extension does); optimizer Adam, bundled sample text (V = ${results[0]?.r.config.vocab ?? traces[0]?.r.config.vocab ?? '?'})`);
+lines.push(`- × PyTorch: ${pytorchSource}.`);
 lines.push('- chars/s counts trained characters (forward + backward + clipping + Adam update). GFLOP/s = chars/s × 3·(Σ_l 2·G·H·(in_l + H) + 2·V·H), the one-hot input not counted (see src/cli/bench.ts).', '');
 lines.push('## Measurements', '');
 lines.push('| config | cell | workers | kernels | chars/s | ms/step | GFLOP/s | peak RSS MB | RSS change MB | event loop p99 ms | × PyTorch | × TF.js cpu | × TF.js wasm |');
 lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const { name, cell, workers, r } of results) {
-  lines.push(`| ${name} | ${cell} | ${workers} | ${r.kernels} | ${fmt(r.charsPerSec)} | ${fmt(r.msPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.rssGrowthMb, 1)} | ${fmt(r.eventLoopP99Ms, 2)} | ${ratio(r.charsPerSec, REFERENCE.pytorch[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsCpu[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsWasm[name]?.[cell])} |`);
+  lines.push(`| ${name} | ${cell} | ${workers} | ${r.kernels} | ${fmt(r.charsPerSec)} | ${fmt(r.msPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.rssGrowthMb, 1)} | ${fmt(r.eventLoopP99Ms, 2)} | ${ratio(r.charsPerSec, pytorch(name, cell))} | ${ratio(r.charsPerSec, REFERENCE.tfjsCpu[name]?.[cell])} | ${ratio(r.charsPerSec, REFERENCE.tfjsWasm[name]?.[cell])} |`);
 }
 lines.push('', 'Configs: a = H 128, 1 layer, T 64, B 1; b = same with B 32; c = H 256, 2 layers, T 64, B 32. The `scalar` rows are the same LSTM on the JavaScript kernels (`--kernels scalar`), for comparison; the goals use the others.', '');
 
@@ -124,17 +153,17 @@ lines.push('## Goals', '');
 const goal = (ok, text) => lines.push(`- ${ok === undefined ? '(not measured)' : ok ? 'MET' : 'MISSED'}: ${text}`);
 for (const [cell, need] of [['rnn', 1.0], ['lstm', 1.3], ['gru', 1.3]]) {
   const r = find('a', cell, 1);
-  const ref = REFERENCE.pytorch.a[cell];
+  const ref = pytorch('a', cell);
   goal(r && r.charsPerSec >= need * ref, `config a ${cell} ≥ ${need}× PyTorch (${fmt(need * ref)} chars/s): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
 }
 for (const cell of CELLS) {
   const r = find('a', cell, 1);
-  const ref = REFERENCE.pytorch.a[cell];
+  const ref = pytorch('a', cell);
   goal(r && r.charsPerSec >= 5 * ref, `config a ${cell} ≥ 5× PyTorch (${fmt(5 * ref)} chars/s, issue 14): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
 }
 for (const cell of CELLS) {
   const r = find('b', cell, 2);
-  const ref = REFERENCE.pytorch.b[cell];
+  const ref = pytorch('b', cell);
   goal(r && r.charsPerSec >= 1.5 * ref, `config b ${cell}, 2 workers ≥ 1.5× PyTorch on one thread (${fmt(1.5 * ref)} chars/s, issue 14): ${r ? `${fmt(r.charsPerSec)} = ${ratio(r.charsPerSec, ref)}` : '–'}`);
 }
 for (const { cell, r } of traces) goal(r.traceMs < TRACE_GOAL_MS, `trace of a ${TRACE_CONFIG.layers}×${TRACE_CONFIG.hidden} ${cell}, T ${TRACE_CONFIG.seqLen}, B ${TRACE_CONFIG.batch} < ${TRACE_GOAL_MS} ms (median, issue 14): ${fmt(r.traceMs, 1)} ms`);
