@@ -32,10 +32,16 @@ export class PageDelivery<M> implements vscode.Disposable {
   private reloads = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * `replayWhenShown: false` for a page whose latest messages are not all state it can take twice
+   * (the training panel's kept `history` is the series as it was when sent; a replay would rewind
+   * its charts), when that page is a webview panel: VS Code always reloads those when shown again,
+   * and the reload says `ready`, which its owner answers with the current series.
+   */
   constructor(
     private readonly host: PageHost,
     private readonly latest: () => Iterable<M>,
-    private readonly timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+    private readonly options: { readonly replayWhenShown?: boolean; readonly timers?: { set: typeof setTimeout; clear: typeof clearTimeout } } = {},
   ) {}
 
   /** Gives the page its HTML through `render`, and again later if the page does not come up. */
@@ -64,6 +70,7 @@ export class PageDelivery<M> implements vscode.Disposable {
   visibilityChanged(): void {
     if (!this.host.visible) return;
     if (this.loaded) {
+      if (this.options.replayWhenShown === false) return;
       for (const message of this.latest()) void this.host.webview.postMessage(message);
     } else if (this.render && this.timer === undefined) {
       // Hidden while it was coming up: watch it again now that it can load.
@@ -78,7 +85,8 @@ export class PageDelivery<M> implements vscode.Disposable {
   private watch(): void {
     this.stopWatching();
     const wait = FIRST_READY_TIMEOUT_MS * 2 ** this.reloads;
-    this.timer = this.timers.set(() => {
+    const timers = this.options.timers ?? { set: setTimeout, clear: clearTimeout };
+    this.timer = timers.set(() => {
       this.timer = undefined;
       // A hidden page is not loading at all: it is watched again when shown.
       if (this.loaded || !this.host.visible || !this.render || this.reloads >= MAX_RELOADS) return;
@@ -89,7 +97,7 @@ export class PageDelivery<M> implements vscode.Disposable {
   }
 
   private stopWatching(): void {
-    if (this.timer !== undefined) this.timers.clear(this.timer);
+    if (this.timer !== undefined) (this.options.timers?.clear ?? clearTimeout)(this.timer);
     this.timer = undefined;
   }
 }

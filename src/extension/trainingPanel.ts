@@ -25,7 +25,7 @@ export class TrainingPanel {
   readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
-    this.delivery = new PageDelivery(panel, () => this.latest.all());
+    this.delivery = new PageDelivery(panel, () => this.latest.all(), { replayWhenShown: false });
     panel.webview.options = webviewOptions(extensionUri);
     this.delivery.load(() => { panel.webview.html = html(panel.webview, extensionUri, 'panel', vscode.l10n.t('RNN Lens training')); });
     this.disposables.push(

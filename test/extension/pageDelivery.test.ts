@@ -42,6 +42,18 @@ describe('extension: delivery to a webview page that may be hidden or reloaded',
     assert.deepEqual(host.sent, ['session', 'stats 2']);
   });
 
+  it('can leave a page shown again alone (a panel that always reloads, whose kept messages are not all state)', () => {
+    const host = fakeHost();
+    const delivery = new PageDelivery(host, () => ['history as it was'], { replayWhenShown: false });
+    delivery.pageReady();
+    host.sent.length = 0;
+    host.visible = false;
+    delivery.visibilityChanged();
+    host.visible = true;
+    delivery.visibilityChanged();
+    assert.deepEqual(host.sent, []);
+  });
+
   it('answers a reload (ready again) with the state as it is now', () => {
     const host = fakeHost();
     let latest = ['a'];
@@ -70,7 +82,7 @@ describe('extension: a webview page that never comes up is loaded again', () => 
   it('gives the HTML again when ready does not come, waiting longer each time, at most MAX_RELOADS times', () => {
     const host = fakeHost();
     const clock = manualTimers();
-    const delivery = new PageDelivery(host, () => ['state'], clock.timers);
+    const delivery = new PageDelivery(host, () => ['state'], { timers: clock.timers });
     let renders = 0;
     delivery.load(() => { renders += 1; });
     assert.equal(renders, 1);
@@ -82,7 +94,7 @@ describe('extension: a webview page that never comes up is loaded again', () => 
   it('does not reload a page that said ready, nor one that is hidden (it is watched again when shown)', () => {
     const host = fakeHost();
     const clock = manualTimers();
-    const delivery = new PageDelivery(host, () => ['state'], clock.timers);
+    const delivery = new PageDelivery(host, () => ['state'], { timers: clock.timers });
     let renders = 0;
     delivery.load(() => { renders += 1; });
     delivery.pageReady();
@@ -91,7 +103,7 @@ describe('extension: a webview page that never comes up is loaded again', () => 
 
     const hidden = fakeHost();
     hidden.visible = false;
-    const later = new PageDelivery(hidden, () => ['state'], clock.timers);
+    const later = new PageDelivery(hidden, () => ['state'], { timers: clock.timers });
     let hiddenRenders = 0;
     later.load(() => { hiddenRenders += 1; });
     clock.fireLast();
