@@ -128,7 +128,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
       // (it may have loaded before the click, when VS Code restored the container).
       for (const f of webviewFrames(page).filter((x) => x !== panel)) if (await f.locator('#diagnosis').count() > 0 && (await f.locator('body').innerText()).trim().length > 0) return f;
       return undefined;
-    }, 30_000);
+    }, 60_000); // room for a page that does not come up and is loaded again (pageDelivery.ts)
     // It shows the running session's gradients once the first trace is in.
     await waitFor('gradient values in the view', async () => /\d/.test(await view.locator('body').innerText()), 30_000);
     const before = await view.locator('body').innerText();
