@@ -39,7 +39,7 @@ const stages = [
   },
   { id: 'package', title: 'package the .vsix (node scripts/package.mjs)', cmd: ['node', 'scripts/package.mjs'], timeoutMs: 3 * MIN },
   { id: 'code-server', title: 'install code-server on demand (node scripts/codeServer.mjs install)', cmd: ['node', 'scripts/codeServer.mjs', 'install'], timeoutMs: 6 * MIN },
-  { id: 'vscode', title: 'real VS Code: code-server + Chromium e2e and in-host suites (mocha, test/vscode/.mocharc.json)', mocha: ['--config', 'test/vscode/.mocharc.json'], timeoutMs: 8 * MIN },
+  { id: 'vscode', title: 'real VS Code: code-server + Chromium e2e and in-host suites (mocha, test/vscode/.mocharc.json)', mocha: ['--config', 'test/vscode/.mocharc.json'], timeoutMs: 12 * MIN },
   { id: 'desktop', title: 'desktop VS Code (@vscode/test-electron, node .vscode-test.mjs)', cmd: ['node', '.vscode-test.mjs'], timeoutMs: 8 * MIN, skip: desktopSkipReason },
 ];
 
