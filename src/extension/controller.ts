@@ -181,6 +181,11 @@ export class RnnLensController implements vscode.Disposable {
         return this.timesteps.fromView(message, from);
       case 'selectUnit':
         return this.coloring.selectFromView(message.layer, message.unit);
+      case 'unitAction': {
+        // The same commands as the palette and Find Units, for the heatmap's selected unit.
+        const unit = { state: message.state, layer: message.layer, unit: message.unit };
+        return run(() => (message.action === 'sample' ? this.insight.ablation.sample(unit) : this.insight.ablate(unit, message.action === 'hold')));
+      }
     }
   }
 

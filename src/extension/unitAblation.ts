@@ -104,14 +104,15 @@ export class UnitAblation implements vscode.Disposable {
     if (!current) throw new UserError(vscode.l10n.t('Train a model first (or load one): holding a unit needs the model\'s weights.'));
     const { config } = current;
     let hold: HoldSpec | undefined;
+    const outside = (h: HoldSpec): string | undefined => (h.layer >= config.layers || h.unit >= config.hidden || (h.state === 'c' && config.cell !== 'lstm')
+      ? (config.cell === 'lstm' ? vscode.l10n.t('Not in this model: {0} layer(s) of {1} units.', config.layers, config.hidden) : vscode.l10n.t('Not in this model: {0} layer(s) of {1} units, h only.', config.layers, config.hidden))
+      : undefined);
     if (typeof arg === 'string') hold = parseHold(arg);
     else if (isUnitRef(arg)) hold = { state: arg.state, layer: arg.layer, unit: arg.unit, value: 0 };
     else {
       const check = (v: string): string | undefined => {
         try {
-          const h = parseHold(v);
-          if (h.layer >= config.layers || h.unit >= config.hidden || (h.state === 'c' && config.cell !== 'lstm')) return config.cell === 'lstm' ? vscode.l10n.t('Not in this model: {0} layer(s) of {1} units.', config.layers, config.hidden) : vscode.l10n.t('Not in this model: {0} layer(s) of {1} units, h only.', config.layers, config.hidden);
-          return undefined;
+          return outside(parseHold(v));
         } catch (error) {
           return (error as Error).message;
         }
@@ -124,6 +125,9 @@ export class UnitAblation implements vscode.Disposable {
       if (problem) throw new UserError(problem);
       hold = parseHold(answer);
     }
+    // A unit from a view or a command's argument was chosen against another model, perhaps.
+    const problem = outside(hold);
+    if (problem) throw new UserError(problem);
     if (askValue) {
       const value = await vscode.window.showInputBox({
         title, prompt: hold.state === 'h' && config.cell !== 'rnn' ? vscode.l10n.t('Hold {0} at which value at every character? (h of an LSTM or GRU lies in −1…1)', unitName(hold)) : vscode.l10n.t('Hold {0} at which value at every character? (any finite number)', unitName(hold)), value: '1',

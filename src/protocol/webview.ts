@@ -123,7 +123,12 @@ export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'action'; readonly action: PanelAction }
   | { readonly type: 'cursor'; readonly t: number; readonly direction: CursorDirection; readonly seq?: number }
-  | { readonly type: 'selectUnit'; readonly layer: number; readonly unit: number };
+  | { readonly type: 'selectUnit'; readonly layer: number; readonly unit: number }
+  /** The heatmap's selected unit handed to Ablate Unit, Hold Unit At… or Sample With Unit Held (h, or an LSTM's c when the map shows c). */
+  | { readonly type: 'unitAction'; readonly action: HeatmapUnitAction; readonly state: 'h' | 'c'; readonly layer: number; readonly unit: number };
+
+export type HeatmapUnitAction = 'ablate' | 'hold' | 'sample';
+export const HEATMAP_UNIT_ACTIONS: readonly HeatmapUnitAction[] = ['ablate', 'hold', 'sample'];
 
 export type WebviewToHostType = WebviewToHost['type'];
 
@@ -317,6 +322,9 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | null {
       return isInt(v.seq, 1, Number.MAX_SAFE_INTEGER) ? { type: 'cursor', t: v.t, direction: v.direction, seq: v.seq } : null;
     case 'selectUnit':
       return isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1) ? { type: 'selectUnit', layer: v.layer, unit: v.unit } : null;
+    case 'unitAction':
+      return oneOf(v.action, HEATMAP_UNIT_ACTIONS) && oneOf(v.state, ['h', 'c'] as const) && isInt(v.layer, 0, MAX_LAYERS - 1) && isInt(v.unit, 0, MAX_HIDDEN - 1)
+        ? { type: 'unitAction', action: v.action, state: v.state, layer: v.layer, unit: v.unit } : null;
     default:
       return null;
   }

@@ -278,6 +278,25 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(harness.controller.session?.state, 'stopped');
   });
 
+  it('the heatmap\'s unit actions run Hold Unit At… and Ablate Unit on that unit', async () => {
+    await train(harness);
+    const { config } = harness.controller.session!.info!;
+    assert.equal(config.cell, 'lstm', 'the first cell offered');
+    const prompts: string[] = [];
+    const ask = (_: unknown, o: { prompt?: string }): undefined => { prompts.push(o.prompt ?? ''); return undefined; };
+    fake.inputBoxAnswers.push(ask, ask);
+    panel().webview.receive.fire({ type: 'unitAction', action: 'hold', state: 'h', layer: 0, unit: 2 });
+    await settle();
+    panel().webview.receive.fire({ type: 'unitAction', action: 'hold', state: 'c', layer: 0, unit: 1 });
+    await settle();
+    assert.deepEqual(errors(), []);
+    assert.match(prompts[0] ?? '', /^Hold h 0:2 at which value/, 'the value is asked for the heatmap\'s unit, not the unit itself');
+    assert.match(prompts[1] ?? '', /^Hold c 0:1 at which value/);
+    panel().webview.receive.fire({ type: 'unitAction', action: 'ablate', state: 'h', layer: 0, unit: config.hidden });
+    await settle();
+    assert.equal(errors().at(-1), `RNN Lens: Not in this model: 1 layer(s) of ${config.hidden} units.`);
+  });
+
   it('no notification while training or paused; a finished run (the step limit) says so once, with the numbers', async () => {
     await train(harness);
     FakeWorker.last.progress(2.0);

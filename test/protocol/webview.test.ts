@@ -11,10 +11,13 @@ describe('webview protocol validators', () => {
     assert.deepEqual(parseWebviewToHost({ type: 'action', action: 'step' }), { type: 'action', action: 'step' });
     assert.deepEqual(parseWebviewToHost({ type: 'cursor', t: 3, direction: 'backward' }), { type: 'cursor', t: 3, direction: 'backward' });
     assert.deepEqual(parseWebviewToHost({ type: 'selectUnit', layer: 1, unit: 7, extra: 'dropped' }), { type: 'selectUnit', layer: 1, unit: 7 });
+    assert.deepEqual(parseWebviewToHost({ type: 'unitAction', action: 'hold', state: 'c', layer: 1, unit: 7 }), { type: 'unitAction', action: 'hold', state: 'c', layer: 1, unit: 7 });
     for (const bad of [
       null, 'ready', [], {}, { type: 'eval' }, { type: 'action', action: 'rm -rf' }, { type: 'cursor', t: -1, direction: 'forward' },
       { type: 'cursor', t: 1.5, direction: 'forward' }, { type: 'cursor', t: NaN, direction: 'forward' }, { type: 'cursor', t: 2, direction: 'up' },
       { type: 'selectUnit', layer: 4, unit: 0 }, { type: 'selectUnit', layer: 0, unit: '3' }, { type: '__proto__' },
+      { type: 'unitAction', action: 'paint', state: 'h', layer: 0, unit: 0 }, { type: 'unitAction', action: 'ablate', state: 'x', layer: 0, unit: 0 },
+      { type: 'unitAction', action: 'ablate', state: 'h', layer: 0, unit: -1 }, { type: 'unitAction', action: 'sample', layer: 0, unit: 0 },
     ]) assert.equal(parseWebviewToHost(bad), null, JSON.stringify(bad));
   });
 

@@ -207,6 +207,46 @@ describe('training panel webview (Chromium)', function () {
     await p.page.context().close();
   });
 
+  it('the heatmap\'s selected unit has Ablate, Hold at… and Sample held, by mouse (right-click a row) and by keyboard (Shift+F10 on a map)', async () => {
+    const { p } = await openWith('lstm-english');
+    type Posted = { type: string; action?: string; state?: string; layer?: number; unit?: number };
+    const actions = async (): Promise<Posted[]> => ((await p.posted()) as Posted[]).filter((m) => m.type === 'unitAction');
+    assert.equal(await p.page.locator('#unit-actions button:visible').count(), 0, 'no buttons before a unit is selected');
+    assert.match((await p.page.textContent('#unit-actions')) ?? '', /Select a unit/);
+    // Right-click on the second row of the first map: that unit is selected and the keyboard lands on Ablate.
+    const canvas = p.page.locator('.heat-canvas').first();
+    const rowPx = Number(await canvas.getAttribute('data-row-px'));
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ button: 'right', position: { x: box.width / 2, y: rowPx * 1.5 } });
+    await p.settle();
+    const selected = ((await p.posted()) as Posted[]).filter((m) => m.type === 'selectUnit').at(-1)!;
+    assert.equal(selected.unit, 1, 'the row under the mouse (sorted by index)');
+    assert.equal(await p.page.getAttribute('#unit-actions', 'data-unit'), 'h 0:1');
+    assert.equal(await p.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { dataset: { action?: string } } } }).document.activeElement.dataset.action), 'ablate');
+    await p.page.keyboard.press('Enter');
+    await p.settle();
+    assert.deepEqual((await actions()).at(-1), { type: 'unitAction', action: 'ablate', state: 'h', layer: 0, unit: 1 });
+    // Arrow keys walk the toolbar; Hold at… and Sample held post their own actions.
+    await p.page.keyboard.press('ArrowRight');
+    await p.page.keyboard.press('Enter');
+    await p.page.keyboard.press('ArrowRight');
+    await p.page.keyboard.press('Space');
+    await p.settle();
+    assert.deepEqual((await actions()).slice(-2).map((m) => m.action), ['hold', 'sample']);
+    // The map shows c: the actions hold c. Keyboard only: focus the map, ↓ selects the next unit, Shift+F10 opens the actions.
+    await p.page.selectOption('#heatmap-section select >> nth=0', 'c');
+    await p.settle();
+    await canvas.focus();
+    await p.page.keyboard.press('ArrowDown');
+    await p.page.keyboard.press('Shift+F10');
+    await p.page.keyboard.press('Enter');
+    await p.settle();
+    assert.deepEqual((await actions()).at(-1), { type: 'unitAction', action: 'ablate', state: 'c', layer: 0, unit: 2 });
+    assert.match((await p.page.getAttribute('#unit-actions button[data-action="hold"]', 'aria-label')) ?? '', /Hold c 0:2 at a value you choose/);
+    await assertClean(p);
+    await p.page.context().close();
+  });
+
   it('restores the cursor, direction and selection after a reload (setState)', async () => {
     const { p } = await openWith('gru-english');
     await p.page.click('#t-first');

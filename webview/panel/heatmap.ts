@@ -7,7 +7,7 @@
  * narrow panels scroll sideways rather than squeeze the characters together.
  *
  * Hovering reads out layer, unit, t, character and value; clicking selects the unit (which the host
- * also uses to colour the editor's text by that neuron). Each layer's map is rendered once per
+ * also uses to colour the editor's text by that neuron); a right-click selects it and opens its actions. Each layer's map is rendered once per
  * trace into an offscreen bitmap at one pixel per value; a cursor move repairs two columns.
  */
 
@@ -69,6 +69,8 @@ export class Heatmap {
     private readonly onSelect: (s: HeatSelection) => void,
     /** Left/right on a focused map move the timestep cursor (by this many steps, or to an end). */
     private readonly onCursorKey: (key: 'prev' | 'next' | 'first' | 'last') => void = () => {},
+    /** A right-click on a row, or the context-menu key on a focused map: the selected unit's actions (unitActions.ts). */
+    private readonly onUnitMenu: () => void = () => {},
   ) {
     this.diverging = new DivergingScale(theme);
     this.sequential = new GateScale(theme);
@@ -182,11 +184,12 @@ export class Heatmap {
       for (let l = 0; l < d.L; l++) {
         const c = el('canvas', { className: 'heat-canvas', attrs: {
           role: 'img', tabindex: '0', 'aria-describedby': `heat-desc-${l}`, 'data-layer': String(l),
-          'aria-label': `Layer ${l} activations: units by timesteps. Up and down choose a unit, left and right move the timestep cursor.`,
+          'aria-label': `Layer ${l} activations: units by timesteps. Up and down choose a unit, left and right move the timestep cursor, the context-menu key or Shift+F10 its actions.`,
         } });
         const desc = el('p', { className: 'sr-only', attrs: { id: `heat-desc-${l}` } });
         this.descriptions.push(desc);
         c.addEventListener('click', (e) => this.pick(l, e));
+        c.addEventListener('contextmenu', (e) => { e.preventDefault(); this.pick(l, e); this.onUnitMenu(); });
         c.addEventListener('mousemove', (e) => this.hover(l, e, c));
         c.addEventListener('mouseleave', () => { this.hovering = false; this.drawReadout(); });
         c.addEventListener('keydown', (e) => this.key(l, e));
@@ -408,6 +411,7 @@ export class Heatmap {
     if (!d) return;
     const cursorKeys: Record<string, 'prev' | 'next' | 'first' | 'last'> = { ArrowLeft: 'prev', ArrowRight: 'next', Home: 'first', End: 'last' };
     if (cursorKeys[e.key]) { e.preventDefault(); this.onCursorKey(cursorKeys[e.key]); return; }
+    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) { e.preventDefault(); this.onUnitMenu(); return; }
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
     e.preventDefault();
     const cur = this.selection?.layer === l ? this.order[l].indexOf(this.selection.unit) : -1;

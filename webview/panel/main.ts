@@ -21,6 +21,7 @@ import { GraphOverview } from './graphOverview';
 import { ColorBar } from '../shared/colorBar';
 import { CellDiagram } from './cellDiagram';
 import { Heatmap, type HeatSort, type HeatSelection } from './heatmap';
+import { UnitActionBar } from './unitActions';
 import { PredictionStrip } from './predictionStrip';
 import { TrainingCharts, emptyHistory, type TrainingHistory } from './trainingCharts';
 import { SampleTimeline } from './sampleTimeline';
@@ -75,10 +76,19 @@ const cell = new CellDiagram(theme);
 const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': 'Layer of the opened cell' } });
 layerSelect.addEventListener('change', () => { view.layer = Number(layerSelect.value); persist(); scheduleCursor(); });
 
+const unitBar = new UnitActionBar((action, u) => postToHost({ type: 'unitAction', action, state: u.state, layer: u.layer, unit: u.unit }));
 const heatmap = new Heatmap(theme, saved.heatSource ?? 'h', saved.heatSort ?? 'index', saved.selection ?? null, (s) => {
   postToHost({ type: 'selectUnit', layer: s.layer, unit: s.unit });
+  syncUnitBar();
   persist();
-}, (k) => moveCursor(k === 'first' ? 0 : k === 'last' ? Number.MAX_SAFE_INTEGER : view.cursor + (k === 'next' ? 1 : -1), view.direction, true));
+}, (k) => moveCursor(k === 'first' ? 0 : k === 'last' ? Number.MAX_SAFE_INTEGER : view.cursor + (k === 'next' ? 1 : -1), view.direction, true),
+() => unitBar.focus());
+
+/** The bar acts on the map's selected unit, as the map shows it: an LSTM's c when the map shows c, else h. */
+function syncUnitBar(): void {
+  const s = heatmap.selection;
+  unitBar.set(s && data ? { layer: s.layer, unit: s.unit, state: heatmap.source === 'c' ? 'c' : 'h' } : null);
+}
 const heatSourceBox = el('span');
 const heatSort = select('sort units', [['index', 'by index'], ['mean', 'by mean'], ['variance', 'by variance over time'], ['gradient', 'by |dL/dh|']], heatmap.sort, (v) => {
   heatmap.sort = v as HeatSort; heatmap.refresh(); persist();
@@ -101,7 +111,7 @@ app.replaceChildren(
     graphBox, stateBar.element, gradientBar.element, overview.element, overviewText, graphText, graphCursorText,
   ]),
   section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
-  section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element]),
+  section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element, unitBar.element]),
   section('predictions-section', t('panel.predictions.heading'), [predictions.element]),
   section('loss-section', t('panel.loss.heading'), [charts.lossElement]),
   section('samples-section', t('panel.samples.heading'), [samples.element]),
@@ -201,7 +211,7 @@ function setHeatSources(d: TraceData): void {
   const options: [string, string][] = [['h', 'h_t hidden state']];
   if (d.isLstm) options.push(['c', 'c_t cell state']);
   d.gateNames.forEach((g, i) => options.push([`gate:${i}`, d.cell === 'rnn' ? 'a, the pre-activation' : `gate ${g}`]));
-  heatSourceBox.replaceChildren(select('show', options, heatmap.source, (v) => { heatmap.source = v; heatmap.refresh(); persist(); }));
+  heatSourceBox.replaceChildren(select('show', options, heatmap.source, (v) => { heatmap.source = v; heatmap.refresh(); syncUnitBar(); persist(); }));
 }
 
 // ----- messages
@@ -232,6 +242,7 @@ function renderTrace(d: TraceData): void {
   overviewText.textContent = `Under the graph, the whole window of ${d.T} steps: each bar is the loss at that step (tallest ${formatLoss(overview.maxLoss())} nats); ` +
     'the box marks the steps shown above, the orange dashes the window\'s start.';
   heatmap.setTrace(d);
+  syncUnitBar();
   predictions.setTrace(d);
   predictions.resize();
   graphText.textContent = `${d.cell.toUpperCase()} unrolled over ${d.T} timesteps and ${d.L} layer${d.L > 1 ? 's' : ''} ` +
@@ -291,6 +302,7 @@ function handle(m: HostToWebview): void {
       // Before the first trace, keep it: setTrace drops it if it does not fit the window.
       if (!data) heatmap.selection = { layer: m.layer, unit: m.unit };
       else if (m.layer < data.L && m.unit < data.H) heatmap.select({ layer: m.layer, unit: m.unit }, false);
+      syncUnitBar();
       break;
   }
   persist();
