@@ -38,7 +38,8 @@ export class UnitActionBar {
   set(target: UnitTarget | null): void {
     this.target = target;
     const name = target ? `${target.state} ${target.layer}:${target.unit}` : '';
-    this.label.textContent = target ? `Unit ${name} (layer ${target.layer}, unit ${target.unit}, ${target.state === 'c' ? 'cell state c' : 'hidden state h'}):` : 'Select a unit (click its row, or ↑ ↓ on a focused map) to ablate it, hold it or sample with it held.';
+    this.label.textContent = target ? `Unit ${name}:` : 'Select a unit (click its row, or ↑ ↓ on a focused map) to ablate it, hold it or sample with it held.';
+    this.label.title = target ? `layer ${target.layer}, unit ${target.unit}, ${target.state === 'c' ? 'cell state c' : 'hidden state h'}` : '';
     this.element.dataset.unit = name;
     ACTIONS.forEach(([, , title], i) => {
       const b = this.buttons[i];

@@ -270,6 +270,31 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     await shots('sample-held');
   });
 
+  it('Heatmap: a right-click on a unit row offers its actions, and Hold at… holds that unit', async () => {
+    needPanel();
+    // On its own (not after Find Units): the training panel's heatmap, the unit on its third row.
+    await runCommand(page, 'RNN Lens: Show Panel');
+    panel = await findWebviewFrame(page, { selector: '#t-label' }, 30_000);
+    const canvas = panel.locator('.heat-canvas').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const rowPx = Number(await canvas.getAttribute('data-row-px'));
+    const box = await canvas.boundingBox();
+    assert.ok(box && rowPx >= 3, 'the heatmap is laid out');
+    await canvas.click({ button: 'right', position: { x: box.width / 2, y: rowPx * 2.5 } });
+    const bar = panel.locator('#unit-actions');
+    await waitFor('the unit\'s actions', async () => (await bar.getAttribute('data-unit')) === 'h 0:2' || undefined, 10_000);
+    assert.deepEqual(await bar.locator('button:visible').evaluateAll((bs) => bs.map((b) => (b as unknown as { dataset: { action: string } }).dataset.action)), ['ablate', 'hold', 'sample']);
+    await shots('heatmap-unit-actions', async () => { await bar.scrollIntoViewIfNeeded(); });
+    await panel.locator('#unit-actions button[data-action="hold"]').click();
+    const value = page.locator('.quick-input-widget input.input');
+    await value.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.locator('.quick-input-widget').innerText(), /Hold h 0:2 at which value/);
+    await value.fill('0.5');
+    await page.keyboard.press('Enter');
+    insight = await findWebviewFrame(page, { selector: '#ablation-summary' }, 60_000);
+    await waitFor('the summary of h 0:2 held at 0.5', async () => /With h 0:2 held at 0\.5/.test(await insight!.locator('#ablation-summary').innerText()) || undefined, 120_000, 1000);
+  });
+
   it('logged no errors from the extension in the browser console', () => {
     const ours = extensionErrors(browserLog);
     assert.deepEqual(ours, []);
