@@ -13,7 +13,8 @@
  * of it. A replacement that changes nothing (dh = 0 throughout) has horizon 0.
  *
  * The characters before K are the same in both texts, so they are read once (batch 1) and the
- * state is copied into both streams.
+ * state is copied into both streams. editProbeJob does the same for an edit that changes the
+ * length (a character typed into or deleted from the file), comparing the texts after the edit.
  */
 
 import { forwardWindow } from '../model/bptt';
@@ -71,44 +72,89 @@ export function* probeJob(network: Network, original: Int32Array, altered: Int32
   if (altered.length !== N) throw new InputError(`The two texts of a probe must have the same length (${N} and ${altered.length}).`);
   if (!Number.isInteger(at) || at < 0 || at >= N) throw new InputError(`The probed position must be between 0 and ${N - 1} (got ${at}).`);
   for (let t = 0; t < at; t++) if (original[t] !== altered[t]) throw new InputError(`The two texts differ at ${t}, before the probed position ${at}.`);
+  const progress = { done: 0, total: N };
+  // The shared prefix, once.
+  const prefix = yield* readSpan(network, original, 0, at, null, progress);
+  const r = yield* compareTails(network, original, at, prefix, altered, at, prefix, N - at, progress);
+  return { at, length: N, ...r };
+}
+
+/**
+ * The probe of an edit of any shape (a replacement, an insertion, a deletion, or several at once):
+ * `original` and `edited` are equal before `prefix`, and after the edit they end alike. Each text
+ * is read through its own middle from the shared prefix's state, then both are compared over the
+ * common tail: `at` and `length` in the result are the edited text's positions, so the steps are
+ * the characters after the edit (for a same-length edit, from the first changed character on, as
+ * probeJob). An edit with nothing after it is refused: nothing could echo it.
+ */
+export function* editProbeJob(network: Network, original: Int32Array, edited: Int32Array, prefix: number): Chunked<ProbeResult> {
+  const O = original.length;
+  const E = edited.length;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > Math.min(O, E)) throw new InputError(`The edit must start between 0 and ${Math.min(O, E)} (got ${prefix}).`);
+  if (O === E) return yield* probeJob(network, original, edited, prefix);
+  let suffix = 0;
+  while (suffix < Math.min(O, E) - prefix && original[O - 1 - suffix] === edited[E - 1 - suffix]) suffix++;
+  if (suffix === 0) throw new InputError('The edit is at the end of the text: there is nothing after it to echo in.');
+  const a = O - suffix;
+  const b = E - suffix;
+  const progress = { done: 0, total: a + b - prefix + suffix };
+  const shared = yield* readSpan(network, original, 0, prefix, null, progress);
+  const fromO = yield* readSpan(network, original, prefix, a, shared, progress);
+  const fromE = yield* readSpan(network, edited, prefix, b, shared, progress);
+  const r = yield* compareTails(network, original, a, fromO, edited, b, fromE, suffix, progress);
+  return { at: b, length: E, ...r };
+}
+
+/** One stream's recurrent state between two reads: per layer h and (LSTM) c; null = zeros. */
+type StreamState = { h: Float64Array; c: Float64Array }[] | null;
+
+/** Reads ids[from..to) as one stream from `start`; returns the state after it (`start` when the span is empty). */
+function* readSpan(network: Network, ids: Int32Array, from: number, to: number, start: StreamState, progress: { done: number; total: number }): Chunked<StreamState> {
+  if (to <= from) return start;
+  const H = network.H;
+  const { net, ws } = passWorkspace(network, 1, Math.min(TEXT_WINDOW, to - from));
+  ws.resetState();
+  if (start) ws.layers.forEach((lb, l) => { lb.hs.set(start[l].h, 0); if (lb.cs.length > 0) lb.cs.set(start[l].c, 0); });
+  for (const [s, count] of windowsOf(to - from, ws.steps)) {
+    ws.ids.set(ids.subarray(from + s, from + s + count));
+    forwardWindow(net, ws);
+    carryAfter(ws, count);
+    progress.done += count;
+    yield { done: progress.done, total: progress.total };
+  }
+  return ws.layers.map((lb) => ({ h: Float64Array.from(lb.hs.subarray(0, H)), c: Float64Array.from(lb.cs.subarray(0, lb.cs.length > 0 ? H : 0)) }));
+}
+
+/**
+ * x[xFrom..xFrom+n) and y[yFrom..yFrom+n) as streams 0 and 1 of one batch (rows 2t and 2t + 1),
+ * each from its own state, compared after every character.
+ */
+function* compareTails(
+  network: Network, x: Int32Array, xFrom: number, xState: StreamState, y: Int32Array, yFrom: number, yState: StreamState, n: number,
+  progress: { done: number; total: number },
+): Chunked<Omit<ProbeResult, 'at' | 'length'>> {
   const { H, V } = network;
   const L = network.config.layers;
   const lstm = network.config.cell === 'lstm';
-  const n = N - at;
   const dh = new Float64Array(L * n);
   const dc = new Float64Array(lstm ? L * n : 0);
   const kl = new Float64Array(n);
   const top1Changed = new Uint8Array(n);
-
-  // The shared prefix, once.
-  const pair = passWorkspace(network, 2, Math.min(TEXT_WINDOW, n));
-  pair.ws.resetState();
-  if (at > 0) {
-    const { net, ws } = passWorkspace(network, 1, Math.min(TEXT_WINDOW, at));
-    ws.resetState();
-    for (const [start, count] of windowsOf(at, ws.steps)) {
-      ws.ids.set(original.subarray(start, start + count));
-      forwardWindow(net, ws);
-      carryAfter(ws, count);
-      yield { done: start + count, total: N };
+  const { net, ws } = passWorkspace(network, 2, Math.min(TEXT_WINDOW, n));
+  ws.resetState();
+  ws.layers.forEach((lb, l) => {
+    for (const [state, offset] of [[xState, 0], [yState, H]] as const) {
+      if (!state) continue;
+      lb.hs.set(state[l].h, offset);
+      if (lb.cs.length > 0) lb.cs.set(state[l].c, offset);
     }
-    ws.layers.forEach((lb, l) => {
-      for (const [from, to] of [[lb.hs, pair.ws.layers[l].hs], [lb.cs, pair.ws.layers[l].cs]]) {
-        if (from.length === 0) continue;
-        to.set(from.subarray(0, H), 0);
-        to.set(from.subarray(0, H), H);
-      }
-    });
-  }
-
-  // Both texts from K on, as streams 0 and 1 of each step (rows 2t and 2t + 1).
-  const { net, ws } = pair;
+  });
   const lp = new Float64Array(V);
   const lq = new Float64Array(V);
   for (const [start, count] of windowsOf(n, ws.steps)) {
     for (let t = 0; t < count; t++) {
-      ws.ids[2 * t] = original[at + start + t];
-      ws.ids[2 * t + 1] = altered[at + start + t];
+      ws.ids[2 * t] = x[xFrom + start + t];
+      ws.ids[2 * t + 1] = y[yFrom + start + t];
     }
     forwardWindow(net, ws);
     for (let t = 0; t < count; t++) {
@@ -126,9 +172,10 @@ export function* probeJob(network: Network, original: Int32Array, altered: Int32
       top1Changed[i] = argmax(ws.probs, 2 * t * V, V) !== argmax(ws.probs, (2 * t + 1) * V, V) ? 1 : 0;
     }
     carryAfter(ws, count);
-    yield { done: at + start + count, total: N };
+    progress.done += count;
+    yield { done: progress.done, total: progress.total };
   }
-  return { at, length: N, layers: L, dh, dc, kl, top1Changed, horizon: probeHorizon(dh.subarray((L - 1) * n, L * n)) };
+  return { layers: L, dh, dc, kl, top1Changed, horizon: probeHorizon(dh.subarray((L - 1) * n, L * n)) };
 }
 
 /** ||a[i..i+n) - a[j..j+n)||_2 in double precision. */
