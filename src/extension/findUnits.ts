@@ -41,6 +41,8 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
   private custom: FeatureSpec[] = [];
   private customFile: string | null = null;
   private viewDisposables: vscode.Disposable[] = [];
+  /** The user stopped the ranking under way (the view's Cancel). */
+  private stopped = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri, private readonly ctx: InsightContext, private readonly actions: FindUnitsActions,
@@ -92,11 +94,15 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     const features = [...BUILTIN_FEATURES.map((name) => ({ name })), ...this.custom];
     const post = (done: number, total: number): void => this.deliver({ type: 'status', text: total > 0 ? vscode.l10n.t('Ranking the units…') : '', hasModel: true, done, total });
     post(0, 1);
+    this.stopped = false;
     const answer = await runWithProgress(this.ctx, 'findUnits', vscode.l10n.t('Finding units'), {
       kind: 'neurons', features, top: UNITS_PER_FEATURE, maxChars: Math.min(MAX_ANALYSIS_CHARS, prepared.document.index.codePointLength), bins: SPARK_BINS,
     }, false, post);
     post(0, 0);
-    if (!answer || answer.kind !== 'neurons') return;
+    if (!answer || answer.kind !== 'neurons') {
+      if (this.stopped) this.deliver({ type: 'status', text: vscode.l10n.t('Stopped. Find Units ranks the units again from the start.'), hasModel: true, done: 0, total: 0 });
+      return;
+    }
     this.result = unitsResult(answer, prepared.document.source.fileName, prepared.step, prepared.config.cell, this.custom);
     this.deliver(this.result);
     const best = answer.features.map((f) => `${f.name}: ${f.units[0] ? `${f.units[0].state} ${f.units[0].layer}:${f.units[0].unit} r=${f.units[0].r.toFixed(3)}` : 'none'}`).join('; ');
@@ -156,6 +162,10 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'find':
         return this.find();
+      case 'cancel':
+        this.stopped = true;
+        this.ctx.client.cancel('findUnits');
+        return;
       case 'addFeature':
         return this.addFeature();
       case 'removeFeature': {

@@ -50,6 +50,8 @@ export type HostToUnits =
 export type UnitsToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'find' }
+  /** Stop the ranking under way. */
+  | { readonly type: 'cancel' }
   | { readonly type: 'addFeature' }
   | { readonly type: 'removeFeature'; readonly name: string }
   | ({ readonly type: 'unit'; readonly action: UnitAction } & UnitRefView);
@@ -89,6 +91,7 @@ export function parseUnitsToHost(v: unknown): UnitsToHost | null {
   switch (v.type) {
     case 'ready':
     case 'find':
+    case 'cancel':
     case 'addFeature':
       return { type: v.type };
     case 'removeFeature':

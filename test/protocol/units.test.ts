@@ -24,6 +24,7 @@ describe('Find Units messages', () => {
   it('takes only the actions the view offers, on a well-formed unit', () => {
     assert.deepEqual(parseUnitsToHost({ type: 'unit', action: 'ablate', layer: 1, state: 'h', unit: 3, extra: 'dropped' }), { type: 'unit', action: 'ablate', layer: 1, state: 'h', unit: 3 });
     assert.equal(parseUnitsToHost({ type: 'unit', action: 'delete', layer: 1, state: 'h', unit: 3 }), null);
+    assert.deepEqual(parseUnitsToHost({ type: 'cancel', extra: 1 }), { type: 'cancel' });
     assert.equal(parseUnitsToHost({ type: 'unit', action: 'paint', layer: -1, state: 'h', unit: 3 }), null);
     assert.deepEqual(parseUnitsToHost({ type: 'removeFeature', name: 'digits' }), { type: 'removeFeature', name: 'digits' });
   });

@@ -18,12 +18,15 @@ app.replaceChildren();
 const status = el('p', { className: 'status', attrs: { id: 'units-status', 'aria-live': 'polite' } });
 const findButton = button('Find Units', 'Rank every unit against each feature of the training text (runs in the analysis worker)', () => postToHost({ type: 'find' }), 'primary');
 findButton.id = 'units-find';
+const cancelButton = button('Cancel', 'Stop ranking the units', () => postToHost({ type: 'cancel' }));
+cancelButton.id = 'units-cancel';
+cancelButton.hidden = true;
 const addButton = button('Add Regex…', 'Add a feature of your own: 1 inside the matches of a regular expression, 0 elsewhere', () => postToHost({ type: 'addFeature' }));
 addButton.id = 'units-add';
 const list = el('div', { attrs: { id: 'units-list' } });
 const legend = el('p', { className: 'caption', text: 'r: Pearson correlation of the unit with the feature over every character read (±1 = follows it exactly). Sparklines: the unit (line) against the feature (shaded), each in its own range, from the start of the text to the end. Paint colours the editor text by the unit; Heatmap selects it in the training panel; Ablate holds it at 0 and paints the loss change; Hold… asks for the value; Sample generates with it held beside a normal sample of the same seed.' });
 legend.hidden = true;
-app.append(el('div', { className: 'toolbar' }, [findButton, addButton]), status, list, legend);
+app.append(el('div', { className: 'toolbar' }, [findButton, cancelButton, addButton]), status, list, legend);
 
 const SVG = 'http://www.w3.org/2000/svg';
 const SPARK_W = 120;
@@ -97,6 +100,8 @@ function receive(message: HostToUnits): void {
     const progress = message.total > 0 ? ` ${Math.round((100 * message.done) / message.total)}%` : '';
     status.textContent = `${message.text}${progress}`;
     findButton.disabled = !message.hasModel;
+    // A ranking under way can be stopped (a long text takes a while).
+    cancelButton.hidden = message.total === 0;
     addButton.disabled = !message.hasModel;
     if (!message.hasModel) {
       list.replaceChildren();
