@@ -13,6 +13,7 @@ import { FeatureStore, type FeatureMemento } from './featureStore';
 import { FindUnitsView } from './findUnits';
 import { type InsightContext } from './insightContext';
 import { InsightPanel } from './insightPanel';
+import { LiveWhatIf } from './liveWhatIf';
 import { type SessionFollower, type SessionHost } from './sessionHost';
 import { type TimestepCursor } from './timestepCursor';
 import { type TrainingSession } from './trainingSession';
@@ -40,6 +41,7 @@ export interface InsightOptions {
 export class Insight implements SessionFollower, vscode.Disposable {
   readonly ctx: InsightContext;
   readonly whatIf: WhatIf;
+  readonly liveWhatIf: LiveWhatIf;
   readonly why: WhyPrediction;
   readonly ablation: UnitAblation;
   readonly findUnits: FindUnitsView;
@@ -51,6 +53,7 @@ export class Insight implements SessionFollower, vscode.Disposable {
     const panel = new InsightPanel(options.extensionUri);
     this.ctx = { client, source: new AnalysisSource(options.host, client), panel, log: options.log };
     this.whatIf = new WhatIf(this.ctx);
+    this.liveWhatIf = new LiveWhatIf(this.ctx, this.whatIf, options.report);
     this.why = new WhyPrediction(this.ctx, options.host, options.cursor);
     this.ablation = new UnitAblation(this.ctx, options.temperature);
     this.cellPainter = new CellStatePainter(this.ctx);
@@ -74,7 +77,7 @@ export class Insight implements SessionFollower, vscode.Disposable {
       this.ablation, this.cellPainter, this.findUnits,
       vscode.window.registerWebviewViewProvider(FindUnitsView.viewType, this.findUnits),
     );
-    this.disposables.push(this.whatIf, this.why, panel, { dispose: () => client.dispose() }, panel.onDidReceiveMessage((m) => {
+    this.disposables.push(this.liveWhatIf, this.whatIf, this.why, panel, { dispose: () => client.dispose() }, panel.onDidReceiveMessage((m) => {
       if (m.type === 'whyMode') this.why.setMode(m.mode);
     }));
   }
@@ -93,6 +96,7 @@ export class Insight implements SessionFollower, vscode.Disposable {
   }
 
   forget(): void {
+    this.liveWhatIf.cancel();
     this.whatIf.clear();
     this.why.clear();
     this.ablation.clear();

@@ -6,7 +6,19 @@
  */
 
 import * as vscode from 'vscode';
-import { type SourceDocument } from './sourceDocument';
+import { type CodePointIndex } from './textPositions';
+
+/**
+ * Where a painting goes: the session's snapshot (sourceDocument.ts) or, for the live What If, the
+ * edited document at one version; positions are code points of that text.
+ */
+export interface PaintTarget {
+  readonly source: { readonly uri: vscode.Uri };
+  readonly index: CodePointIndex;
+  /** The visible editors whose text these positions belong to. */
+  matchingEditors(): vscode.TextEditor[];
+  range(document: vscode.TextDocument, start: number, count?: number): vscode.Range;
+}
 
 /** Levels on each side of zero. */
 export const PAINT_LEVELS = 8;
@@ -26,7 +38,7 @@ export function paintLevel(value: number, scale: number): number {
 }
 
 interface Painted {
-  readonly document: SourceDocument;
+  readonly document: PaintTarget;
   readonly from: number;
   readonly values: ArrayLike<number>;
   readonly scale: number;
@@ -72,7 +84,7 @@ export class LevelPainter implements vscode.Disposable {
    * Paints values[i] on character from + i of the snapshot (code points), scaled so that |value|
    * = scale is the strongest level; returns how many editors show it.
    */
-  paint(document: SourceDocument, from: number, values: ArrayLike<number>, scale: number, hover: (index: number) => string | undefined, marks: readonly (readonly [number, number])[] = []): number {
+  paint(document: PaintTarget, from: number, values: ArrayLike<number>, scale: number, hover: (index: number) => string | undefined, marks: readonly (readonly [number, number])[] = []): number {
     const runs: number[][] = Array.from({ length: 2 * PAINT_LEVELS + 1 }, () => []);
     let runLevel = 0;
     let runStart = from;

@@ -12,7 +12,7 @@ import { type ProbeAnswer } from '../protocol/analysis';
 import { formatCount, formatValue } from '../protocol/format';
 import { type WhatIfView } from '../protocol/insight';
 import { type InsightContext, runWithProgress } from './insightContext';
-import { LevelPainter } from './levelPainter';
+import { LevelPainter, type PaintTarget } from './levelPainter';
 import { UserError } from './userError';
 
 /** Characters read after the edited one: far past the memory of any model trained here (the horizon says how far it really goes). */
@@ -21,6 +21,8 @@ export const WHAT_IF_WINDOW = 2000;
 export class WhatIf implements vscode.Disposable {
   /** Orange-red for the echo (KL is never negative). */
   readonly painter = new LevelPainter({ light: ['30, 100, 230', '230, 110, 20'], dark: ['70, 140, 255', '255, 140, 40'] });
+  /** The last answer What If… gave this session (the live What If starts once there is one, and comes back to it when the edits are undone). */
+  private asked: { answer: ProbeAnswer; view: WhatIfView } | null = null;
 
   constructor(private readonly ctx: InsightContext) {}
 
@@ -65,12 +67,31 @@ export class WhatIf implements vscode.Disposable {
       { kind: 'probe', at, replacement: vocab.indexOf(replacement), length }, true);
     if (!answer || answer.kind !== 'probe') return;
     const view = whatIfView(answer, prepared.document.source.fileName, original, replacement, config.cell, prepared.step);
-    this.ctx.panel.show(view);
-    this.paint(answer, view);
+    this.asked = { answer, view };
+    this.show(answer, view, prepared.document, [[at, at + 1]]);
     this.ctx.log.info(`What If at ${at}: ${describeChar(original)} -> ${describeChar(replacement)}, horizon ${answer.horizon}.`);
   }
 
+  get hasAnswered(): boolean {
+    return this.asked !== null;
+  }
+
+  /** Shows `view` in the panel and paints the echo over `target`'s text, the edited characters `marks` outlined. */
+  show(answer: ProbeAnswer, view: WhatIfView, target: PaintTarget, marks: readonly (readonly [number, number])[], reveal = true): void {
+    this.ctx.panel.show(view);
+    this.paint(answer, view, target, marks, reveal);
+  }
+
+  /** The answer What If… gave, again (the file is back to the text as trained). */
+  showAsked(): void {
+    const document = this.ctx.source.current()?.document;
+    if (!this.asked || !document) return;
+    const { answer, view } = this.asked;
+    this.show(answer, view, document, [[answer.at, answer.at + 1]]);
+  }
+
   clear(): void {
+    this.asked = null;
     this.painter.clear();
   }
 
@@ -78,9 +99,8 @@ export class WhatIf implements vscode.Disposable {
     this.painter.dispose();
   }
 
-  private paint(answer: ProbeAnswer, view: WhatIfView): void {
-    const document = this.ctx.source.current()?.document;
-    if (!document) return;
+  /** `reveal`: scroll the editor to the edit (not while the user types in it). */
+  private paint(answer: ProbeAnswer, view: WhatIfView, document: PaintTarget, marks: readonly (readonly [number, number])[], reveal: boolean): void {
     const n = answer.kl.length;
     const echo = Math.min(n, answer.horizon + 1);
     // Scale by the largest KL inside the horizon, so a strong first step does not wash out the tail.
@@ -89,7 +109,9 @@ export class WhatIf implements vscode.Disposable {
     const L = answer.layers;
     const hover = (i: number): string => {
       const lines = [
-        `**RNN Lens: What If** ${describeChar(view.original)} → ${describeChar(view.replacement)} at character ${formatCount(answer.at)}; this is ${formatCount(i)} character${i === 1 ? '' : 's'} after it`,
+        view.live
+          ? `**RNN Lens: What If**, your unsaved edit (${view.original ? `${JSON.stringify(view.original)} → ` : ''}${view.replacement ? JSON.stringify(view.replacement) : 'deleted'}), compared with the text as trained; this is ${formatCount(i)} character${i === 1 ? '' : 's'} ${view.original.length === view.replacement.length ? 'from the edit on' : 'after it'}`
+          : `**RNN Lens: What If** ${describeChar(view.original)} → ${describeChar(view.replacement)} at character ${formatCount(answer.at)}; this is ${formatCount(i)} character${i === 1 ? '' : 's'} after it`,
         `KL(p‖p′) of the next-character predictions: ${formatValue(answer.kl[i])} nats${answer.top1Changed[i] ? ' (the likeliest next character changed)' : ''}`,
         `‖h′ − h‖: ${Array.from({ length: L }, (_, l) => `layer ${l} ${formatValue(answer.dh[l * n + i])}`).join(', ')}`,
       ];
@@ -97,8 +119,8 @@ export class WhatIf implements vscode.Disposable {
       lines.push(`The network noticed the change for ${formatCount(answer.horizon)} characters (top layer ‖h′ − h‖ at least 1% of its largest).`);
       return lines.join('  \n');
     };
-    const shown = this.painter.paint(document, answer.at, answer.kl.subarray(0, echo), scale, hover, [[answer.at, answer.at + 1]]);
-    if (shown > 0) {
+    const shown = this.painter.paint(document, answer.at, answer.kl.subarray(0, echo), scale, hover, marks);
+    if (shown > 0 && reveal) {
       const editor = document.matchingEditors()[0];
       editor.revealRange(document.range(editor.document, answer.at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }

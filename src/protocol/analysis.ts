@@ -23,6 +23,8 @@ export const MAX_FEATURES = 16;
 export const MAX_SPARK_BINS = 400;
 export const MAX_HOLDS = 16;
 export const MAX_SAMPLE_CHARS = 10_000;
+/** The most characters an edit of the file may type for the live What If (a paste larger than this is not probed). */
+export const MAX_EDIT_CHARS = 10_000;
 
 export type UnitState = 'h' | 'c';
 
@@ -42,6 +44,8 @@ export interface FeatureRequest {
 export type AnalysisJob =
   /** The probe of FILE[0..length) with FILE[at] replaced by vocabulary id `replacement`. */
   | { readonly kind: 'probe'; readonly at: number; readonly replacement: number; readonly length: number }
+  /** The probe of an edit: FILE[0..length) against it with FILE[at..at+removed) replaced by the vocabulary ids `inserted` (editProbeJob). */
+  | { readonly kind: 'probeEdit'; readonly at: number; readonly removed: number; readonly inserted: readonly number[]; readonly length: number }
   /** Saliency of the prediction of FILE[t+1] after FILE[0..t]. */
   | { readonly kind: 'saliency'; readonly t: number }
   /** Units most correlated with each feature over FILE[0..maxChars), with `bins`-point sparklines. */
@@ -139,6 +143,9 @@ function isJob(v: unknown): v is AnalysisJob {
   switch (v.kind) {
     case 'probe':
       return isPos(v.at) && isIntegerIn(v.replacement, 0, 1_200_000) && isPos(v.length) && (v.at as number) < (v.length as number);
+    case 'probeEdit':
+      return isPos(v.at) && isPos(v.removed) && isPos(v.length) && (v.at as number) + (v.removed as number) <= (v.length as number)
+        && Array.isArray(v.inserted) && v.inserted.length <= MAX_EDIT_CHARS && v.inserted.every((id) => isIntegerIn(id, 0, 1_200_000));
     case 'saliency':
       return isPos(v.t);
     case 'neurons':

@@ -29,6 +29,12 @@ export interface WhatIfView {
   readonly kl: readonly number[];
   readonly top1Changed: readonly number[];
   readonly horizon: number;
+  /**
+   * Set for the live What If of the file's unsaved edit: `original` is then the text the edit
+   * removed and `replacement` what it typed (either may be empty, both shortened for the title),
+   * and `at` the first character after the edit (for a same-length edit, its first character).
+   */
+  readonly live?: boolean;
 }
 
 export interface WhyView {
@@ -63,6 +69,8 @@ export type HostToInsight =
   | WhatIfView
   | WhyView
   | AblationView
+  /** Why the live What If shows no answer for the file's latest edit (a character the model never saw, nothing after the edit…). */
+  | { readonly type: 'whatIfNotice'; readonly text: string }
   /** A job is running (`done` of `total`), or finished (`total` 0). */
   | { readonly type: 'busy'; readonly task: string; readonly done: number; readonly total: number };
 
@@ -82,7 +90,8 @@ export function parseHostToInsight(v: unknown): HostToInsight | null {
   if (!isRecord(v)) return null;
   switch (v.type) {
     case 'whatIf':
-      if (!(isCappedString(v.fileName, 1000) && isCount(v.at) && isChar(v.original) && isChar(v.replacement) && isCappedString(v.cell, 10)
+      if (!(isCappedString(v.fileName, 1000) && isCount(v.at) && isCappedString(v.cell, 10)
+        && (v.live === true ? isCappedString(v.original, 200) && isCappedString(v.replacement, 200) : v.live === undefined && isChar(v.original) && isChar(v.replacement))
         && isIntegerIn(v.layers, 1, 4) && isCount(v.step) && isSeriesList(v.dh) && isSeriesList(v.dc) && isNums(v.kl) && isNums(v.top1Changed)
         && isCount(v.horizon))) return null;
       return { ...(v as unknown as WhatIfView), dh: (v.dh as number[][]).map(nums), dc: (v.dc as number[][]).map(nums), kl: nums(v.kl as number[]) };
@@ -96,6 +105,8 @@ export function parseHostToInsight(v: unknown): HostToInsight | null {
         && isFiniteNumber(v.meanBase) && isFiniteNumber(v.meanHeld) && Array.isArray(v.regions) && v.regions.length <= 20
         && v.regions.every((r) => isRecord(r) && isCappedString(r.feature, 100) && isFiniteNumber(r.inside) && isFiniteNumber(r.outside) && isCount(r.insideCount))
         ? (v as unknown as AblationView) : null;
+    case 'whatIfNotice':
+      return isCappedString(v.text, 500) ? { type: 'whatIfNotice', text: v.text } : null;
     case 'busy':
       return isCappedString(v.task, 200) && isNumberIn(v.done, 0, Number.MAX_SAFE_INTEGER) && isNumberIn(v.total, 0, Number.MAX_SAFE_INTEGER)
         ? { type: 'busy', task: v.task, done: v.done, total: v.total } : null;

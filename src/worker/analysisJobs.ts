@@ -8,7 +8,7 @@ import { InputError } from '../engine/errors';
 import { type Chunked } from '../engine/analysis/chunked';
 import { featureList, featureValues } from '../engine/analysis/features';
 import { neuronsJob, topUnits } from '../engine/analysis/neurons';
-import { probeJob, replaceAt } from '../engine/analysis/probe';
+import { editProbeJob, probeJob, replaceAt, type ProbeResult } from '../engine/analysis/probe';
 import { saliencyJob } from '../engine/analysis/saliency';
 import { binMeans, exactBudget, unitRangeJob, unitSparklinesJob, type UnitStateCache } from '../engine/analysis/unitSeries';
 import { checkHolds } from '../engine/analysis/ablation';
@@ -25,6 +25,10 @@ export interface JobContext {
   readonly cache: UnitStateCache;
 }
 
+function probeAnswer(r: ProbeResult): AnalysisAnswer {
+  return { kind: 'probe', at: r.at, length: r.length, layers: r.layers, dh: r.dh, dc: r.dc, kl: r.kl, top1Changed: r.top1Changed, horizon: r.horizon };
+}
+
 export function* runJob(job: AnalysisJob, ctx: JobContext): Chunked<AnalysisAnswer> {
   const { model, ids } = ctx;
   const net = model.net;
@@ -35,8 +39,18 @@ export function* runJob(job: AnalysisJob, ctx: JobContext): Chunked<AnalysisAnsw
       if (job.at >= length) throw new InputError(`Position ${job.at} is past the end of the text (${n} characters).`);
       if (job.replacement >= model.config.vocab.length) throw new InputError('The replacement is not in the model\'s vocabulary.');
       const original = ids.subarray(0, length);
-      const r = yield* probeJob(net, original, replaceAt(original, job.at, job.replacement), job.at);
-      return { kind: 'probe', at: r.at, length: r.length, layers: r.layers, dh: r.dh, dc: r.dc, kl: r.kl, top1Changed: r.top1Changed, horizon: r.horizon };
+      return probeAnswer(yield* probeJob(net, original, replaceAt(original, job.at, job.replacement), job.at));
+    }
+    case 'probeEdit': {
+      const length = Math.min(job.length, n);
+      if (job.at + job.removed > length) throw new InputError(`The edit (${job.removed} characters at ${job.at}) is past the end of the text (${n} characters).`);
+      if (job.inserted.some((id) => id >= model.config.vocab.length)) throw new InputError('The edit types a character that is not in the model\'s vocabulary.');
+      const original = ids.subarray(0, length);
+      const edited = new Int32Array(length - job.removed + job.inserted.length);
+      edited.set(original.subarray(0, job.at));
+      edited.set(job.inserted, job.at);
+      edited.set(original.subarray(job.at + job.removed), job.at + job.inserted.length);
+      return probeAnswer(yield* editProbeJob(net, original, edited, job.at));
     }
     case 'saliency': {
       const r = yield* saliencyJob(net, ids, job.t);

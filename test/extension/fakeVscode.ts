@@ -147,10 +147,13 @@ export class FakeTextDocument {
   }
   /** Edits the text (as typing would) and fires onDidChangeTextDocument. */
   edit(newText: string): void {
+    const old = this.text;
     this.text = newText;
     this.version++;
     this.isDirty = true;
-    workspaceEvents.changeText.fire({ document: this as unknown as vscode.TextDocument, contentChanges: [], reason: undefined });
+    // One change replacing the whole text (real edits are smaller; listeners here read the document).
+    const change = { rangeOffset: 0, rangeLength: old.length, text: newText } as unknown as vscode.TextDocumentContentChangeEvent;
+    workspaceEvents.changeText.fire({ document: this as unknown as vscode.TextDocument, contentChanges: [change], reason: undefined });
   }
   positionAt(offset: number): Position {
     const before = this.text.slice(0, Math.max(0, Math.min(offset, this.text.length)));

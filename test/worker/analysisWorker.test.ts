@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runChunked } from '../../src/engine/analysis/chunked';
-import { probeJob, replaceAt } from '../../src/engine/analysis/probe';
+import { editProbeJob, probeJob, replaceAt } from '../../src/engine/analysis/probe';
 import { saliencyJob } from '../../src/engine/analysis/saliency';
 import { unitRangeJob, UnitStateCache } from '../../src/engine/analysis/unitSeries';
 import { encodeCheckpoint } from '../../src/engine/io/checkpoint';
@@ -84,6 +84,24 @@ describe('analysis worker bundle (dist/analysisWorker.js)', function () {
     assert.deepEqual(Array.from((r as { dc: Float64Array }).dc), Array.from(want.dc));
     assert.equal((r as { horizon: number }).horizon, want.horizon);
     assert.ok(a.inbox.some((m) => m.type === 'progress'), 'no progress reported');
+  });
+
+  it('answers the probe of an edit (live What If) as the engine does, and refuses one past the text or outside the vocabulary', async () => {
+    const x = model.config.vocab.indexOf('x');
+    const r = await a.result({ kind: 'probeEdit', at: 40, removed: 2, inserted: [x, x, x], length: 500 });
+    const original = ids.subarray(0, 500);
+    const edited = Int32Array.from([...original.subarray(0, 40), x, x, x, ...original.subarray(42)]);
+    const want = runChunked(editProbeJob(model.net, original, edited, 40));
+    assert.equal(r.kind, 'probe');
+    const got = r as { at: number; length: number; kl: Float64Array; dh: Float64Array };
+    assert.equal(got.at, want.at);
+    assert.equal(got.length, 501);
+    assert.deepEqual(Array.from(got.kl), Array.from(want.kl));
+    assert.deepEqual(Array.from(got.dh), Array.from(want.dh));
+    const past = await a.run({ kind: 'probeEdit', at: 499, removed: 1, inserted: [], length: 500 }).answer;
+    assert.ok(past.type === 'error' && past.kind === 'input' && /nothing after it/.test(past.message), JSON.stringify(past));
+    const unknown = await a.run({ kind: 'probeEdit', at: 10, removed: 0, inserted: [model.config.vocab.length], length: 500 }).answer;
+    assert.ok(unknown.type === 'error' && unknown.kind === 'input' && /vocabulary/.test(unknown.message), JSON.stringify(unknown));
   });
 
   it('answers saliency, ablation and a unit range as the engine does', async () => {

@@ -31,6 +31,11 @@ function receive(message: HostToInsight): void {
     case 'busy':
       busy.textContent = message.total > 0 ? `${message.task}… ${Math.round((100 * message.done) / message.total)}% of ${formatCount(message.total)}` : '';
       return;
+    case 'whatIfNotice':
+      empty.hidden = true;
+      whatIf.showNotice(message.text);
+      bringIntoView(whatIf.element);
+      return;
     case 'whatIf':
       empty.hidden = true;
       whatIf.show(message, theme);

@@ -295,6 +295,33 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     await waitFor('the summary of h 0:2 held at 0.5', async () => /With h 0:2 held at 0\.5/.test(await insight!.locator('#ablation-summary').innerText()) || undefined, 120_000, 1000);
   });
 
+  it('What If, live: typing in the training file probes the edit as it stands, a character the model never saw gets a line, undo brings the asked answer back', async () => {
+    needPanel();
+    // What If… answered above, so edits of the file are probed live. Line 10, the "(" after open: type an x before it.
+    // Find Units left the RNN Lens container in the side bar: the Explorer first, where goTo finds the file.
+    await runCommand(page, 'View: Show Explorer');
+    await goTo(10, 12);
+    await page.keyboard.type('x');
+    insight = await findWebviewFrame(page, { selector: '#whatif-title' }, 30_000);
+    const title = await waitFor('the probe of the typed x', async () => {
+      const t = await insight!.locator('#whatif-title').innerText();
+      return /your unsaved edit: typed “x”, compared with the text as trained/.test(t) ? t : undefined;
+    }, 60_000, 500);
+    assert.match(title, /[\d,]+ characters read after it/);
+    assert.match(await insight.locator('#whatif-horizon').innerText(), /noticed the change for \d+ characters?/);
+    await waitFor('the echo of the edit painted', async () => (await paintedTypes()) > 0, 20_000);
+    await shots('what-if-live');
+    // A snowman is not in the code's vocabulary: one line in the panel, no error.
+    await editor().locator('.view-lines').click();
+    await page.keyboard.insertText('☃');
+    await waitFor('the vocabulary notice', async () => /never saw in training/.test(await insight!.locator('#whatif-notice').innerText().catch(() => '')) || undefined, 30_000, 500);
+    // Undo both edits: the file is the trained text again and the asked answer is shown.
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await waitFor('the asked answer again', async () => /character 2\d\d: \( → \[/.test(await insight!.locator('#whatif-title').innerText()) || undefined, 30_000, 500);
+    assert.equal(await page.locator('.tab.active.dirty', { hasText: TRAIN_FILE }).count(), 0, 'the file is back as it was');
+  });
+
   it('logged no errors from the extension in the browser console', () => {
     const ours = extensionErrors(browserLog);
     assert.deepEqual(ours, []);
