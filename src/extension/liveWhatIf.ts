@@ -32,19 +32,36 @@ export interface TextEdit {
   readonly after: number;
 }
 
-/** The one stretch where `after` differs from `before` (shared start and end taken off), in code points; null when equal. */
+/**
+ * The one stretch where `after` differs from `before` (shared start and end taken off), counted in
+ * code points; null when equal. Compared unit by unit without copying either text (the file may
+ * be long and this runs at every pause in the typing), never splitting a surrogate pair.
+ */
 export function textEdit(before: string, after: string): TextEdit | null {
   if (before === after) return null;
-  const a = [...before];
-  const b = [...after];
+  const max = Math.min(before.length, after.length);
   let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
   let suffix = 0;
-  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  while (suffix < before.length - prefix && suffix < after.length - prefix
+    && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
+  const removedText = before.slice(prefix, before.length - suffix);
   return {
-    at: prefix, removed: a.length - prefix - suffix, removedText: a.slice(prefix, a.length - suffix).join(''),
-    inserted: b.slice(prefix, b.length - suffix).join(''), after: suffix,
+    at: codePoints(before, 0, prefix), removed: codePoints(removedText, 0, removedText.length), removedText,
+    inserted: after.slice(prefix, after.length - suffix), after: codePoints(before, before.length - suffix, before.length),
   };
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** Code points in text[from..to) (a lone surrogate counts as one). */
+function codePoints(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (!(isLowSurrogate(text.charCodeAt(i)) && i > from && isHighSurrogate(text.charCodeAt(i - 1)))) n++;
+  return n;
 }
 
 /** Why `edit` cannot be probed by a model of vocabulary `vocab` (one line for the panel), or undefined. */

@@ -163,3 +163,32 @@ describe('extension: live What If while the training file is edited', () => {
     other.live.dispose();
   });
 });
+
+describe('extension: the live edit against a reference that counts code points one by one', () => {
+  /** The plain way: spread both texts into code points. */
+  function reference(before: string, after: string) {
+    if (before === after) return null;
+    const a = [...before];
+    const b = [...after];
+    let p = 0;
+    while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    let s = 0;
+    while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+    return { at: p, removed: a.length - p - s, removedText: a.slice(p, a.length - s).join(''), inserted: b.slice(p, b.length - s).join(''), after: s };
+  }
+
+  it('agrees on random edits of text with emoji, Hangul and surrogate pairs that share a half', () => {
+    const alphabet = ['a', 'b', ' ', '\n', '한', '😀', '😁', '𝒳'];
+    let seed = 7;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const word = (n: number): string => Array.from({ length: n }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let k = 0; k < 2000; k++) {
+      const before = word(rand(12));
+      const chars = [...before];
+      const at = rand(chars.length + 1);
+      const cut = rand(chars.length - at + 1);
+      const after = [...chars.slice(0, at), word(rand(3)), ...chars.slice(at + cut)].join('');
+      assert.deepEqual(textEdit(before, after), reference(before, after), `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    }
+  });
+});
