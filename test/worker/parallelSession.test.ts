@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, type CellType, type TrainSettings } from '../../src/e
 import { type CheckpointData } from '../../src/engine/io/checkpointData';
 import { checkTrace } from '../../src/protocol/traceLayout';
 import { Trainer } from '../../src/engine/training/trainer';
+import { Interrupted } from '../../src/engine/errors';
 import { streamRange } from '../../src/worker/parallel/poolMemory';
 import { threadsFor, workerPool, WorkerPool } from '../../src/worker/parallel/workerPool';
 
@@ -91,6 +92,30 @@ describe('worker/parallel: a Trainer whose gradients come from a worker pool (rn
     const b = await run(false);
     assert.deepEqual(b.losses, a.losses);
     assert.deepEqual(Array.from(b.weights), Array.from(a.weights));
+  });
+
+  it('a pause waiting during a pooled step abandons it with nothing changed (the step runs again, same bits)', async () => {
+    const s = settings('lstm', { batch: 6, hidden: 24, seqLen: 32 });
+    const run = (interruptAt: number | null): Promise<{ losses: number[]; weights: Float32Array; abandoned: number }> => withParallel(Trainer.create(TEXT, s), 2, (p) => {
+      const losses: number[] = [];
+      let abandoned = 0;
+      for (let i = 0; losses.length < 4; i++) {
+        // The "pause" is already waiting when the step starts: the sub-workers see ABORT at their first check.
+        const interrupt = i === interruptAt ? () => true : undefined;
+        try {
+          losses.push(p.trainStep({ interrupt }).loss);
+        } catch (e) {
+          assert.ok(e instanceof Interrupted, String(e));
+          abandoned++;
+        }
+      }
+      return { losses, weights: flat(p.toCheckpoint()), abandoned };
+    });
+    const plain = await run(null);
+    const paused = await run(2);
+    assert.equal(paused.abandoned, 1, 'the step with the pause waiting was abandoned');
+    assert.deepEqual(paused.losses, plain.losses, 'the positions and carried state were restored');
+    assert.deepEqual(Array.from(paused.weights), Array.from(plain.weights));
   });
 
   it('a W=2 checkpoint resumes in a single-thread Trainer, and a single-thread one in W=2', async () => {

@@ -7,6 +7,9 @@
  *                ->  grads_w = d(scale * sum of its streams' losses) / dW   (its row)
  *                ->  write positions and carried state back, add 1 to DONE
  *
+ * or, when the coordinator sets ABORT during the step (a pause is waiting), abandons it between
+ * two layers and adds 1 to DONE without writing anything back.
+ *
  * Summing, clipping and the optimizer happen in the Trainer on the coordinating thread, which
  * holds the optimizer state (and so can checkpoint it). No messages inside a step: only shared memory.
  *
@@ -15,11 +18,12 @@
  */
 
 import { workerData } from 'node:worker_threads';
+import { Interrupted } from '../../engine/errors';
 import { Network } from '../../engine/model/network';
 import { setSimdEnabled } from '../../engine/kernels/simd/simdArena';
 import { StreamGroup } from '../../engine/training/streamGroup';
 import { trainingMemory, type TrainingMemory } from '../../engine/training/trainingMemory';
-import { COMMAND, DONE, ERROR_BYTES, EXIT, FAILED, GO, STEP, poolViews, streamRange, type PoolViews, type PoolWorkerInit } from './poolMemory';
+import { ABORT, COMMAND, DONE, ERROR_BYTES, EXIT, FAILED, GO, STEP, poolViews, streamRange, type PoolViews, type PoolWorkerInit } from './poolMemory';
 
 class PoolWorker {
   private readonly views: PoolViews;
@@ -46,7 +50,13 @@ class PoolWorker {
     for (const [shared, own] of this.slices()) own.set(shared);
     const grads = this.memory.grads;
     grads.fill(0);
-    this.views.losses[this.init.index] = this.group.accumulateGradients(grads, this.views.scale[0]);
+    const control = this.views.control;
+    try {
+      this.views.losses[this.init.index] = this.group.accumulateGradients(grads, this.views.scale[0], () => Atomics.load(control, ABORT) !== 0);
+    } catch (e) {
+      if (e instanceof Interrupted) return; // abandoned: nothing written back (the coordinator restores what others wrote)
+      throw e;
+    }
     this.row.set(grads);
     this.views.positions.set(this.group.positions, this.start);
     for (const [shared, own] of this.slices()) shared.set(own);

@@ -3,7 +3,7 @@
  * sub-workers through these words and blocks (Atomics.wait) until they finish a step, so a step
  * looks like an ordinary function call to the Trainer.
  *
- *   control  Int32   [CONTROL_WORDS]  GO generation, command, DONE count, FAILED (error length + 1)
+ *   control  Int32   [CONTROL_WORDS]  GO generation, command, DONE count, FAILED (error length + 1), ABORT
  *   error    Uint8   [ERROR_BYTES]    a failing worker's message (UTF-8)
  *   losses   Float64 [W]              each worker's summed cross-entropy of its streams this step
  *   scale    Float64 [1]              what each worker's loss sum is scaled by in its gradient
@@ -25,7 +25,9 @@ export const GO = 0;
 export const COMMAND = 1;
 export const DONE = 2;
 export const FAILED = 3;
-const CONTROL_WORDS = 4;
+/** Set by the coordinator when a pause or stop is waiting: the sub-workers abandon the step (see WorkerPool). */
+export const ABORT = 4;
+const CONTROL_WORDS = 5;
 export const ERROR_BYTES = 1024;
 
 /** Values of the COMMAND word. */

@@ -24,12 +24,15 @@ import { simdAvailable } from '../../engine/kernels/simd/simdArena';
 import { paramLayout } from '../../engine/model/params';
 import { type GradientPool, type GradientRun, type GradientSource } from '../../engine/training/gradientSource';
 import { workerScript } from '../scripts';
-import { COMMAND, DONE, EXIT, FAILED, GO, STEP, poolLayout, poolViews, streamRange, type PoolViews, type PoolWorkerInit } from './poolMemory';
+import { Interrupted, type InterruptCheck } from '../../engine/errors';
+import { ABORT, COMMAND, DONE, EXIT, FAILED, GO, STEP, poolLayout, poolViews, streamRange, type PoolViews, type PoolWorkerInit } from './poolMemory';
 
 /** Sub-workers load tsx or a bundle and build their model; beyond this something is wrong. */
 const START_TIMEOUT_MS = 60_000;
 /** How often a blocked coordinator looks up from its wait to check for a failed sub-worker. */
 const POLL_MS = 250;
+/** ...and, during a step that a pause may abandon, for the pause (the single-thread path checks between layers). */
+const INTERRUPT_POLL_MS = 10;
 
 /** A gradient pool of `workers` threads (1 <= workers <= the batch: each thread needs at least one stream). */
 export function workerPool(workers: number): GradientPool {
@@ -107,17 +110,29 @@ export class WorkerPool implements GradientSource {
     return this.live;
   }
 
-  accumulateGradients(grads: FloatArray, scale: number): number {
+  /**
+   * `interrupt` (a pause or stop waiting) abandons the step as the single-thread source does: the
+   * sub-workers stop between two layers, the positions and carried state some may already have
+   * written back are restored, and Interrupted is thrown with nothing changed.
+   */
+  accumulateGradients(grads: FloatArray, scale: number, interrupt?: InterruptCheck): number {
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error('the worker pool is closed');
     this.views.params.set(this.run.params);
     this.views.scale[0] = scale;
-    const control = this.views.control;
+    const { control, positions, carriedH, carriedC } = this.views;
+    const before = interrupt ? { positions: positions.slice(), h: carriedH.slice(), c: carriedC.slice() } : null;
+    Atomics.store(control, ABORT, 0);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, COMMAND, STEP);
     Atomics.add(control, GO, 1);
     Atomics.notify(control, GO);
-    this.waitForAll(Infinity, 'step');
+    if (this.waitForAll(Infinity, 'step', interrupt) && before) {
+      positions.set(before.positions);
+      carriedH.set(before.h);
+      carriedC.set(before.c);
+      throw new Interrupted();
+    }
     let lossSum = 0;
     for (let w = 0; w < this.workers; w++) lossSum += this.views.losses[w];
     for (const row of this.rows) {
@@ -159,11 +174,19 @@ export class WorkerPool implements GradientSource {
     return Promise.all(this.exited).then(() => undefined);
   }
 
-  /** Sleeps until every sub-worker has said DONE; throws (and closes) if one failed or time ran out. */
-  private waitForAll(timeoutMs: number, what: 'start' | 'step'): void {
+  /**
+   * Sleeps until every sub-worker has said DONE; throws (and closes) if one failed or time ran out.
+   * When `interrupt` says so meanwhile, tells them to abandon the step; returns whether it did.
+   */
+  private waitForAll(timeoutMs: number, what: 'start' | 'step', interrupt?: InterruptCheck): boolean {
     const control = this.views.control;
     const deadline = performance.now() + timeoutMs;
+    let aborted = false;
     for (;;) {
+      if (interrupt && !aborted && interrupt()) {
+        aborted = true;
+        Atomics.store(control, ABORT, 1);
+      }
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) {
         const message = new TextDecoder().decode(this.views.error.slice(0, failed - 1));
@@ -172,14 +195,14 @@ export class WorkerPool implements GradientSource {
         throw this.failure;
       }
       const done = Atomics.load(control, DONE);
-      if (done >= this.workers) return;
+      if (done >= this.workers) return aborted;
       const left = deadline - performance.now();
       if (left <= 0) {
         this.failure = new Error(`the training sub-workers did not ${what === 'start' ? 'start' : 'finish a step'} within ${Math.round(timeoutMs / 1000)} s`);
         void this.close();
         throw this.failure;
       }
-      Atomics.wait(control, DONE, done, Math.min(left, POLL_MS));
+      Atomics.wait(control, DONE, done, Math.min(left, interrupt && !aborted ? INTERRUPT_POLL_MS : POLL_MS));
     }
   }
 }
