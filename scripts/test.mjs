@@ -28,7 +28,7 @@ const stages = [
   { id: 'lint', title: 'lint (eslint)', cmd: [bin('eslint'), '.'], timeoutMs: 4 * MIN },
   { id: 'unit', title: 'unit and worker tests (mocha, .mocharc.json)', mocha: [], timeoutMs: 8 * MIN },
   {
-    id: 'webview', title: 'webview tests in Chromium (mocha, test/webview/.mocharc.json)', timeoutMs: 5 * MIN,
+    id: 'webview', title: 'webview tests in Chromium (mocha, test/webview/.mocharc.json)', timeoutMs: 8 * MIN,
     mocha: ['--config', 'test/webview/.mocharc.json'],
     unavailable: () => (existsSync(join(repoRoot, 'test/webview/.mocharc.json')) ? undefined : 'no webview tests yet (test/webview/.mocharc.json is missing)'),
   },
