@@ -191,4 +191,61 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
     await p.page.click('#direction');
     await p.settle();
   });
+
+  it('zoom: + and Ctrl+wheel show fewer, bigger columns (rows all in view, text never under 11 px); − and Fit go back; Centre on cursor centres it', async () => {
+    const { p, d } = await open('rnn-english', SIZES[0]);
+    const attr = async (name: string): Promise<number> => Number(await p.page.getAttribute('#graph', name));
+    const cols1 = await attr('data-columns');
+    const height1 = (await p.page.locator('#graph').boundingBox())!.height;
+    assert.equal(await p.page.isDisabled('#graph-zoom-out'), true, 'nothing to zoom out to at the fitted level');
+    await p.page.click('#graph-zoom-in');
+    await p.settle();
+    await p.settle();
+    assert.equal(await attr('data-zoom'), 1.25);
+    const cols2 = await attr('data-columns');
+    assert.ok(cols2 < cols1, `zoomed in: ${cols2} columns, fewer than ${cols1}`);
+    assert.ok(await attr('data-node-px') >= 32 * 1.25, 'nodes grow with the zoom');
+    assert.ok((await p.page.locator('#graph').boundingBox())!.height > height1 * 1.2, 'the graph grows taller so every row stays in view');
+    // Keyboard: + on the focused graph zooms further; Ctrl+wheel too.
+    await p.page.focus('#graph');
+    await p.page.keyboard.press('+');
+    await p.settle();
+    assert.equal(await attr('data-zoom'), 1.5);
+    const box = (await p.page.locator('#graph').boundingBox())!;
+    await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.page.keyboard.down('Control');
+    await p.page.mouse.wheel(0, -100);
+    await p.page.keyboard.up('Control');
+    await p.settle();
+    await p.settle();
+    assert.equal(await attr('data-zoom'), 2, 'Ctrl+wheel up zooms in');
+    const cols4 = await attr('data-columns');
+    assert.ok(cols4 < cols2, `${cols4} columns at zoom 2`);
+    // Centre on cursor: the cursor in the middle column.
+    await p.page.focus('#graph');
+    await p.page.keyboard.press('End');
+    await p.settle();
+    await p.page.keyboard.press('Home');
+    for (let i = 0; i < 8; i++) await p.page.keyboard.press('ArrowRight');
+    await p.settle();
+    await p.page.click('#graph-centre');
+    await p.settle();
+    const t = Number(await p.page.inputValue('#t-slider'));
+    assert.equal(t, 8);
+    assert.equal(await attr('data-first'), Math.max(0, Math.min(d.T - cols4, t - Math.floor((cols4 - 1) / 2))), 'the cursor is centred');
+    assert.equal(await p.page.getAttribute('#graph-overview', 'data-first'), String(await attr('data-first')), 'the overview shows the same columns');
+    const small = (await texts(p, 'graph')).filter((r) => r.px < 11);
+    assert.deepEqual(small, [], 'no text under 11 CSS px while zoomed');
+    // − zooms out a level; Fit goes back to level 1 and its columns.
+    await p.page.click('#graph-zoom-out');
+    await p.settle();
+    assert.equal(await attr('data-zoom'), 1.5);
+    await p.page.click('#graph-fit');
+    await p.settle();
+    await p.settle();
+    assert.equal(await attr('data-zoom'), 1);
+    assert.equal(await attr('data-columns'), cols1);
+    assert.ok(Math.abs((await p.page.locator('#graph').boundingBox())!.height - height1) < 1, 'back to the stylesheet\'s height');
+    assert.deepEqual(p.errors, []);
+  });
 });

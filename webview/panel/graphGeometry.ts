@@ -51,11 +51,35 @@ export function gutterFor(width: number): number {
   return width < 420 ? GUTTER_NARROW : GUTTER_WIDE;
 }
 
-/** How many timestep columns fit at full size (at least 2, at most the window's T). */
-export function columnsThatFit(width: number, gutter: number, T: number): number {
+/**
+ * The zoom levels: 1 shows as many full-size columns as fit (never less than full size: text
+ * 11 px, nodes 32 px); each level up shows fewer, bigger columns. The overview strip always
+ * shows the whole window, so there is no level below 1.
+ */
+export const ZOOM_LEVELS = [1, 1.25, 1.5, 2, 2.5] as const;
+
+/** The level `steps` levels from `zoom` (clamped to the levels there are). */
+export function zoomStep(zoom: number, steps: number): number {
+  let i = ZOOM_LEVELS.findIndex((z) => z >= zoom - 1e-9);
+  if (i < 0) i = ZOOM_LEVELS.length - 1;
+  return ZOOM_LEVELS[Math.max(0, Math.min(ZOOM_LEVELS.length - 1, i + steps))];
+}
+
+/** How many timestep columns fit at `zoom` times full size (at least 2, at most the window's T). */
+export function columnsThatFit(width: number, gutter: number, T: number, zoom = 1): number {
   // The entry column, then `columns` pitches, the last column's half node and a margin each side.
-  const fit = Math.floor((width - gutter - SIZE.h.width / 2 - SIZE.L.width / 2 - 10) / DX);
+  const fit = Math.floor(((width - gutter) / zoom - SIZE.h.width / 2 - SIZE.L.width / 2 - 10) / DX);
   return Math.max(2, Math.min(T, fit));
+}
+
+/** The height, CSS px, that shows every row of an L-layer graph at `zoom` (the content, not the border). */
+export function graphHeight(L: number, zoom: number): number {
+  return Math.ceil(((L + 2) * DY + SIZE.y.height / 2 + TOP + SIZE.x.height / 2 + BOTTOM) * zoom);
+}
+
+/** The first column that puts the cursor in the middle of `columns` shown ones. */
+export function centredFirst(columns: number, cursor: number, T: number): number {
+  return Math.max(0, Math.min(Math.max(0, T - columns), cursor - Math.floor((columns - 1) / 2)));
 }
 
 /**
@@ -75,11 +99,14 @@ export function followFirst(first: number, columns: number, cursor: number, T: n
   return Math.max(0, Math.min(maxFirst, f));
 }
 
-/** The view (centre in graph coordinates, scale) that fits `columns` columns of an L-layer graph into `size`. */
-export function fitView(columns: number, L: number, size: { width: number; height: number }, gutter: number): { x: number; y: number; scale: number } {
+/**
+ * The view (centre in graph coordinates, scale) that fits `columns` columns of an L-layer graph
+ * into `size`: never below `zoom` times full size, a little larger when there is room to spare.
+ */
+export function fitView(columns: number, L: number, size: { width: number; height: number }, gutter: number, zoom = 1): { x: number; y: number; scale: number } {
   const left = -DX - SIZE.h.width / 2 - 4, right = (columns - 1) * DX + SIZE.L.width / 2 + 4;
   const top = -(L + 2) * DY - SIZE.y.height / 2 - TOP, bottom = SIZE.x.height / 2 + BOTTOM;
-  const scale = Math.max(1, Math.min(1.5, (size.width - gutter) / (right - left), size.height / (bottom - top)));
+  const scale = Math.max(zoom, Math.min(1.5 * zoom, (size.width - gutter) / (right - left), size.height / (bottom - top)));
   return { x: (left + right) / 2 - gutter / 2 / scale, y: (top + bottom) / 2, scale };
 }
 

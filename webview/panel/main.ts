@@ -17,6 +17,7 @@ import { spokenChar } from '../shared/format';
 import { formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
 import { Header } from './header';
 import { UnrolledGraph, type GraphView } from './unrolledGraph';
+import { ZOOM_LEVELS } from './graphGeometry';
 import { GraphOverview } from './graphOverview';
 import { ColorBar } from '../shared/colorBar';
 import { CellDiagram } from './cellDiagram';
@@ -56,7 +57,7 @@ const header = new Header((action) => postToHost({ type: 'action', action }), {
 
 const graphBox = el('div', { className: 'graph', attrs: {
   id: 'graph', role: 'img', tabindex: '0', 'aria-describedby': 'graph-text graph-cursor',
-  'aria-label': 'Unrolled computation graph. Left and right move the timestep cursor, up and down change the layer, Enter opens the cell.',
+  'aria-label': 'Unrolled computation graph. Left and right move the timestep cursor, up and down change the layer, Enter opens the cell, plus and minus zoom, C centres on the cursor.',
 } });
 const graphText = el('p', { className: 'caption', attrs: { id: 'graph-text' } });
 /** The graph's text twin for screen readers: the column under the cursor, node by node. */
@@ -69,8 +70,29 @@ const overview = new GraphOverview(theme, (t) => moveCursor(t, view.direction, t
 const overviewText = el('p', { className: 'caption', attrs: { id: 'overview-text' } });
 const stateBar = new ColorBar('graph-state-scale');
 const gradientBar = new ColorBar('graph-gradient-scale');
-const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', 'aria-label': 'Fit the shown timesteps to the graph\'s width' } });
-fitButton.addEventListener('click', () => graph.fit());
+const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', id: 'graph-fit', 'aria-label': 'Fit: as many full-size timesteps as the width holds, around the cursor' } });
+const zoomOutButton = el('button', { text: '−', attrs: { type: 'button', id: 'graph-zoom-out', 'aria-label': 'Zoom out: show more timesteps (minus key)' } });
+const zoomInButton = el('button', { text: '+', attrs: { type: 'button', id: 'graph-zoom-in', 'aria-label': 'Zoom in: show fewer, bigger timesteps (plus key)' } });
+const centreButton = el('button', { text: 'Centre on cursor', attrs: { type: 'button', id: 'graph-centre', 'aria-label': 'Centre the graph on the timestep cursor (C key)' } });
+/** Zooms the graph (0: back to the fitted level 1) and redraws what follows the shown columns. */
+function zoomGraph(steps: number | 'fit'): void {
+  if (steps === 'fit') graph.setZoom(1); else graph.zoomBy(steps);
+  zoomOutButton.disabled = graph.zoom <= 1;
+  zoomInButton.disabled = graph.zoom >= ZOOM_LEVELS[ZOOM_LEVELS.length - 1];
+  scheduleCursor();
+}
+fitButton.addEventListener('click', () => zoomGraph('fit'));
+zoomOutButton.addEventListener('click', () => zoomGraph(-1));
+zoomInButton.addEventListener('click', () => zoomGraph(1));
+centreButton.addEventListener('click', () => { graph.centre(); scheduleCursor(); });
+zoomOutButton.disabled = true;
+// Ctrl (or Cmd) and the wheel zoom the graph; the wheel alone still scrolls the panel.
+graphBox.addEventListener('wheel', (e) => {
+  if (!e.ctrlKey && !e.metaKey) return;
+  e.preventDefault();
+  e.stopPropagation();
+  zoomGraph(e.deltaY < 0 ? 1 : -1);
+}, { passive: false, capture: true });
 
 const cell = new CellDiagram(theme);
 const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': 'Layer of the opened cell' } });
@@ -107,7 +129,7 @@ app.replaceChildren(
   header.element,
   notice,
   section('graph-section', t('panel.graph.heading'), [
-    el('div', { className: 'row controls' }, [fitButton, el('span', { className: 'caption', text: 'Click a node to move the cursor there (an h_t opens its cell below); the strip under the graph is the whole window: click or drag it. Every → along a row is the same W_hh.' })]),
+    el('div', { className: 'row controls' }, [fitButton, zoomOutButton, zoomInButton, centreButton, el('span', { className: 'caption', text: 'Click a node to move the cursor there (an h_t opens its cell below); the strip under the graph is the whole window: click or drag it. Ctrl+wheel or + and − zoom. Every → along a row is the same W_hh.' })]),
     graphBox, stateBar.element, gradientBar.element, overview.element, overviewText, graphText, graphCursorText,
   ]),
   section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
@@ -332,6 +354,15 @@ graphBox.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
     view.layer = Math.max(0, Math.min(L - 1, view.layer + (e.key === 'ArrowUp' ? 1 : -1)));
     persist();
+    scheduleCursor();
+    e.preventDefault();
+  } else if (e.ctrlKey || e.metaKey || e.altKey) {
+    return;
+  } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '−') {
+    zoomGraph(e.key === '+' || e.key === '=' ? 1 : -1);
+    e.preventDefault();
+  } else if (e.key === 'c' || e.key === 'C') {
+    graph.centre();
     scheduleCursor();
     e.preventDefault();
   } else if (e.key === 'Enter' || e.key === ' ') {

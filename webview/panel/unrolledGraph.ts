@@ -24,7 +24,7 @@ import { type TraceData } from '../shared/traceData';
 import { type Theme, parseColor } from '../shared/theme';
 import { elementSize } from '../shared/elementSize';
 import { type ColorBarSpec } from '../shared/colorBar';
-import { DX, DY, MIN_FONT, MIN_NODE, columnsThatFit, fitView, followFirst, gutterFor, parseNodeId, type GraphPick } from './graphGeometry';
+import { DX, DY, MIN_FONT, MIN_NODE, centredFirst, columnsThatFit, fitView, followFirst, graphHeight, gutterFor, parseNodeId, zoomStep, type GraphPick } from './graphGeometry';
 import { GraphPainter, type Direction, type GraphFrame, type GraphView, type RendererArgs, type NodeRenderer } from './graphPainter';
 
 export type { Direction, GraphView, GraphPick };
@@ -42,6 +42,8 @@ export class UnrolledGraph {
   /** The scale fit() chose, and the canvas size vis-network last reported. */
   private fittedScale = 1;
   private canvasSize: { width: number; height: number } | null = null;
+  /** 1: as many full-size columns as fit; more: fewer, bigger columns (graphGeometry's ZOOM_LEVELS). */
+  private zoomLevel = 1;
 
   constructor(
     private readonly container: HTMLElement,
@@ -57,6 +59,35 @@ export class UnrolledGraph {
   get columns(): number { return this.frame.columns; }
   get first(): number { return this.frame.first; }
 
+  get zoom(): number { return this.zoomLevel; }
+
+  /**
+   * Zooms `steps` levels in (positive: fewer, bigger columns) or out, centred on the cursor. The
+   * container grows with the zoom so every row stays in view.
+   */
+  zoomBy(steps: number): void {
+    this.setZoom(zoomStep(this.zoomLevel, steps));
+  }
+
+  setZoom(zoom: number): void {
+    this.zoomLevel = zoomStep(zoom, 0);
+    this.container.dataset.zoom = String(this.zoomLevel);
+    if (!this.frame.data) return;
+    this.sizeContainer(this.frame.data.L);
+    this.layout();
+    this.centre();
+  }
+
+  /** Shows the cursor in the middle of the shown columns. */
+  centre(): void {
+    const d = this.frame.data;
+    if (!d) return;
+    this.frame.first = centredFirst(this.columns, this.view.cursor, d.T);
+    this.container.dataset.first = String(this.first);
+    this.fit();
+    this.network?.redraw();
+  }
+
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.painter.setTheme(theme);
@@ -69,6 +100,7 @@ export class UnrolledGraph {
     this.painter.setTrace(d);
     this.container.dataset.layers = String(d.L);
     this.container.dataset.steps = String(d.T);
+    this.sizeContainer(d.L);
     this.layout();
     this.follow(true);
     this.direction = this.view.direction;
@@ -100,7 +132,7 @@ export class UnrolledGraph {
   fit(measured?: { width: number; height: number }): void {
     if (!this.network || !this.frame.data) return;
     const size = measured ?? elementSize(this.container);
-    const { x, y, scale } = fitView(this.columns, this.frame.data.L, size, this.frame.gutter);
+    const { x, y, scale } = fitView(this.columns, this.frame.data.L, size, this.frame.gutter, this.zoomLevel);
     this.network.moveTo({ position: { x, y }, scale, animation: false });
     this.fittedScale = scale;
     this.container.dataset.scale = String(scale);
@@ -120,12 +152,17 @@ export class UnrolledGraph {
     return this.painter.legends();
   }
 
-  /** Columns that fit at full size; slots rebuilt when that or the layer count changed. */
+  /** Zoomed in, the container grows to show every row at the zoomed size (at 1 the stylesheet's height holds). */
+  private sizeContainer(L: number): void {
+    this.container.style.height = this.zoomLevel === 1 ? '' : `${graphHeight(L, this.zoomLevel) + 2}px`;
+  }
+
+  /** Columns that fit at the zoomed size; slots rebuilt when that or the layer count changed. */
   private layout(): void {
     const d = this.frame.data!;
     const width = elementSize(this.container).width;
     this.frame.gutter = gutterFor(width);
-    this.frame.columns = columnsThatFit(width, this.frame.gutter, d.T);
+    this.frame.columns = columnsThatFit(width, this.frame.gutter, d.T, this.zoomLevel);
     const key = `${this.columns}x${d.L}`;
     if (key !== this.shapeKey) {
       this.shapeKey = key;
