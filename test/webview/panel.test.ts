@@ -110,12 +110,23 @@ describe('training panel webview (Chromium)', function () {
         assert.match((await p.page.textContent('#heat-readout')) ?? '', new RegExp(`unit ${sel.unit} \\(selected\\)`));
       });
 
-      it('opens the cell with its gate nodes and operator derivatives', async () => {
-        const nodes = await p.page.locator('.cell-nodes li').evaluateAll((lis) => lis.map((li) => (li as unknown as PageElement).dataset.node));
-        const expected = cell === 'lstm' ? ['i', 'f', 'g', 'o', 'c', 'mul_f', 'add', 'tanh_c', 'h'] : cell === 'gru' ? ['r', 'z', 'n', 'one_minus', 'mul_z', 'add', 'h'] : ['a', 'tanh', 'h'];
-        for (const n of expected) assert.ok(nodes.includes(n), `node ${n} in ${nodes.join(',')}`);
-        const addTitle = await p.page.getAttribute(`.cell-nodes li[data-node="${cell === 'rnn' ? 'tanh' : 'add'}"]`, 'title');
-        assert.match(addTitle ?? '', cell === 'rnn' ? /1 − y²/ : /passes the gradient through/);
+      it('opens the cell: its equations one per line in the lecture\'s order, with the operators\' derivatives; σ gates on the 0..1 scale', async () => {
+        const lines = await p.page.locator('#cell-equations li').evaluateAll((lis) => lis.map((li) => ({ node: (li as unknown as PageElement).dataset.node, text: (li as unknown as { textContent: string }).textContent })));
+        const order = cell === 'lstm' ? ['i', 'f', 'o', 'g', 'c', 'h', 'output'] : cell === 'gru' ? ['r', 'z', 'n', 'h', 'output'] : ['h', 'output'];
+        assert.deepEqual(lines.map((x) => x.node), order, 'gates, candidate, cell, hidden, output');
+        if (cell === 'rnn') assert.ok(lines[0].text.startsWith('ht = tanh(Whh ht−1 + Wxh xt)'), lines[0].text);
+        if (cell === 'lstm') assert.ok(lines[4].text.startsWith('ct = ft ⊙ ct−1 + it ⊙ gt'), lines[4].text);
+        if (cell === 'gru') assert.ok(lines[3].text.startsWith('ht = zt ⊙ ht−1 + (1 − zt) ⊙ nt'), lines[3].text);
+        assert.ok(lines.at(-1)!.text.startsWith('yt = Why ht'), lines.at(-1)!.text);
+        // Not a tab stop per line: the equations are text.
+        assert.equal(await p.page.locator('#cell-equations [tabindex]').count(), 0);
+        // Each line sits on its own row, below the previous one.
+        const tops = await p.page.locator('#cell-equations .eq').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top));
+        for (let i = 1; i < tops.length; i++) assert.ok(tops[i] > tops[i - 1], `equation ${i} below equation ${i - 1}`);
+        const title = await p.page.getAttribute(`#cell-equations li[data-node="${cell === 'lstm' ? 'c' : 'h'}"]`, 'title');
+        assert.match(title ?? '', cell === 'rnn' ? /1 − y²/ : /passes the gradient through/);
+        assert.equal(await p.page.isVisible('#cell-gate-scale'), cell !== 'rnn', 'a legend for the gates where there are gates');
+        if (cell !== 'rnn') assert.equal(await p.page.getAttribute('#cell-gate-scale', 'data-high'), '1');
       });
 
       it('has no CSP violations or page errors', async () => {

@@ -6,15 +6,21 @@
  * Values come straight from the trace. Gradients at gates are the engine's dL/dh_t and dL/dc_t
  * pushed through this cell's own operators (a product or a sum of traced vectors), which is exact;
  * what goes back through the weights (to h_{t-1}, and the GRU's reset gate) the trace records.
+ *
+ * Under the diagram, its equations as the lecture writes them, one per line in the lecture's order
+ * (gates, candidate, cell, hidden, output), each with the numbers of the vector it defines. Sigmoid
+ * gates are drawn on the sequential 0..1 scale (0 closed, 1 open), as the heatmap draws them;
+ * signed vectors on the diverging scale.
  */
 
 import { type TraceData } from '../shared/traceData';
 import { type Theme } from '../shared/theme';
-import { DivergingScale } from '../shared/colorScale';
+import { DivergingScale, GateScale } from '../shared/colorScale';
+import { ColorBar, sampleColors } from '../shared/colorBar';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
 import { visibleChar } from '../shared/format';
-import { formatValue } from '../../src/protocol/format';
+import { CellEquations, OUTPUT, type Equation } from './cellEquations';
 
 type Vec = Float32Array | null;
 type Getter = (d: TraceData, l: number, t: number) => Vec;
@@ -29,9 +35,11 @@ interface CellNode {
   readonly title: string;
   readonly value?: Getter;
   readonly grad?: Getter;
+  /** A sigmoid gate (0..1): drawn on the sequential scale. */
+  readonly sigmoid?: boolean;
 }
 
-type CellGraph = { nodes: CellNode[]; edges: [string, string][] };
+type CellGraph = { nodes: CellNode[]; edges: [string, string][]; equations: Equation[] };
 
 const map = (a: Float32Array, f: (x: number, i: number) => number): Float32Array => {
   const out = new Float32Array(a.length);
@@ -47,7 +55,7 @@ const PLUS = '+: add passes the gradient through unchanged to both inputs';
 
 const input = (d: TraceData, l: number, t: number): Vec => (l > 0 ? d.h(l - 1, t) : null);
 const inputNode = (col: number, row: number): CellNode => ({
-  id: 'x', label: 'input', kind: 'value', col, row, value: input,
+  id: 'x', label: 'x_t input', kind: 'value', col, row, value: input,
   title: 'The cell\'s input: the one-hot character x_t for layer 0, the layer below\'s h_t otherwise',
 });
 
@@ -58,13 +66,13 @@ function lstmGraph(): CellGraph {
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 1)), },
     { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: 'The hidden state from the previous step; gradient shown: what this step sends back to it through the four gates and W_hh', value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(1.4, 4.4),
-    { id: 'f', label: 'f forget σ', kind: 'value', col: 1, row: 3, title: 'f = σ(W_if x + b_if + W_hf h_{t-1} + b_hf), the forget gate. ' + SIGMA, value: gate(1),
+    { id: 'f', label: 'f forget σ', kind: 'value', sigmoid: true, col: 1, row: 3, title: 'f = σ(W_if x + b_if + W_hf h_{t-1} + b_hf), the forget gate. ' + SIGMA, value: gate(1),
       grad: (d, l, t) => mul(d.dc(l, t), d.cPrev(l, t)) },
-    { id: 'i', label: 'i input σ', kind: 'value', col: 2.3, row: 3, title: 'i = σ(W_ii x + b_ii + W_hi h_{t-1} + b_hi), the input gate. ' + SIGMA, value: gate(0),
+    { id: 'i', label: 'i input σ', kind: 'value', sigmoid: true, col: 2.3, row: 3, title: 'i = σ(W_ii x + b_ii + W_hi h_{t-1} + b_hi), the input gate. ' + SIGMA, value: gate(0),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 2)) },
     { id: 'g', label: 'g cand. tanh', kind: 'value', col: 3.6, row: 3, title: 'g = tanh(W_ig x + b_ig + W_hg h_{t-1} + b_hg), the candidate. ' + TANH, value: gate(2),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 0)) },
-    { id: 'o', label: 'o output σ', kind: 'value', col: 4.9, row: 3, title: 'o = σ(W_io x + b_io + W_ho h_{t-1} + b_ho), the output gate. ' + SIGMA, value: gate(3),
+    { id: 'o', label: 'o output σ', kind: 'value', sigmoid: true, col: 4.9, row: 3, title: 'o = σ(W_io x + b_io + W_ho h_{t-1} + b_ho), the output gate. ' + SIGMA, value: gate(3),
       grad: (d, l, t) => mul(d.dh(l, t), map(d.c(l, t), Math.tanh)) },
     { id: 'mul_f', label: '×', kind: 'op', col: 1.4, row: 0, title: 'f ⊙ c_{t-1}. ' + TIMES },
     { id: 'mul_i', label: '×', kind: 'op', col: 2.95, row: 1.6, title: 'i ⊙ g. ' + TIMES },
@@ -79,7 +87,16 @@ function lstmGraph(): CellGraph {
     ['c', 'tanh_c'], ['tanh_c', 'mul_o'], ['o', 'mul_o'], ['mul_o', 'h'],
     ...(['f', 'i', 'g', 'o'] as const).flatMap((g) => [['h_prev', g], ['x', g]] as [string, string][]),
   ];
-  return { nodes, edges };
+  const equations: Equation[] = [
+    { eq: 'i_t = σ(W_xi x_t + W_hi h_{t−1} + b_i)', name: 'input gate', node: 'i' },
+    { eq: 'f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)', name: 'forget gate', node: 'f' },
+    { eq: 'o_t = σ(W_xo x_t + W_ho h_{t−1} + b_o)', name: 'output gate', node: 'o' },
+    { eq: 'g_t = tanh(W_xg x_t + W_hg h_{t−1} + b_g)', name: 'candidate', node: 'g' },
+    { eq: 'c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t', name: 'cell state', node: 'c', ops: ['mul_f', 'mul_i', 'add'] },
+    { eq: 'h_t = o_t ⊙ tanh(c_t)', name: 'hidden state', node: 'h', ops: ['tanh_c', 'mul_o'] },
+    OUTPUT,
+  ];
+  return { nodes, edges, equations };
 }
 
 function gruGraph(resetAfter: boolean): CellGraph {
@@ -91,8 +108,8 @@ function gruGraph(resetAfter: boolean): CellGraph {
     { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: 'The hidden state from the previous step; gradient shown: all this step sends back to it (the copy path z ⊙ dL/dh_t plus the gate paths through the weights)', value: (d, l, t) => d.hPrev(l, t),
       grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(0, 4.4),
-    { id: 'r', label: 'r reset σ', kind: 'value', col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), grad: (d, l, t) => d.dReset(l, t) },
-    { id: 'z', label: 'z update σ', kind: 'value', col: 2.5, row: 3, title: 'z = σ(W_iz x + b_iz + W_hz h_{t-1} + b_hz), the update gate. ' + SIGMA, value: gate(1),
+    { id: 'r', label: 'r reset σ', kind: 'value', sigmoid: true, col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), grad: (d, l, t) => d.dReset(l, t) },
+    { id: 'z', label: 'z update σ', kind: 'value', sigmoid: true, col: 2.5, row: 3, title: 'z = σ(W_iz x + b_iz + W_hz h_{t-1} + b_hz), the update gate. ' + SIGMA, value: gate(1),
       grad: (d, l, t) => { const h = d.hPrev(l, t), n = d.gate(l, t, 2); return map(d.dh(l, t), (g, i) => g * (h[i] - n[i])); } },
     { id: 'n', label: 'n cand. tanh', kind: 'value', col: 4, row: 3, title: nTitle + TANH, value: gate(2),
       grad: (d, l, t) => { const z = d.gate(l, t, 1); return map(d.dh(l, t), (g, i) => g * (1 - z[i])); } },
@@ -106,7 +123,16 @@ function gruGraph(resetAfter: boolean): CellGraph {
     ['h_prev', 'mul_z'], ['z', 'mul_z'], ['z', 'one_minus'], ['one_minus', 'mul_n'], ['n', 'mul_n'], ['mul_n', 'add'], ['mul_z', 'add'], ['add', 'h'],
     ['h_prev', 'r'], ['h_prev', 'z'], ['h_prev', 'n'], ['r', 'n'], ['x', 'r'], ['x', 'z'], ['x', 'n'],
   ];
-  return { nodes, edges };
+  // The lecture's GRU (h̃_t is the candidate, here n_t as in PyTorch), with the variant this model uses.
+  const candidate = resetAfter ? 'n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t−1} + b_hn))' : 'n_t = tanh(W_xn x_t + W_hn (r_t ⊙ h_{t−1}) + b_n)';
+  const equations: Equation[] = [
+    { eq: 'r_t = σ(W_xr x_t + W_hr h_{t−1} + b_r)', name: 'reset gate', node: 'r' },
+    { eq: 'z_t = σ(W_xz x_t + W_hz h_{t−1} + b_z)', name: 'update gate', node: 'z' },
+    { eq: candidate, name: resetAfter ? 'candidate (h̃ in the lecture; reset applied after the product, as in PyTorch)' : 'candidate (h̃ in the lecture)', node: 'n' },
+    { eq: 'h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ n_t', name: 'hidden state', node: 'h', ops: ['mul_z', 'one_minus', 'mul_n', 'add'] },
+    OUTPUT,
+  ];
+  return { nodes, edges, equations };
 }
 
 function rnnGraph(): CellGraph {
@@ -118,31 +144,38 @@ function rnnGraph(): CellGraph {
     { id: 'tanh', label: 'tanh', kind: 'op', col: 4.2, row: 1.9, title: 'h_t = tanh(a). ' + TANH },
     { id: 'h', label: 'h_t hidden', kind: 'value', col: 5.8, row: 1.9, title: 'h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), the hidden state', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
   ];
-  return { nodes, edges: [['h_prev', 'a'], ['x', 'a'], ['a', 'tanh'], ['tanh', 'h']] };
+  const equations: Equation[] = [
+    { eq: 'h_t = tanh(W_hh h_{t−1} + W_xh x_t)', name: 'hidden state (a, the sum inside tanh, includes the biases)', node: 'h', ops: ['tanh'] },
+    OUTPUT,
+  ];
+  return { nodes, edges: [['h_prev', 'a'], ['x', 'a'], ['a', 'tanh'], ['tanh', 'h']], equations };
 }
 
 export class CellDiagram {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly caption: HTMLElement;
-  private readonly list: HTMLUListElement;
+  private readonly equations = new CellEquations();
+  /** The legends of the strips' colours: sigmoid gates 0..1, everything signed around 0. */
+  private readonly gateBar = new ColorBar('cell-gate-scale');
+  private readonly signedBar = new ColorBar('cell-signed-scale');
   private graph: CellGraph | null = null;
   private graphKey = '';
   private scale: DivergingScale;
+  private gateScale: GateScale;
   private boxes = new Map<string, { x: number; y: number; w: number; h: number }>();
-  /** The list items (the diagram's text twin), made once per cell type and then only re-worded. */
-  private items: HTMLElement[] = [];
   private readonly scratch = el('canvas', { attrs: { width: '256', height: '32' } });
   private readonly scratchCtx = this.scratch.getContext('2d')!;
   private rowImage: ImageData | null = null;
   private stripRow = 0;
+  private legendKey = '';
 
   constructor(private theme: Theme) {
     this.scale = new DivergingScale(theme);
-    this.canvas = el('canvas', { className: 'cell-canvas', attrs: { role: 'img', 'aria-label': 'The selected cell as a computational graph' } });
+    this.gateScale = new GateScale(theme);
+    this.canvas = el('canvas', { className: 'cell-canvas', attrs: { role: 'img', 'aria-label': 'The selected cell as a computational graph', 'aria-describedby': 'cell-given cell-equations' } });
     this.caption = el('p', { className: 'caption', attrs: { id: 'cell-caption' } });
-    this.list = el('ul', { className: 'cell-nodes', attrs: { 'aria-label': 'Cell nodes' } });
-    this.element = el('div', { className: 'cell' }, [this.caption, this.canvas, this.list]);
+    this.element = el('div', { className: 'cell' }, [this.caption, el('div', { className: 'cell-scroll' }, [this.canvas]), this.gateBar.element, this.signedBar.element, this.equations.element]);
     this.canvas.addEventListener('mousemove', (e) => {
       const r = this.canvas.getBoundingClientRect();
       const x = e.clientX - r.left, y = e.clientY - r.top;
@@ -154,6 +187,7 @@ export class CellDiagram {
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.scale = new DivergingScale(theme);
+    this.gateScale = new GateScale(theme);
   }
 
   draw(d: TraceData, l: number, t: number, backward: boolean): void {
@@ -161,36 +195,27 @@ export class CellDiagram {
     if (key !== this.graphKey) {
       this.graphKey = key;
       this.graph = d.cell === 'lstm' ? lstmGraph() : d.cell === 'gru' ? gruGraph(d.header.gruResetAfter) : rnnGraph();
-      this.items = [];
-      this.list.replaceChildren();
     }
     const g = this.graph!;
     this.caption.textContent = `${d.cell.toUpperCase()} cell, layer ${l}, t = ${t}: input ${visibleChar(d.inputChar(t))}` +
       (backward ? ' (backward: gradients of the window loss shown under the values)' : ' (forward: values)');
     this.drawCanvas(d, g, l, t, backward);
-    this.fillList(d, g, l, t, backward);
+    this.drawLegends(d);
+    this.equations.fill(d, g.equations, g.nodes, l, t, backward);
   }
 
-  private fillList(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
-    const items: string[] = [];
-    for (const n of g.nodes) {
-      let text = n.kind === 'op' ? `${n.label} ${n.title.slice(0, n.title.indexOf('. ') > 0 ? n.title.indexOf('. ') : undefined)}` : `${n.label.replace(/_\{(.*?)\}/g, '_$1')}`;
-      if (n.kind === 'value') {
-        const v = n.id === 'x' && l === 0 ? null : n.value?.(d, l, t) ?? null;
-        if (n.id === 'x' && l === 0) text += `: one-hot ${visibleChar(d.inputChar(t))}`;
-        else if (v) text += `: ‖·‖ = ${formatValue(norm(v))}, mean ${formatValue(mean(v))}`;
-        if (backward) {
-          const gv = n.grad?.(d, l, t) ?? null;
-          text += gv ? `; ∂L/∂ ‖·‖ = ${formatValue(norm(gv))}` : '';
-        }
-      }
-      items.push(text);
-    }
-    if (this.items.length !== g.nodes.length) {
-      this.items = g.nodes.map((n) => el('li', { title: n.title, attrs: { 'data-node': n.id, 'data-kind': n.kind, tabindex: '0' } }));
-      this.list.replaceChildren(...this.items);
-    }
-    items.forEach((text, i) => { if (this.items[i].textContent !== text) this.items[i].textContent = text; });
+  private drawLegends(d: TraceData): void {
+    const hasGates = d.cell !== 'rnn';
+    const key = `${this.theme.kind}:${hasGates}`;
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    this.gateBar.element.hidden = !hasGates;
+    if (hasGates) this.gateBar.set({ name: `σ gates (${d.cell === 'lstm' ? 'i, f, o' : 'r, z'}), 0 closed to 1 open:`, colors: sampleColors(this.gateScale.css), low: '0', high: '1' });
+    const signed = d.cell === 'lstm' ? 'h and g on −1..+1; c and the gradients' : d.cell === 'gru' ? 'h and n on −1..+1; the gradients' : 'h on −1..+1; a and the gradients';
+    this.signedBar.set({
+      name: `signed vectors: ${signed} each scaled to its largest |value|:`,
+      colors: sampleColors(this.scale.css), low: '−', mid: '0', high: '+',
+    });
   }
 
   private drawCanvas(d: TraceData, g: CellGraph, l: number, t: number, backward: boolean): void {
@@ -248,7 +273,7 @@ export class CellDiagram {
         ctx.fillText(visibleChar(d.inputChar(t)), b.x + b.w - 12, b.y + 8);
       } else {
         const v = n.value?.(d, l, t);
-        if (v) this.strip(ctx, v, b.x + 3, b.y + 16, b.w - 6, 10, n.id === 'a' || n.id === 'c' || n.id === 'c_prev' ? maxAbs(v) : 1);
+        if (v) this.strip(ctx, v, b.x + 3, b.y + 16, b.w - 6, 10, n.sigmoid ? 'gate' : n.id === 'a' || n.id === 'c' || n.id === 'c_prev' ? maxAbs(v) : 1);
       }
       if (backward) {
         const gv = n.grad?.(d, l, t);
@@ -258,17 +283,18 @@ export class CellDiagram {
   }
 
   /**
-   * A vector as a row of coloured cells on the diverging scale, ±range at the ends. The row is
+   * A vector as a row of coloured cells: a sigmoid gate on the sequential 0..1 scale, anything
+   * signed on the diverging scale with ±range at the ends. The row is
    * coloured as pixels and scaled up in one drawImage: a fillRect per unit (256 units, a dozen
    * strips) was the most expensive part of a cursor move.
    */
-  private strip(ctx: CanvasRenderingContext2D, v: Float32Array, x: number, y: number, w: number, h: number, range: number): void {
+  private strip(ctx: CanvasRenderingContext2D, v: Float32Array, x: number, y: number, w: number, h: number, range: number | 'gate'): void {
     const n = v.length;
     if (this.scratch.width < n) this.scratch.width = n;
     if (this.rowImage?.width !== n) this.rowImage = this.scratchCtx.createImageData(n, 1);
-    const px = this.rowImage.data, lut = this.scale.lut;
+    const px = this.rowImage.data, lut = range === 'gate' ? this.gateScale.lut : this.scale.lut;
     for (let i = 0; i < n; i++) {
-      const k = this.scale.index(v[i], range) * 4;
+      const k = (range === 'gate' ? this.gateScale.index(v[i], 0, 1) : this.scale.index(v[i], range)) * 4;
       px[i * 4] = lut[k]; px[i * 4 + 1] = lut[k + 1]; px[i * 4 + 2] = lut[k + 2]; px[i * 4 + 3] = 255;
     }
     // Each strip of a drawing gets its own scratch row, so none is overwritten before it is drawn.
@@ -303,6 +329,4 @@ function clipToBox(ax: number, ay: number, bx: number, by: number, B: { x: numbe
   return [bx - dx * s, by - dy * s];
 }
 
-function norm(v: Float32Array): number { let s = 0; for (const x of v) s += x * x; return Math.sqrt(s); }
-function mean(v: Float32Array): number { let s = 0; for (const x of v) s += x; return v.length ? s / v.length : 0; }
 function maxAbs(v: Float32Array): number { let m = 0; for (const x of v) m = Math.max(m, Math.abs(x)); return m || 1; }
