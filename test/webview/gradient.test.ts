@@ -16,9 +16,9 @@ describe('gradient flow webview (Chromium)', function () {
   before(async () => { h = await startHarness(); });
   after(async () => { await h?.close(); });
 
-  async function openWith(name: string): Promise<{ p: WebviewPage; d: TraceData }> {
+  async function openWith(name: string, size = { width: 520, height: 900 }): Promise<{ p: WebviewPage; d: TraceData }> {
     const trace = loadTrace(name);
-    const p = await h.open('gradient', { width: 520, height: 900 });
+    const p = await h.open('gradient', size);
     await p.setTheme('light');
     await p.send(sessionFor(trace));
     for (let step = 1; step <= 40; step++) {
@@ -80,6 +80,43 @@ describe('gradient flow webview (Chromium)', function () {
       assert.deepEqual(p.errors, []);
       await p.page.context().close();
     });
+  }
+
+  // Issue 12: the view in the 300 px sidebar and moved to the bottom panel (wide, short), in high contrast.
+  for (const size of [{ width: 300, height: 900, where: 'the sidebar' }, { width: 1000, height: 260, where: 'the bottom panel' }]) {
+    for (const cell of size.width === 300 ? ['rnn', 'lstm', 'gru'] as const : ['lstm'] as const) {
+      it(`${cell} in ${size.where} (${size.width} × ${size.height}): every chart's legend names every series, dashed ones dashed, no text cut; σ_max(W_hh) only for the vanilla RNN`, async () => {
+        const { p, d } = await openWith(`${cell}-english`, size);
+        await p.send({ type: 'cursor', t: d.T - 1, direction: 'backward' });
+        for (const theme of ['hc-dark', 'light'] as const) {
+          await p.setTheme(theme);
+          const charts = await p.page.locator('canvas.chart:visible').evaluateAll((els) => els.map((e) => {
+            const c = e as unknown as PageElement & { getAttribute(n: string): string | null; width: number };
+            return { label: c.getAttribute('aria-label') ?? '', legend: c.dataset.legend ?? '', dashed: c.dataset.legendDashed ?? '', clipped: c.dataset.clipped, empty: c.dataset.empty };
+          }));
+          assert.ok(charts.length >= 5, `${charts.length} charts shown`);
+          for (const c of charts) assert.equal(c.clipped, '', `${theme}: "${c.label}" cuts ${c.clipped}`);
+          const norms = charts.find((c) => c.label.startsWith('Gradient norm per timestep'))!;
+          const names = norms.legend.split('|');
+          assert.equal(names.length, d.L * (d.isLstm ? 2 : 1), norms.legend);
+          if (d.isLstm) assert.equal(norms.dashed, '01'.repeat(d.L), 'the dL/dc series are dashed in the legend as in the plot');
+          const tensors = charts.find((c) => c.label.startsWith('Gradient norm per tensor'))!;
+          assert.deepEqual(tensors.legend.split('|'), ['global ‖g‖', ...d.header.paramNames.map((n) => n.replace(/^rnn\./, ''))], 'every tensor named');
+          const decay = charts.find((c) => c.label.startsWith('Decay of the chosen row'))!;
+          assert.equal(decay.empty, 'false');
+          assert.equal(charts.some((c) => c.label.startsWith('Largest singular value of W_hh')), cell === 'rnn', 'the W_hh chart only for the vanilla RNN');
+          assert.equal(await p.page.isVisible('#spectral-note'), cell !== 'rnn');
+          if (cell !== 'rnn') assert.match((await p.page.textContent('#spectral-note')) ?? '', cell === 'lstm' ? /forget gate/ : /update gate/);
+          // The matrix's colour key is a log scale ticked at powers of ten (or 1-2-5), never "1e-1.5".
+          const ticks = ((await p.page.getAttribute('canvas.matrix', 'data-key-ticks')) ?? '').split('|');
+          assert.ok(ticks.length >= 2, ticks.join());
+          for (const tick of ticks) assert.match(tick, /^([125](e-?\d+)?|0\.0*[125]|[125]0*)$/);
+          await p.page.screenshot({ path: join(SCREENSHOTS, `gradient-${cell}-${size.width}-${theme}.png`), fullPage: true });
+        }
+        assert.deepEqual(p.errors, []);
+        await p.page.context().close();
+      });
+    }
   }
 
   it('shows a shorter gradient horizon for the vanilla RNN\'s top layer than for the LSTM on the same text', async () => {

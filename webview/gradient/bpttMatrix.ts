@@ -7,9 +7,9 @@
 import { type TraceData } from '../shared/traceData';
 import { type Theme } from '../shared/theme';
 import { SequentialScale } from '../shared/colorScale';
-import { fitCanvas } from '../shared/lineChart';
+import { fitCanvas, logTicks } from '../shared/lineChart';
 import { el } from '../shared/dom';
-import { formatValue } from '../../src/protocol/format';
+import { formatTick, formatValue } from '../../src/protocol/format';
 
 export class BpttMatrix {
   readonly canvas: HTMLCanvasElement;
@@ -93,7 +93,7 @@ export class BpttMatrix {
     ctx.fillStyle = this.theme.focus;
     ctx.fillRect(x0 + (row - horizon) * cell, y0 + row * cell + cell / 2 - 1, horizon * cell, 2);
     ctx.fillStyle = this.theme.muted;
-    ctx.font = `10px ${this.theme.font}`;
+    ctx.font = `11px ${this.theme.font}`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     ctx.fillText('t', x0 - 26, y0 + 8);
@@ -102,18 +102,25 @@ export class BpttMatrix {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText('k →', x0 + size / 2, y0 + size + 3);
-    // Colour key.
+    // Colour key, ticked at powers of ten (a log scale), as every log axis is.
     const kx = x0 + size + 8;
     for (let i = 0; i < 64; i++) {
       ctx.fillStyle = this.scale.css[Math.round(255 - (i / 63) * 254)];
       ctx.fillRect(kx, y0 + (i / 64) * size, 10, size / 64 + 1);
     }
+    const [lo, hi] = this.logRange;
     ctx.fillStyle = this.theme.muted;
+    ctx.strokeStyle = this.theme.muted;
+    ctx.lineWidth = 1;
     ctx.textAlign = 'left';
-    ctx.textBaseline = 'top';
-    ctx.fillText(`1e${this.logRange[1].toFixed(1)}`, kx + 12, y0);
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(`1e${this.logRange[0].toFixed(1)}`, kx + 12, y0 + size);
+    ctx.textBaseline = 'middle';
+    const ticks = logTicks(lo, hi);
+    for (const v of ticks) {
+      const y = y0 + (1 - (Math.log10(v) - lo) / Math.max(1e-9, hi - lo)) * size;
+      ctx.beginPath(); ctx.moveTo(kx + 10, y); ctx.lineTo(kx + 13, y); ctx.stroke();
+      ctx.fillText(formatTick(v), kx + 15, Math.max(y0 + 6, Math.min(y0 + size - 6, y)));
+    }
+    this.canvas.dataset.keyTicks = ticks.map(formatTick).join('|');
   }
 
   private at(e: MouseEvent): { t: number; k: number } | null {

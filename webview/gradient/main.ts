@@ -57,6 +57,9 @@ const spectralCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 
 const tensorCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gradient norm per tensor over training, log scale', 'aria-describedby': 'training-text' } });
 const ratioCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Update to weight ratio per tensor over training, log scale', 'aria-describedby': 'training-text' } });
 const trainingText = el('p', { className: 'caption', attrs: { id: 'training-text' } });
+const spectralHeading = el('h3', { text: 'Largest singular value of W_hh (power iteration)' });
+/** For a gated cell, in place of the W_hh chart: why it is not drawn (its argument is the vanilla RNN's). */
+const spectralNote = el('p', { className: 'caption', attrs: { id: 'spectral-note' } });
 
 const app = document.getElementById('app')!;
 app.replaceChildren(
@@ -65,7 +68,7 @@ app.replaceChildren(
   section('matrix-section', t('gradient.matrix.heading'), [el('div', { className: 'row controls' }, [layerBox, followButton]), matrix.canvas, rowText, decayCanvas]),
   section('jacobian-section', t('gradient.jacobian.heading'), [jacobianCanvas, jacobianText]),
   section('training-section', t('gradient.training.heading'), [
-    el('h3', { text: 'Largest singular value of W_hh (power iteration)' }), spectralCanvas,
+    spectralHeading, spectralCanvas, spectralNote,
     el('h3', { text: 'Gradient norm per tensor (log scale; ▼ clipped, red line non-finite)' }), tensorCanvas,
     el('h3', { text: 'Update-to-weight ratio ‖Δw‖/‖w‖ per tensor (log scale)' }), ratioCanvas,
     trainingText,
@@ -170,8 +173,20 @@ function drawTraining(): void {
     ...h.clips.map((c): Marker => ({ x: c.step, color: theme.orange, kind: 'event' })),
     ...h.nonFinite.map((s): Marker => ({ x: s, color: theme.red, kind: 'line' })),
   ];
-  drawLineChart(spectralCanvas, theme, h.spectral.map((s, l) => ({ label: `σ_max(W_hh) layer ${l}`, color: palette()[l], x: h.steps, y: s })),
-    { xLabel: 'step', hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: 'σ_max(W_hh) per layer appears with the first training statistics, a few steps after training starts' });
+  // σ_max(W_hh) bounds each step's Jacobian only in a vanilla RNN (dh_t/dh_{t−1} = diag(1 − h_t²) W_hh);
+  // a gated cell's gradient takes another path, so for it the chart would explain nothing true.
+  const cell = data?.cell ?? session?.settings.cell ?? null;
+  spectralHeading.hidden = spectralCanvas.hidden = cell !== 'rnn';
+  spectralNote.hidden = cell === 'rnn' || cell === null;
+  spectralNote.textContent = cell === 'lstm'
+    ? 'No W_hh singular value for an LSTM: its bound on the gradient is the vanilla RNN\'s argument. An LSTM\'s gradient runs back along the cell state, scaled by the forget gate (the Diagnosis above gives its mean; the panel\'s heatmap shows f per unit).'
+    : cell === 'gru'
+      ? 'No W_hh singular value for a GRU: its bound on the gradient is the vanilla RNN\'s argument. A GRU\'s gradient runs back along the copy path z ⊙ h_{t−1}, scaled by the update gate (the Diagnosis above gives its mean; the panel\'s heatmap shows z per unit).'
+      : '';
+  if (cell === 'rnn') {
+    drawLineChart(spectralCanvas, theme, h.spectral.map((s, l) => ({ label: `σ_max(W_hh) layer ${l}`, color: palette()[l], x: h.steps, y: s })),
+      { xLabel: 'step', hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: 'σ_max(W_hh) per layer appears with the first training statistics, a few steps after training starts' });
+  }
   const names = Object.keys(h.tensorGrad);
   const tensorSeries = (src: Record<string, number[]>): Series[] => names.map((n, i) => ({
     label: n.replace(/^rnn\./, ''), color: palette()[i % 6], dash: i >= 6 ? [4, 3] : undefined, x: h.steps, y: src[n],
@@ -242,7 +257,7 @@ function renderTrace(d: TraceData): void {
 
 function handle(m: HostToWebview): void {
   switch (m.type) {
-    case 'session': session = m.session; break;
+    case 'session': session = m.session; scheduler.schedule('training', drawTraining); break;
     case 'stats': addStats(state.stats, m.stats); scheduler.schedule('training', drawTraining); scheduler.schedule('diagnosis', drawDiagnosis); break;
     case 'trace': onTrace(new TraceData({ header: m.header, ids: m.ids, data: m.data })); break;
     case 'cursor':

@@ -75,15 +75,40 @@ export function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-/** Lays out a legend's entries in lines no wider than `width`; returns each entry's position. */
-function legendLayout(ctx: CanvasRenderingContext2D, labels: readonly string[], left: number, width: number): { x: number; line: number }[] {
-  const out: { x: number; line: number }[] = [];
+/** The legend's line sample, CSS px: long enough to show a dashed series' dashes (5 on, 3 off, three times). */
+const SWATCH = 24;
+
+/** `text` broken at spaces into lines no wider than `width` (a single longer word keeps its own line). */
+function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && ctx.measureText(`${last} ${word}`).width <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * Lays out a legend's entries in lines no wider than `width`: entries side by side while they
+ * fit, a new line when the next does not, and an entry too long for a line of its own wrapped
+ * over several. Returns each entry's position and its text lines.
+ */
+function legendLayout(ctx: CanvasRenderingContext2D, labels: readonly string[], left: number, width: number): { x: number; line: number; rows: string[] }[] {
+  const out: { x: number; line: number; rows: string[] }[] = [];
   let x = left, line = 0;
   for (const label of labels) {
-    const w = 16 + ctx.measureText(label).width;
+    const w = SWATCH + 4 + ctx.measureText(label).width;
     if (x > left && x + w > left + width) { x = left; line++; }
-    out.push({ x, line });
-    x += w + 10;
+    if (x + w <= left + width) {
+      out.push({ x, line, rows: [label] });
+      x += w + 10;
+      continue;
+    }
+    const rows = wrapWords(ctx, label, width - SWATCH - 4);
+    out.push({ x: left, line, rows });
+    line += rows.length;
+    x = left;
   }
   return out;
 }
@@ -98,10 +123,30 @@ function niceTicks(lo: number, hi: number, n: number): number[] {
   return ticks;
 }
 
+/** Font size of every text a chart draws, CSS px. */
+const FONT_PX = 11;
+
+/**
+ * fillText that also checks the text lands inside the canvas: anything that would be cut at an
+ * edge is listed in the canvas's data-clipped (empty when nothing is), which the tests read.
+ */
+function textWriter(ctx: CanvasRenderingContext2D, w: number, h: number): { put: (text: string, x: number, y: number) => void; clipped: string[] } {
+  const clipped: string[] = [];
+  const put = (text: string, x: number, y: number): void => {
+    ctx.fillText(text, x, y);
+    const tw = ctx.measureText(text).width;
+    const left = ctx.textAlign === 'right' || ctx.textAlign === 'end' ? x - tw : ctx.textAlign === 'center' ? x - tw / 2 : x;
+    const top = ctx.textBaseline === 'top' ? y : ctx.textBaseline === 'middle' ? y - FONT_PX / 2 : ctx.textBaseline === 'bottom' ? y - FONT_PX : y - FONT_PX * 0.8;
+    if (left < -0.5 || left + tw > w + 0.5 || top < -0.5 || top + FONT_PX > h + 0.5) clipped.push(text);
+  };
+  return { put, clipped };
+}
+
 export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: readonly Series[], opt: ChartOptions = {}): void {
   const { w, h, ctx } = fitCanvas(canvas);
   ctx.clearRect(0, 0, w, h);
-  ctx.font = `11px ${theme.font}`;
+  ctx.font = `${FONT_PX}px ${theme.font}`;
+  const { put, clipped } = textWriter(ctx, w, h);
   const fy = (v: number): number => (opt.logY ? Math.log10(v) : v);
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
   series.forEach((s, k) => {
@@ -115,23 +160,22 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   });
   const hlines = [...(opt.hline ? [opt.hline] : []), ...(opt.hlines ?? [])].filter((l) => Number.isFinite(l.y) && (!opt.logY || l.y > 0));
   for (const l of hlines) { yMin = Math.min(yMin, fy(l.y)); yMax = Math.max(yMax, fy(l.y)); }
-  const padL = 52, padR = 10, padB = 22;
+  const padL = 52, padR = 10;
+  // The x axis's name goes left of the first tick when it fits there, else on a line of its own under the ticks.
+  const xLabelBelow = !!opt.xLabel && ctx.measureText(opt.xLabel).width > padL - 14;
+  const padB = xLabelBelow ? 36 : 22;
   // The legend names every series, wrapping onto as many lines as it needs above the plot.
   const legend = legendLayout(ctx, series.map((s) => s.label), 8, w - 16);
-  const legendLines = series.length ? legend[legend.length - 1].line + 1 : 0;
+  const legendLines = legend.reduce((n, e) => Math.max(n, e.line + e.rows.length), 0);
   const padT = 6 + legendLines * 15;
   if (!Number.isFinite(xMin)) {
     // Say what will appear here and when, wrapped to the chart's width.
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = 'top';
-    const lines: string[] = [];
-    for (const word of (opt.emptyText ?? 'No data yet').split(' ')) {
-      const last = lines[lines.length - 1];
-      if (last !== undefined && ctx.measureText(`${last} ${word}`).width <= w - 16) lines[lines.length - 1] = `${last} ${word}`;
-      else lines.push(word);
-    }
-    lines.forEach((line, i) => ctx.fillText(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
+    const lines = wrapWords(ctx, opt.emptyText ?? 'No data yet', w - 16);
+    lines.forEach((line, i) => put(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
     canvas.dataset.empty = 'true';
+    canvas.dataset.clipped = clipped.join('|');
     return;
   }
   if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
@@ -153,7 +197,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   for (const v of yTicks) {
     const y = padT + (1 - (fy(v) - yMin) / (yMax - yMin)) * ph;
     ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(w - padR, y); ctx.stroke();
-    ctx.fillText(formatTick(v), padL - 4, y);
+    put(formatTick(v), padL - 4, y);
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -161,9 +205,12 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     if (opt.xIntegerTicks && !Number.isInteger(v)) continue;
     const x = px(v);
     ctx.beginPath(); ctx.moveTo(x, padT); ctx.lineTo(x, padT + ph); ctx.stroke();
-    ctx.fillText(formatTick(v), x, padT + ph + 4);
+    put(formatTick(v), x, padT + ph + 4);
   }
-  if (opt.xLabel) { ctx.textAlign = 'right'; ctx.fillText(opt.xLabel, padL - 10, padT + ph + 4); }
+  if (opt.xLabel) {
+    if (xLabelBelow) { ctx.textAlign = 'right'; put(`${opt.xLabel} →`, w - padR, padT + ph + 18); }
+    else { ctx.textAlign = 'right'; put(opt.xLabel, padL - 10, padT + ph + 4); }
+  }
   ctx.strokeStyle = theme.border;
   ctx.strokeRect(padL, padT, pw, ph);
 
@@ -174,7 +221,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
       ctx.fillStyle = l.color;
       ctx.textAlign = 'right';
       ctx.textBaseline = 'bottom';
-      ctx.fillText(l.label, w - padR - 4, py(l.y) - 2);
+      put(l.label, w - padR - 4, py(l.y) - 2);
     }
   }
 
@@ -219,17 +266,20 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
   series.forEach((s, i) => {
-    const { x, line } = legend[i];
+    const { x, line, rows } = legend[i];
     const y = 3 + line * 15;
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 2;
     ctx.setLineDash(s.dash ? [...s.dash] : []);
-    ctx.beginPath(); ctx.moveTo(x, y + 7); ctx.lineTo(x + 12, y + 7); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(x, y + 7); ctx.lineTo(x + SWATCH, y + 7); ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = theme.foreground;
-    ctx.fillText(s.label, x + 16, y + 1);
+    rows.forEach((row, k) => put(row, x + SWATCH + 4, y + 1 + k * 15));
   });
   canvas.dataset.legend = series.map((s) => s.label).join('|');
+  // Which legend entries are dashed, as drawn (a dashed series must look dashed in its legend too).
+  canvas.dataset.legendDashed = series.map((s) => (s.dash ? '1' : '0')).join('');
+  canvas.dataset.clipped = clipped.join('|');
   canvas.dataset.empty = 'false';
 }
 
