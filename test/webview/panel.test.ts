@@ -12,6 +12,9 @@ import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { ENGLISH } from '../fixtures/traces/record';
 import { type PageElement, type PageGlobals } from './pageGlobals';
 import { formatLoss } from '../../src/protocol/format';
+// The status bar's text comes from the extension's own StatusBar.format, run here against the fake vscode.
+import '../extension/registerFakeVscode';
+import { StatusBar } from '../../src/extension/statusBar';
 
 const CELLS = ['rnn', 'lstm', 'gru'] as const;
 
@@ -134,6 +137,26 @@ describe('training panel webview (Chromium)', function () {
       });
     });
   }
+
+  it('prints the same loss in the header as the status bar does for the same progress (one formatter)', async () => {
+    const trace = loadTrace('lstm-english');
+    const p = await h.open('panel', { width: 800, height: 600 });
+    await p.send(sessionFor(trace));
+    // Values that once printed differently: tiny (the status bar said "0.000" beside "2.786e-4"), long, round, large.
+    for (const [i, loss] of [2.786e-4, 1.927483, 0.1, 12.34567, 0.0009996, 4.70795].entries()) {
+      const progress = { step: 100 + i, loss, valLoss: null, charsPerSec: 20975, state: 'paused' as const };
+      await p.send({ type: 'progress', progress });
+      await p.settle();
+      const header = (await p.page.textContent('#progress-text')) ?? '';
+      const status = StatusBar.format({ cell: 'lstm', state: 'paused', step: progress.step, loss, fileName: 'english.txt' });
+      const inHeader = /loss (\S+)/.exec(header)?.[1];
+      const inStatus = /loss (\S+)/.exec(status)?.[1];
+      assert.equal(inHeader, formatLoss(loss), header);
+      assert.equal(inHeader, inStatus, `header "${header}" and status bar "${status}"`);
+    }
+    await assertClean(p);
+    await p.page.context().close();
+  });
 
   it('shows markup and control characters from the training text as text', async () => {
     const { p, d } = await openWith('rnn-markup');

@@ -90,6 +90,10 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     const header = await needPanel().locator('#progress-text').innerText();
     assert.match(header, /· paused \([\d,]+ chars\/s while training\)$/, header);
     assert.match(header, /val [\d.]+ at step [\d,]+/, 'the header names the step of its validation value');
+    // One formatter: the status bar and the header print the same loss for the same (paused) state.
+    const lossIn = (text: string): string | undefined => /loss ([^\s·]+)/.exec(text)?.[1];
+    assert.ok(lossIn(status), status);
+    assert.equal(lossIn(header), lossIn(status), `header "${header}" and status bar "${status}"`);
     await page.waitForTimeout(1000);
     assert.deepEqual(await notificationsShown(), [], 'a notification is shown while paused');
     await shot('02-paused');

@@ -31,6 +31,7 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
   let page: Page;
   let panel: Frame | undefined;
   let browserLog: string[] = [];
+  let gradientView: Frame | undefined;
   /** The flows after the first need a session; without one they fail at once instead of waiting out their timeouts. */
   const needPanel = (): Frame => {
     if (!panel) throw new Error('no training session with a panel (the Train Character Model test failed)');
@@ -136,6 +137,51 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     await waitFor('the Gradient Flow view to follow the cursor', async () => (await view.locator('body').innerText()) !== before, 10_000);
     await hideNotifications(page);
     await saveScreenshot(page, 'gradient-flow');
+    gradientView = view;
+  });
+
+  it('a narrow panel (~420 px) beside the Gradient Flow view in the sidebar cuts no text', async () => {
+    const panelFrame = needPanel();
+    if (!gradientView) throw new Error('no Gradient Flow view (the previous test failed)');
+    const view = gradientView;
+    // The Explorer's width plus a 420 px editor area.
+    await page.setViewportSize({ width: 780, height: 1000 });
+    try {
+      const width = await waitFor('the panel to narrow', async () => {
+        const w = await panelFrame.locator('body').evaluate((b) => (b as unknown as { clientWidth: number }).clientWidth);
+        return w < 480 ? w : undefined;
+      }, 15_000);
+      // Every chart on both pages lists the text it would cut (data-clipped): none, once drawn at the new width.
+      type Chart = { label: string; clipped: string | null; width: number };
+      const charts = (frame: Frame): Promise<Chart[]> => frame.locator('canvas.chart').evaluateAll((els) => els.map((e) => {
+        const c = e as unknown as { getAttribute(n: string): string | null; getBoundingClientRect(): { width: number } };
+        return { label: c.getAttribute('aria-label') ?? '', clipped: c.getAttribute('data-clipped'), width: c.getBoundingClientRect().width };
+      }));
+      for (const [name, frame] of [['panel', panelFrame], ['Gradient Flow', view]] as const) {
+        const drawn = await waitFor(`the ${name}'s charts redrawn at the narrow width`, async () => {
+          const cs = (await charts(frame)).filter((c) => c.width > 0 && c.clipped !== null);
+          return cs.length > 0 && cs.every((c) => c.clipped === '') ? cs : undefined;
+        }, 15_000).catch(async () => charts(frame));
+        for (const c of drawn) if (c.width > 0) assert.equal(c.clipped, '', `${name}: "${c.label}" cuts ${c.clipped} at ${width} px`);
+        // Nothing sticks out sideways: the page itself never scrolls horizontally.
+        const overflow = await frame.locator('html').evaluate((h) => {
+          const e = h as unknown as { scrollWidth: number; clientWidth: number };
+          return e.scrollWidth - e.clientWidth;
+        });
+        assert.ok(overflow <= 1, `${name}: the page is ${overflow} px wider than its view`);
+      }
+      assert.ok((await view.locator('canvas.chart[aria-label^="Decay of the chosen row"]').count()) === 1, 'the steps-back chart is there');
+      // The graph fits the panel.
+      const graph = await panelFrame.locator('#graph').evaluate((g) => {
+        const r = (g as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      });
+      assert.ok(graph.left >= 0 && graph.right <= width + 1, `the graph (${graph.left}..${graph.right}) within the panel's ${width} px`);
+      await hideNotifications(page);
+      await saveScreenshot(page, 'narrow-panel');
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 });
+    }
   });
 
   it('Sample Text... from the palette opens an untitled document with generated text', async () => {
