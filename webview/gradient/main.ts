@@ -185,15 +185,15 @@ function drawTraining(): void {
       : '';
   if (cell === 'rnn') {
     drawLineChart(spectralCanvas, theme, h.spectral.map((s, l) => ({ label: `σ_max(W_hh) layer ${l}`, color: palette()[l], x: h.steps, y: s })),
-      { xLabel: 'step', hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: 'σ_max(W_hh) per layer appears with the first training statistics, a few steps after training starts' });
+      { xLabel: 'step', xIntegerTicks: true, hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: 'σ_max(W_hh) per layer appears with the first training statistics, a few steps after training starts' });
   }
   const names = Object.keys(h.tensorGrad);
   const tensorSeries = (src: Record<string, number[]>): Series[] => names.map((n, i) => ({
     label: n.replace(/^rnn\./, ''), color: palette()[i % 6], dash: i >= 6 ? [4, 3] : undefined, x: h.steps, y: src[n],
   }));
   drawLineChart(tensorCanvas, theme, [{ label: 'global ‖g‖', color: theme.foreground, x: h.steps, y: h.gradNorm }, ...tensorSeries(h.tensorGrad)],
-    { logY: true, xLabel: 'step', markers, emptyText: 'Each tensor\'s gradient norm appears with the first training statistics' });
-  drawLineChart(ratioCanvas, theme, tensorSeries(h.tensorRatio), { logY: true, xLabel: 'step', markers, emptyText: 'Each tensor\'s update-to-weight ratio appears with the first training statistics' });
+    { logY: true, xLabel: 'step', markers, xIntegerTicks: true, emptyText: 'Each tensor\'s gradient norm appears with the first training statistics' });
+  drawLineChart(ratioCanvas, theme, tensorSeries(h.tensorRatio), { logY: true, xLabel: 'step', markers, xIntegerTicks: true, emptyText: 'Each tensor\'s update-to-weight ratio appears with the first training statistics' });
   const lastClip = h.clips[h.clips.length - 1];
   trainingText.textContent = h.steps.length
     ? `${h.steps.length} steps recorded up to step ${h.steps[h.steps.length - 1]}; global gradient norm ${formatValue(h.gradNorm[h.gradNorm.length - 1])}; ` +

@@ -205,7 +205,9 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     if (opt.xIntegerTicks && !Number.isInteger(v)) continue;
     const x = px(v);
     ctx.beginPath(); ctx.moveTo(x, padT); ctx.lineTo(x, padT + ph); ctx.stroke();
-    put(formatTick(v), x, padT + ph + 4);
+    // A tick at the plot's edge keeps its label whole: shifted inward rather than cut.
+    const label = formatTick(v), half = ctx.measureText(label).width / 2;
+    put(label, Math.max(half + 1, Math.min(w - half - 1, x)), padT + ph + 4);
   }
   if (opt.xLabel) {
     if (xLabelBelow) { ctx.textAlign = 'right'; put(`${opt.xLabel} →`, w - padR, padT + ph + 18); }

@@ -140,9 +140,9 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     gradientView = view;
   });
 
-  it('a narrow panel (~420 px) beside the Gradient Flow view in the sidebar cuts no text', async () => {
+  it('a narrow panel (~420 px) beside the sidebar cuts no text (nor does the Gradient Flow view there)', async () => {
     const panelFrame = needPanel();
-    if (!gradientView) throw new Error('no Gradient Flow view (the previous test failed)');
+    // The Gradient Flow view is checked too when the previous test found it (the webview tests check it at 300 px either way).
     const view = gradientView;
     // The Explorer's width plus a 420 px editor area.
     await page.setViewportSize({ width: 780, height: 1000 });
@@ -157,7 +157,8 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
         const c = e as unknown as { getAttribute(n: string): string | null; getBoundingClientRect(): { width: number } };
         return { label: c.getAttribute('aria-label') ?? '', clipped: c.getAttribute('data-clipped'), width: c.getBoundingClientRect().width };
       }));
-      for (const [name, frame] of [['panel', panelFrame], ['Gradient Flow', view]] as const) {
+      const pages: [string, Frame][] = [['panel', panelFrame], ...(view ? [['Gradient Flow', view] as [string, Frame]] : [])];
+      for (const [name, frame] of pages) {
         const drawn = await waitFor(`the ${name}'s charts redrawn at the narrow width`, async () => {
           const cs = (await charts(frame)).filter((c) => c.width > 0 && c.clipped !== null);
           return cs.length > 0 && cs.every((c) => c.clipped === '') ? cs : undefined;
@@ -170,7 +171,8 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
         });
         assert.ok(overflow <= 1, `${name}: the page is ${overflow} px wider than its view`);
       }
-      assert.ok((await view.locator('canvas.chart[aria-label^="Decay of the chosen row"]').count()) === 1, 'the steps-back chart is there');
+      if (view) assert.equal(await view.locator('canvas.chart[aria-label^="Decay of the chosen row"]').count(), 1, 'the steps-back chart is there');
+      assert.ok((await panelFrame.locator('canvas.chart').count()) >= 2, 'the panel\'s loss and saturation charts are there');
       // The graph fits the panel.
       const graph = await panelFrame.locator('#graph').evaluate((g) => {
         const r = (g as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
