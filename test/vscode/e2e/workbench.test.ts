@@ -117,6 +117,8 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     await hideNotifications(page);
     await saveScreenshot(page, 'panel');
     await saveScreenshot(panel.locator('#cell-section'), 'cell-expansion');
+    // The element screenshot scrolled the panel down to the cell; back to the top for the next pictures.
+    await panel.locator('body').evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   });
 
   it('the Gradient Flow view opens from its activity-bar icon and follows Next Timestep', async () => {
