@@ -12,6 +12,7 @@
  *   modelCommands.ts     Sample Text, Save Model As
  *   gradientCheck.ts     Run Gradient Check
  *   autosave.ts          the session's checkpoint in workspace storage
+ *   sessionLock.ts       which window owns the session (a reload takes it over, never orphans it)
  */
 
 import * as vscode from 'vscode';
@@ -31,6 +32,7 @@ import { NeuronColors } from './neuronColors';
 import { readSettings, type ExtensionSettings } from './settings';
 import { SessionHost } from './sessionHost';
 import { SessionStarts } from './sessionStarts';
+import { SessionLock } from './sessionLock';
 import { StatusBar } from './statusBar';
 import { TimestepCursor } from './timestepCursor';
 import { TimestepFollower } from './timestepFollower';
@@ -58,6 +60,8 @@ export interface ControllerOptions {
   readonly analysisWorkerFactory?: WorkerFactory;
   /** Run Experiment's training threads; dist/experimentWorker.js when absent. */
   readonly experimentWorkerFactory?: WorkerFactory;
+  /** The session lock's heartbeat (tests shorten it). */
+  readonly heartbeatMs?: number;
 }
 
 export class RnnLensController implements vscode.Disposable {
@@ -68,6 +72,7 @@ export class RnnLensController implements vscode.Disposable {
   readonly highlight = new CursorHighlight();
   readonly neuronColors = new NeuronColors();
   readonly autosave: Autosave;
+  readonly lock: SessionLock;
   readonly sessions: SessionHost;
   readonly views: Views;
   readonly insight: Insight;
@@ -111,13 +116,18 @@ export class RnnLensController implements vscode.Disposable {
     });
     // The order the parts hear of a new session: the cursor takes a trace's window before the
     // colours look at it, and the views come last, showing the panel once everything is wired.
+    this.lock = new SessionLock(context.storageUri, log, async (session) => {
+      await session.stop();
+      await this.autosave.flush();
+    }, options.heartbeatMs);
+    this.sessions.addFollower(this.lock);
     this.sessions.addFollower(this.timesteps);
     this.sessions.addFollower(this.coloring);
     this.sessions.addFollower(new AttentionNotices({ saveModel: (which) => this.models.saveModel(undefined, which), post, report }));
     this.sessions.addFollower(this.insight);
     this.sessions.addFollower(this.views);
     // The session ends first, while everything it reports to still exists.
-    this.disposables.push(this.experiments, this.sessions, this.views, this.timesteps, this.coloring, this.insight, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
+    this.disposables.push(this.experiments, this.sessions, this.lock, this.views, this.timesteps, this.coloring, this.insight, log, this.statusBar, this.highlight, this.neuronColors, this.autosave);
     contextKeys.setSessionState(undefined);
   }
 
@@ -133,7 +143,11 @@ export class RnnLensController implements vscode.Disposable {
   train(arg?: unknown): Promise<void> { return this.starts.train(arg); }
   trainExample(arg?: unknown): Promise<void> { return trainExample(this.starts, this.context.globalStorageUri, arg); }
   loadModel(arg?: unknown): Promise<void> { return this.starts.loadModel(arg); }
-  offerResume(): Promise<void> { return this.starts.offerResume(); }
+  /** After activation: a session another extension host still runs here is stopped and saved first (see sessionLock.ts). */
+  async offerResume(): Promise<void> {
+    await this.lock.takeOver();
+    return this.starts.offerResume();
+  }
   pause(): void { this.sessions.pause(); }
   resume(): void { this.sessions.resume(); }
   stop(): Promise<void> { return this.sessions.stop(); }

@@ -18,13 +18,15 @@ export interface ActivationOverrides {
   readonly autosaveIntervalMs?: number;
   /** Skip the "resume the autosaved session?" question (tests). */
   readonly skipResumeOffer?: boolean;
+  /** The session lock's heartbeat (tests shorten it). */
+  readonly heartbeatMs?: number;
 }
 
 export function activate(context: vscode.ExtensionContext, overrides: ActivationOverrides = {}): RnnLensController {
   // Numbers are written as the display language writes them (the webviews get it with their strings).
   setNumberLocale(vscode.env.language);
   const workerFactory = overrides.workerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const created = new RnnLensController(context, { workerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs });
+  const created = new RnnLensController(context, { workerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs, heartbeatMs: overrides.heartbeatMs });
   controller = created;
   context.subscriptions.push(created, ...registerCommands(created));
   if (!overrides.skipResumeOffer) void created.offerResume().catch((error) => created.report(error));
