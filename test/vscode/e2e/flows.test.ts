@@ -5,7 +5,7 @@
 // model, Show Panel, Run Gradient Check, and a window reload (panel restored, resume offered).
 // One server and one page; a small model so each step is quick.
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import {
@@ -242,10 +242,17 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     await runCommand(page, 'RNN Lens: Load Model...');
     // The open dialog starts in the workspace folder: type the file's name after it.
     await acceptPathDialog(page, 'prose.lstm.safetensors');
-    // Which text: the current session's (prose.txt).
+    // Which text: the one the model was trained on comes first, and says so.
+    await quickInput(page).waitFor({ timeout: 15_000 });
+    const first = (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(first, /^prose\.txt the text this model was trained on$/);
     await answerQuickInput(page, 'prose.txt');
     await waitForState('paused');
     const a = await statusStep();
+    // The curves are the saved model's own history, not one point at the loaded step.
+    const curves = await needPanel().locator('#loss-text').innerText();
+    const points = Number(/\(([\d,]+) points\)/.exec(curves)?.[1].replace(/,/g, '') ?? 0);
+    assert.ok(points >= 3, curves);
     assert.ok(a >= 3, `the loaded model starts at step ${a}`);
     await runCommand(page, 'RNN Lens: Train One Step');
     await waitFor('one step of the loaded model', async () => (await statusStep()) === a + 1, 15_000);
@@ -254,9 +261,14 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     await waitFor('the loaded model to train on', async () => (await statusStep()) > a + 3, 20_000);
     await runCommand(page, 'RNN Lens: Pause Training');
     await waitForState('paused');
+    // Sample Text opens in the text's editor group: the panel keeps its width.
+    const panelGroup = page.locator('.editor-group-container', { has: page.locator('.tab', { hasText: 'RNN Lens' }) }).first();
+    const before = (await panelGroup.boundingBox())!.width;
     await runCommand(page, 'RNN Lens: Sample Text...');
     for (let i = 0; i < 3; i++) await answerQuickInput(page);
     await page.locator('.tab.active', { hasText: /Untitled/ }).first().waitFor({ timeout: 20_000 });
+    const after = (await panelGroup.boundingBox())!.width;
+    assert.ok(Math.abs(after - before) <= 2, `the panel's group was ${before} px wide, ${after} px after Sample Text`);
     await shot('05-loaded-sampled');
   });
 
@@ -290,12 +302,26 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     // Reload the way a user does, through VS Code: the workbench then saves its state (the open
     // panel, which the reload restores and which activates the extension) before the page goes.
     // A bare page.reload() races that save; when it lost, nothing came back and no resume was offered.
+    // The extension host training now: code-server keeps it alive after the reload (for hours,
+    // waiting for its window to come back), so it must hand its session over and stop training.
+    const oldHosts = extensionHosts(server.pid);
+    assert.ok(oldHosts.length >= 1, 'the extension host process is found');
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await runCommand(page, 'Developer: Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const offer = await waitForNotification(/resume training the LSTM on prose\.txt from step \d+/i, 45_000);
     const step = stepIn(offer);
+    // No orphan: each old extension host still alive is idle (no training worker), and said why.
+    for (const pid of oldHosts.filter((p) => existsSync(`/proc/${p}`))) {
+      const c0 = cpuSeconds(pid);
+      await page.waitForTimeout(3000);
+      const cores = (cpuSeconds(pid) - c0) / 3;
+      console.log(`      the old extension host after the reload: ${cores.toFixed(2)} cores`);
+      assert.ok(cores < 0.25, `the old extension host ${pid} still uses ${cores.toFixed(2)} cores`);
+    }
+    const logs = readdirSync(join(profile.dir, 'user-data', 'logs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('RNN Lens.log'));
+    assert.ok(logs.some((f) => /took over the session: stopping here, with the checkpoint saved/.test(readFileSync(join(profile.dir, 'user-data', 'logs', f), 'utf8'))), logs.join());
     panel = await findWebviewFrame(page, { selector: '#t-label' }, 30_000);
     await shot('07-reloaded');
     await page.getByRole('button', { name: 'Resume', exact: true }).first().click();
@@ -339,4 +365,28 @@ async function acceptPathDialog(page: Page, appendName?: string): Promise<void> 
   // The callers assert what the dialog led to (a file written, the next question), so a dialog
   // that is slow to go away is not a failure by itself.
   await waitFor('the file dialog to accept the path', movedOn, 10_000).catch(() => {});
+}
+
+/** The extension host processes of the code-server started as process group `pgid`. */
+function extensionHosts(pgid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      return group === pgid && /extensionHost/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
+
+/** CPU time (user + system) a process has used, in seconds (the kernel counts 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }

@@ -11,13 +11,20 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
+  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const vsix = process.env.RNN_LENS_E2E_VSIX ?? join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
 const STATUS = /\b(RNN|LSTM|GRU)\b.*step \d+/;
 const SHOTS = join(repoRoot, 'test-results', 'session');
+const SMALL_MODEL = {
+  'rnnLens.hiddenSize': 8, 'rnnLens.seqLength': 16, 'rnnLens.batchSize': 4, 'rnnLens.traceEvery': 5, 'rnnLens.maxSteps': 0,
+  'rnnLens.sampleEvery': 200, 'rnnLens.sampleLength': 40,
+};
+/** A loss as the messages write it. */
+const LOSS = '[\\d.e+-]+';
+const num = (s: string): number => Number(s.replace(/,/g, ''));
 
 describe('RNN Lens: the training session flow in a real VS Code (code-server + Chromium)', function () {
   this.timeout(60_000);
@@ -32,10 +39,16 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     if (!panel) throw new Error('no training panel (an earlier step failed)');
     return panel;
   };
-  /** Notification toasts and the centre's items on screen now. */
+  /**
+   * Notification toasts and the centre's items on screen now, less overfitting (which needs the
+   * user's attention: hello.txt is so repetitive that even 8 units memorise it within seconds).
+   */
   const notificationsShown = async (): Promise<string[]> =>
     (await page.locator('.notification-toast:visible .notification-list-item-message, .notifications-center:visible .notification-list-item-message').allInnerTexts())
-      .map((t) => t.replace(/\s+/g, ' ').trim());
+      .map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => !/overfitting/.test(t));
+  const overfittingShown = async (cell: string): Promise<string | undefined> =>
+    (await page.locator('.notification-toast:visible .notification-list-item-message').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+      .find((t) => new RegExp(`the ${cell} is memorising hello\\.txt`).test(t));
   const trainState = async (): Promise<string> => (await needPanel().locator('#train-state').innerText()).trim();
   const waitForState = (state: string) => waitFor(`the panel to say ${state}`, async () => (await trainState()) === state, 20_000);
   const shot = async (name: string): Promise<void> => {
@@ -50,10 +63,7 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     installVsix(profile, vsix);
     workspace = join(profile.dir, 'workspace');
     cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
-      'rnnLens.hiddenSize': 8, 'rnnLens.seqLength': 16, 'rnnLens.batchSize': 4, 'rnnLens.traceEvery': 5, 'rnnLens.maxSteps': 0,
-      'rnnLens.sampleEvery': 200, 'rnnLens.sampleLength': 40,
-    }));
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(SMALL_MODEL));
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
@@ -146,5 +156,47 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     const now = await needPanel().locator('.sample-item pre').allInnerTexts();
     assert.ok(firstSessionSamples.length >= 2);
     assert.deepEqual(now.filter((t) => firstSessionSamples.includes(t)), [], 'a sample of the previous session is still shown');
+  });
+
+  it('a tiny text and a big model: the quick pick proposes a smaller one and says why; trained anyway, it overfits, the panel and one notification say so, and Stop offers the best model', async function () {
+    this.timeout(240_000);
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...SMALL_MODEL, 'rnnLens.hiddenSize': 128, 'rnnLens.sampleEvery': 0 }));
+    await page.waitForTimeout(2000); // the workbench reads the changed settings
+    // Earlier notifications (an overfitting hello.txt) would hide the ones this test waits for.
+    await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});
+    await explorerContextMenu(page, 'hello.txt', 'Train Character Model');
+    const stop = page.getByRole('button', { name: 'Stop and Start New' });
+    await waitFor('the question to stop the running session, or the cell quick pick', async () => (await stop.isVisible()) || (await quickInput(page).isVisible()), 15_000);
+    if (await stop.isVisible()) await stop.click();
+    await quickInput(page).waitFor({ timeout: 15_000 });
+    const why = await waitFor('the reason in the quick pick', async () => page.locator('.quick-input-widget input.input').getAttribute('placeholder'), 10_000);
+    const m = new RegExp(`^hello\\.txt is small for 128 hidden units: the (RNN|LSTM|GRU) would have ([\\d,]+) parameters, ([\\d,]+)× its ([\\d,]+) training characters, and would memorise the text`).exec(why);
+    assert.ok(m, why);
+    const [, cell, params, ratio, chars] = m;
+    assert.ok(num(params) > 10 * num(chars) && Math.abs(num(ratio) - num(params) / num(chars)) <= 1, why);
+    const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+    assert.match(rows[0].replace(/\s+/g, ' '), new RegExp(`^${cell}\\s*\\d+ hidden units`));
+    assert.match(rows[0].replace(/\s+/g, ' '), /\d+ hidden units, [\d,]+ parameters \(suggested for this text\)/);
+    assert.ok(rows.some((r) => /128 hidden units \(rnnLens\.hiddenSize\)/.test(r)), rows.join(' | '));
+    await shot('04-smaller-model-proposed');
+    // Train the big one anyway (the first row at the settings' size).
+    await answerQuickInput(page, '128 hidden units (rnnLens.hiddenSize)');
+    panel = await findWebviewFrame(page, { text: 'hello.txt' }, 30_000);
+    await waitFor('the 128-unit model in the panel', async () => /128 hidden/.test(await needPanel().locator('.model').innerText()), 30_000);
+    const warning = await waitFor('the overfitting notification', () => overfittingShown(cell), 180_000, 1000);
+    const w = new RegExp(`the ${cell} is memorising hello\\.txt rather than learning it \\(overfitting\\)\\. Validation loss (${LOSS}) at step ([\\d,]+) has risen to (${LOSS}) at step ([\\d,]+), while the training loss fell from (${LOSS}) to (${LOSS})\\.`).exec(warning);
+    assert.ok(w, warning);
+    assert.ok(Number(w[3]) > Number(w[1]) && num(w[4]) > num(w[2]) && Number(w[6]) < Number(w[5]), warning);
+    const notice = await needPanel().locator('#notice').innerText();
+    assert.match(notice, new RegExp(`^Overfitting since step ${w[2]}: validation loss ${w[1]} → ${w[3]}`));
+    await shot('05-overfitting');
+    await runCommand(page, 'RNN Lens: Stop Training');
+    // A 128-unit model on two shared cores: the stop can wait behind a step and a validation.
+    await waitFor('the panel to say stopped', async () => (await trainState()) === 'stopped', 60_000);
+    const offer = await waitFor('the best model offered at Stop', async () => (await notificationsShown()).find((t) => /stopped at step/.test(t)), 20_000);
+    const o = new RegExp(`stopped at step ([\\d,]+) \\(validation loss (${LOSS})\\)\\. The lowest validation loss, (${LOSS}), was at step ([\\d,]+); its model is kept`).exec(offer);
+    assert.ok(o && Number(o[3]) < Number(o[2]) && num(o[4]) < num(o[1]), offer);
+    assert.ok(await page.getByRole('button', { name: 'Save Best Model As...' }).first().isVisible());
+    await shot('06-stopped-best-offered');
   });
 });
