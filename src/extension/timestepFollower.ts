@@ -14,6 +14,7 @@ import { type TimestepCursor } from './timestepCursor';
 import { type TrainingSession } from './trainingSession';
 import { UserError } from './userError';
 import { traceMessage } from './viewMessages';
+import { revealSourceBeside } from './sourceReveal';
 
 export interface TimestepFollowerOptions {
   readonly host: SessionHost;
@@ -128,7 +129,9 @@ export class TimestepFollower implements SessionFollower, vscode.Disposable {
       highlight.clear();
       return;
     }
-    const shown = highlight.show(doc, trace.header.position + cursor.t, reveal);
+    const shown = highlight.show(doc, trace.header.position + cursor.t, reveal, trace.header.position, trace.header.steps);
+    // Stepping with the file not shown: open it beside the panel, then highlight it there.
+    if (!shown && reveal) void revealSourceBeside(doc).then((opened) => { if (opened) this.refreshHighlight(true); }, (e) => log.warn(`Could not show ${doc.source.fileName}: ${e instanceof Error ? e.message : String(e)}`));
     if (!shown && !this.warnedAboutEdits && vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.source.uri.toString())) {
       this.warnedAboutEdits = true;
       log.info(`${doc.source.fileName} no longer matches the text training started with; training continues on that snapshot, and the editor highlight is off.`);

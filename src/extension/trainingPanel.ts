@@ -36,6 +36,11 @@ export class TrainingPanel {
     );
   }
 
+  /** The editor column the panel is in (undefined when it is not shown). */
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel.viewColumn;
+  }
+
   static createOrShow(extensionUri: vscode.Uri, column: vscode.ViewColumn): TrainingPanel {
     if (TrainingPanel.current) {
       TrainingPanel.current.panel.reveal(column, true);

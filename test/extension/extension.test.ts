@@ -197,11 +197,12 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     await run('rnnLens.nextTimestep');
     await run('rnnLens.nextTimestep');
     assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 2, direction: 'forward' });
-    // x_2 of a window at position 0 is the third character of the file.
-    const highlights = [...editor.decorations.values()].filter((r) => r.length === 1);
-    assert.equal(highlights.length, 1);
-    const range = highlights[0][0] as { start: { character: number }; end: { character: number } };
-    assert.deepEqual([range.start.character, range.end.character], [2, 3]);
+    // x_2 of a window at position 0 is the third character of the file, on the soft highlight of the window's 8 characters.
+    const spans = [...editor.decorations.values()].filter((r) => r.length === 1)
+      .map((r) => r[0] as { start: { character: number }; end: { character: number } }).map((r) => [r.start.character, r.end.character]);
+    assert.deepEqual(spans.sort((a, b) => a[1] - b[1]), [[2, 3], [0, 8]]);
+    const revealed = editor.revealed.at(-1)!;
+    assert.deepEqual([revealed.start.character, revealed.end.character], [0, 3], 'revealed with its line from the start: no sideways scroll');
 
     await run('rnnLens.toggleBackward');
     assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 2, direction: 'backward' });
@@ -587,6 +588,21 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     await settle();
     assert.equal(editor.decoratedCount(), 0, 'nothing is coloured rather than misplaced');
     assert.match(fake.messages.filter((m) => m.level === 'warning').at(-1)!.text, /corpus\.txt has changed since training started/);
+  });
+
+  it('stepping with the file not shown opens it beside the panel (never over it) and highlights the cursor there', async () => {
+    await train(harness);
+    panel().webview.receive.fire({ type: 'ready' });
+    await run('rnnLens.pause');
+    await settle();
+    assert.equal(fake.shownDocuments.length, 0);
+    await run('rnnLens.nextTimestep');
+    for (let i = 0; i < 50 && fake.shownDocuments.length === 0; i++) await settle(); // the file is read from disk
+    assert.equal(fake.shownDocuments.at(-1)?.uri.toString(), harness.file.toString());
+    assert.notEqual(fake.shownColumns.at(-1), -2, 'not Beside: a third column would squeeze the panel');
+    const editor = fake.editors.find((e) => e.document.uri.toString() === harness.file.toString())!;
+    await settle();
+    assert.ok(editor.decoratedCount() >= 1, 'the cursor highlighted in the opened editor');
   });
 
   it('an edit to the file during training keeps the snapshot and turns the highlight off', async () => {
