@@ -597,7 +597,8 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     await settle();
     assert.equal(fake.shownDocuments.length, 0);
     await run('rnnLens.nextTimestep');
-    for (let i = 0; i < 50 && fake.shownDocuments.length === 0; i++) await settle(); // the file is read from disk
+    // The file is read from disk first: wait for it (up to 5 s on a busy machine).
+    for (let i = 0; i < 250 && fake.shownDocuments.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(fake.shownDocuments.at(-1)?.uri.toString(), harness.file.toString());
     assert.notEqual(fake.shownColumns.at(-1), -2, 'not Beside: a third column would squeeze the panel');
     const editor = fake.editors.find((e) => e.document.uri.toString() === harness.file.toString())!;
