@@ -20,7 +20,7 @@ export class Superseded extends Error {
 }
 
 /** The independent questions: each has at most one job running. */
-export type AnalysisLane = 'whatIf' | 'why' | 'findUnits' | 'ablate' | 'sample' | 'colors';
+export type AnalysisLane = 'whatIf' | 'why' | 'findUnits' | 'ablate' | 'sample' | 'colors' | 'neuronColors';
 
 interface Pending {
   readonly lane: AnalysisLane;

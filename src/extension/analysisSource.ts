@@ -49,7 +49,8 @@ export class AnalysisSource {
       this.serials.set(session, serial);
     }
     this.client.setText(`text:${serial}`, document.source.text);
-    const known = session.latestProgress?.step ?? session.info?.step;
+    // A step taken while paused is known from its trace before any progress report names it.
+    const known = Math.max(session.latestProgress?.step ?? session.info?.step ?? 0, session.latestTrace?.header.trainingStep ?? 0);
     const loaded = this.loadedStep;
     const reuse = loaded && loaded.session === session && this.client.loaded.modelKey === `model:${serial}:${loaded.step}`
       && (session.state === 'paused' ? loaded.step === known : !session.machine.isLive && loaded.step === session.latestCheckpoint?.step);

@@ -99,7 +99,7 @@ export class RnnLensController implements vscode.Disposable {
       currentState: () => this.currentViewState(),
     });
     this.timesteps = new TimestepFollower({ host: this.sessions, cursor: this.cursor, highlight: this.highlight, contextKeys, log, post });
-    this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report });
+    this.coloring = new NeuronColoring({ host: this.sessions, neuronColors: this.neuronColors, contextKeys, log, post, report, analysis: () => this.insight.ctx });
     this.models = new ModelCommands({ host: this.sessions, log, readSettings: settings });
     this.insight = new Insight({
       extensionUri: context.extensionUri, host: this.sessions, log, cursor: this.cursor, report,

@@ -15,6 +15,7 @@ let controller: RnnLensController | undefined;
 export interface ActivationOverrides {
   /** Tests substitute a fake worker. */
   readonly workerFactory?: WorkerFactory;
+  readonly analysisWorkerFactory?: WorkerFactory;
   readonly autosaveIntervalMs?: number;
   /** Skip the "resume the autosaved session?" question (tests). */
   readonly skipResumeOffer?: boolean;
@@ -26,7 +27,9 @@ export function activate(context: vscode.ExtensionContext, overrides: Activation
   // Numbers are written as the display language writes them (the webviews get it with their strings).
   setNumberLocale(vscode.env.language);
   const workerFactory = overrides.workerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const created = new RnnLensController(context, { workerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs, heartbeatMs: overrides.heartbeatMs });
+  const created = new RnnLensController(context, {
+    workerFactory, analysisWorkerFactory: overrides.analysisWorkerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs, heartbeatMs: overrides.heartbeatMs,
+  });
   controller = created;
   context.subscriptions.push(created, ...registerCommands(created));
   if (!overrides.skipResumeOffer) void created.offerResume().catch((error) => created.report(error));

@@ -1,20 +1,22 @@
 /**
  * Color Text by Neuron as a command and as something that stays current: which unit is selected
- * (by the command or the panel's heatmap), asking the worker for that unit's activations over the
- * training file, and refreshing the colours when the weights move on. The painting itself is
- * NeuronColors' (neuronColors.ts).
+ * (by the command or the panel's heatmap), colouring what the editors show by it (the feed asks
+ * the analysis worker for the visible stretches, neuronColorFeed.ts), and refreshing the colours
+ * when the weights move on. The painting itself is NeuronColors' (neuronColors.ts).
  */
 
 import * as vscode from 'vscode';
 import { type HostToWebview } from '../protocol/webview';
-import { formatCount } from '../protocol/format';
 import { CONTEXT_KEYS, type ContextKeys } from './contextKeys';
-import { MAX_COLORED_CHARS, TOP_PREDICTIONS, type NeuronColors, type NeuronSelection } from './neuronColors';
+import { type AnalysisClient } from './analysisClient';
+import { type AnalysisSource } from './analysisSource';
+import { NeuronColorFeed } from './neuronColorFeed';
+import { type NeuronColors, type NeuronSelection } from './neuronColors';
 import { type SessionFollower, type SessionHost } from './sessionHost';
 import { type TrainingSession } from './trainingSession';
 import { messageOf, UserError } from './userError';
 
-/** While training, neuron colours follow the weights at most this often (a pass over the text costs the worker up to ~2 s). */
+/** While training, neuron colours follow the weights at most this often (each refresh takes a checkpoint of the weights). */
 export const NEURON_RECOLOR_INTERVAL_MS = 30_000;
 
 export interface NeuronColoringOptions {
@@ -24,18 +26,20 @@ export interface NeuronColoringOptions {
   readonly log: vscode.LogOutputChannel;
   readonly post: (message: HostToWebview) => void;
   readonly report: (error: unknown) => void;
+  /** The analysis worker's client and the source of its text and weights (the Insight part's). */
+  readonly analysis: () => { readonly client: AnalysisClient; readonly source: AnalysisSource };
 }
 
 export class NeuronColoring implements SessionFollower, vscode.Disposable {
   private selectedUnit: NeuronSelection = { layer: 0, unit: 0 };
   /** A pass is in flight (at most one), another was asked for meanwhile, when the last one was asked for. */
-  private recolorInFlight = false;
-  private recolorPending = false;
   private lastRecolorAt = 0;
   private readonly subscription: vscode.Disposable;
+  private readonly feed: NeuronColorFeed;
 
   constructor(private readonly options: NeuronColoringOptions) {
     this.subscription = vscode.window.onDidChangeVisibleTextEditors(() => options.neuronColors.apply());
+    this.feed = new NeuronColorFeed({ neuronColors: options.neuronColors, analysis: options.analysis, log: options.log });
   }
 
   follow(session: TrainingSession): vscode.Disposable[] {
@@ -110,20 +114,20 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
   }
 
   clear(): void {
+    this.feed.stop();
     this.options.neuronColors.clear();
-    this.recolorPending = false;
     this.options.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, false);
   }
 
   dispose(): void {
     this.subscription.dispose();
+    this.feed.dispose();
   }
 
   /**
-   * Colours the text by `selection` with the worker's current weights. One pass at a time: a
-   * request made while one is in flight is remembered, and the latest selection is coloured next.
-   * `announce` (the command) reveals the text and says what happened; the automatic refreshes
-   * (new selection in the panel, new weights) only log.
+   * Colours what the editors show by `selection`, with the current weights (the feed extends it as
+   * the user scrolls). `announce` (the command) shows errors and a changed file; the automatic
+   * refreshes (new selection in the panel, new weights) only log.
    */
   private async recolor(selection: NeuronSelection, announce: boolean): Promise<void> {
     const { host, neuronColors, log } = this.options;
@@ -132,52 +136,19 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
     if (!session?.info || !doc) return;
     neuronColors.select(selection);
     this.options.contextKeys.set(CONTEXT_KEYS.neuronColorsShown, true);
-    if (this.recolorInFlight) {
-      this.recolorPending = true;
-      return;
-    }
-    this.recolorInFlight = true;
     this.lastRecolorAt = Date.now();
     try {
-      const result = await session.unitActivations({ ...selection, maxChars: MAX_COLORED_CHARS, topK: TOP_PREDICTIONS });
-      // Cleared, or another session, while the worker was busy: this answer is for nobody.
-      if (host.session !== session || host.sourceDocument !== doc || !neuronColors.isShown) return;
-      if (this.recolorPending) return; // a newer request follows in finally
-      const outcome = neuronColors.show(doc, result, session.info.config.vocab);
-      if (outcome.kind === 'stale') {
+      await this.feed.refresh(announce);
+      if (host.session !== session || !neuronColors.isShown) return;
+      if (this.feed.stale) {
         const note = vscode.l10n.t('{0} has changed since training started, so its characters no longer line up with the model\'s; nothing is coloured. Undo the edits or train again to see neuron colours.', doc.source.fileName);
         log.warn(note);
         if (announce) void vscode.window.showWarningMessage(vscode.l10n.t('RNN Lens: {0}', note));
-        return;
-      }
-      const partial = outcome.colored < outcome.total;
-      const args = {
-        colored: formatCount(outcome.colored), total: formatCount(outcome.total), file: doc.source.fileName,
-        layer: result.layer, unit: result.unit, step: formatCount(result.step),
-      };
-      const note = partial
-        ? vscode.l10n.t('Coloured the first {colored} of {total} characters of {file} by layer {layer} unit {unit} (weights of step {step}).', args)
-        : vscode.l10n.t('Coloured all {colored} characters of {file} by layer {layer} unit {unit} (weights of step {step}).', args);
-      log.info(note);
-      if (announce && partial) {
-        const more = outcome.colored < MAX_COLORED_CHARS ? vscode.l10n.t('A bigger model reads fewer characters per pass.') : '';
-        void vscode.window.showInformationMessage(vscode.l10n.t('RNN Lens: {0}', more ? `${note} ${more}` : note));
-      }
-      if (announce) {
-        const editor = doc.matchingEditors()[0];
-        editor?.revealRange(doc.range(editor.document, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       }
     } catch (error) {
       if (host.session !== session || !session.machine.isLive) return; // the session ended meanwhile: nothing to colour
       if (announce) throw error;
       log.warn(`Neuron colours were not refreshed: ${messageOf(error)}`);
-    } finally {
-      this.recolorInFlight = false;
-      if (this.recolorPending) {
-        this.recolorPending = false;
-        const next = neuronColors.selection;
-        if (next && host.session === session) void this.recolor(next, false).catch((error) => this.options.report(error));
-      }
     }
   }
 
@@ -185,8 +156,8 @@ export class NeuronColoring implements SessionFollower, vscode.Disposable {
   private maybeRecolor(): void {
     const selection = this.options.neuronColors.selection;
     const session = this.options.host.session;
-    if (!selection || !session || this.recolorInFlight) return;
-    const shownStep = this.options.neuronColors.result?.step;
+    if (!selection || !session) return;
+    const shownStep = this.feed.step;
     const step = Math.max(session.latestProgress?.step ?? -1, session.latestTrace?.header.trainingStep ?? -1);
     if (shownStep === undefined || step < 0 || step === shownStep) return;
     const due = session.state === 'paused' || (session.state === 'training' && Date.now() - this.lastRecolorAt >= NEURON_RECOLOR_INTERVAL_MS);

@@ -1,10 +1,11 @@
 /**
- * Color Text by Neuron: every character of the training file (its first MAX_COLORED_CHARS) gets a
- * background from one hidden unit's activation h_t[unit], read by a forward pass of the current
- * weights over the text from a zero state (engine/activations.ts, run in the worker). Blue for
- * negative, red for positive, stronger for larger |h|: Karpathy's "visualizing and understanding
- * RNNs" cells (quote detectors, line-length counters), live, on your own file. A hover shows the
- * activation, the model's top predictions for the next character and the loss there.
+ * Color Text by Neuron: the characters of the training file the user looks at get a background
+ * from one hidden unit's activation h_t[unit] under the current weights. Blue for negative, red for
+ * positive, stronger for larger |h|: Karpathy's "visualizing and understanding RNNs" cells (quote
+ * detectors, line-length counters), live, on your own file. The values come in stretches as the
+ * user scrolls (colorCoverage.ts, neuronColoring.ts); where a stretch ends a marker says so, and a
+ * hover gives the activation, the model's top predictions for the next character, the loss there
+ * and how the stretch was computed.
  *
  * Cheap for the editor however long the text: LEVELS colour levels are LEVELS decoration types,
  * each given ONE list of ranges, and consecutive characters of the same level share one range.
@@ -13,15 +14,13 @@
 
 import * as vscode from 'vscode';
 import { describeChar } from '../engine/text';
-import { type UnitActivationsMessage } from '../protocol/worker';
+import { type ColorCoverage, type ColoredStretch } from './colorCoverage';
 import { type SourceDocument } from './sourceDocument';
-import { formatLoss, formatProbability, formatValue } from '../protocol/format';
+import { formatCount, formatLoss, formatProbability, formatValue } from '../protocol/format';
 
 /** Levels on each side of zero: 2 * HALF_LEVELS + 1 = 21 levels from h = -1 to h = 1. */
 export const HALF_LEVELS = 10;
 export const LEVELS = 2 * HALF_LEVELS + 1;
-/** How much of the training file is coloured (the worker may read fewer for a big model). */
-export const MAX_COLORED_CHARS = 200_000;
 export const TOP_PREDICTIONS = 5;
 /** Strongest background opacity (|h| = 1). */
 const MAX_ALPHA = 0.6;
@@ -31,9 +30,6 @@ export interface NeuronSelection {
   readonly unit: number;
 }
 
-/** What the worker computed (the protocol's answer, minus the routing fields). */
-export type ActivationResult = Omit<UnitActivationsMessage, 'type' | 'replyTo'>;
-
 /** h in [-1, 1] (tanh range; an LSTM's h too) to a level in -HALF_LEVELS..HALF_LEVELS; non-finite -> 0. */
 export function activationLevel(h: number): number {
   if (!Number.isFinite(h)) return 0;
@@ -41,15 +37,16 @@ export function activationLevel(h: number): number {
 }
 
 /**
- * Runs of equal level over the first `count` activations, in UTF-16 offsets of `text` (the
- * snapshot): runs[level + HALF_LEVELS] is a flat list [from0, to0, from1, to1, ...]. Level 0 runs
- * are left out (uncoloured). One walk over the text, so emoji (two UTF-16 units) stay whole.
+ * Runs of equal level over `count` activations starting at UTF-16 offset `start` of `text` (the
+ * snapshot): runs[level + HALF_LEVELS] is a flat list [from0, to0, from1, to1, ...] of UTF-16
+ * offsets. Level 0 runs are left out (uncoloured). One walk over the text, so emoji (two UTF-16
+ * units) stay whole.
  */
-export function levelRuns(text: string, h: ArrayLike<number>, count: number): number[][] {
+export function levelRuns(text: string, h: ArrayLike<number>, count: number, start = 0): number[][] {
   const runs: number[][] = Array.from({ length: LEVELS }, () => []);
-  let offset = 0;
+  let offset = start;
   let runLevel = 0;
-  let runStart = 0;
+  let runStart = start;
   for (let i = 0; i < count && offset < text.length; i++) {
     const level = activationLevel(h[i]);
     if (level !== runLevel) {
@@ -63,40 +60,59 @@ export function levelRuns(text: string, h: ArrayLike<number>, count: number): nu
   return runs;
 }
 
-/** The hover of character `index` (a code point index of the snapshot), in Markdown. */
-export function hoverMarkdown(result: ActivationResult, vocab: readonly string[], index: number): string {
-  const K = result.topK;
-  const name = (id: number): string => (id >= 0 && id < vocab.length ? describeChar(vocab[id]) : '?');
+/** What the hover names besides the stretch: the unit, the weights' step and the vocabulary. */
+export interface HoverContext {
+  readonly layer: number;
+  readonly unit: number;
+  readonly step: number;
+  readonly vocab: readonly string[];
+}
+
+/** The hover of character `index` (a code point index of the snapshot), `i` within its stretch, in Markdown. */
+export function hoverMarkdown(stretch: ColoredStretch, i: number, ctx: HoverContext): string {
+  const K = stretch.topK;
+  const name = (id: number): string => (id >= 0 && id < ctx.vocab.length ? describeChar(ctx.vocab[id]) : '?');
   const predictions: string[] = [];
   for (let k = 0; k < K; k++) {
-    const p = result.topProbs[index * K + k];
-    if (p > 0) predictions.push(`${name(result.topIds[index * K + k])} p ${formatProbability(p)}`);
+    const p = stretch.topProbs[i * K + k];
+    if (p > 0) predictions.push(`${name(stretch.topIds[i * K + k])} p ${formatProbability(p)}`);
   }
-  const h = result.h[index];
+  const index = stretch.from + i;
   const lines = [
-    vscode.l10n.t('**RNN Lens** layer {0} unit {1}, character {2} (weights of step {3})', result.layer, result.unit, index, result.step),
-    `h = ${formatValue(h)}${result.c.length > index ? `, c = ${formatValue(result.c[index])}` : ''}`,
-    vscode.l10n.t('next character predictions: {0}', predictions.join(', ')),
+    vscode.l10n.t('**RNN Lens** layer {0} unit {1}, character {2} (weights of step {3})', ctx.layer, ctx.unit, formatCount(index), formatCount(ctx.step)),
+    `h = ${formatValue(stretch.values[i])}`,
   ];
-  const loss = result.loss[index];
+  if (predictions.length > 0) lines.push(vscode.l10n.t('next character predictions: {0}', predictions.join(', ')));
+  const loss = stretch.loss[i];
   lines.push(Number.isFinite(loss)
     ? vscode.l10n.t('loss on the actual next character: {0} nats', formatLoss(loss))
-    : vscode.l10n.t('the last coloured character: no next character to predict'));
+    : vscode.l10n.t('the last character of the file: no next character to predict'));
+  // How: honest about where the state this value grew from came from.
+  const how = stretch.exact
+    ? vscode.l10n.t('The model read the file up to here in a background thread, from the exact state it had at character {0} (states along the file are kept as they are reached).', formatCount(stretch.startedAt))
+    : vscode.l10n.t('The model read from character {0} in a background thread, starting from a zero state {1} characters before this stretch: the first values of the stretch are approximate.', formatCount(stretch.startedAt), formatCount(stretch.from - stretch.startedAt));
+  lines.push('', `_${how} ${vscode.l10n.t('Only the lines you look at are coloured; scrolling colours more.')}_`);
   return lines.join('  \n');
 }
 
-export type ShowOutcome =
-  /** Coloured `colored` characters (of `total` in the text) in `editors` editors. */
-  | { readonly kind: 'shown'; readonly colored: number; readonly total: number; readonly editors: number }
-  /** The file is open with text that differs from the snapshot: nothing coloured. */
-  | { readonly kind: 'stale' };
+/** What is painted: the coverage (one unit, one set of weights) over one snapshot. */
+interface Shown {
+  readonly document: SourceDocument;
+  readonly coverage: ColorCoverage;
+  readonly hover: HoverContext;
+}
 
 export class NeuronColors implements vscode.Disposable {
   /** types[level + HALF_LEVELS]; the level-0 type is never given ranges. */
   private readonly types: vscode.TextEditorDecorationType[] = [];
+  /** Where a coloured stretch ends (or starts after the file's start): a note after (before) the character. */
+  private readonly endMarker: vscode.TextEditorDecorationType;
+  private readonly startMarker: vscode.TextEditorDecorationType;
   private shownIn: vscode.TextEditor[] = [];
   private selectionValue: NeuronSelection | null = null;
-  private shown: { document: SourceDocument; result: ActivationResult; vocab: readonly string[]; runs: number[][] } | null = null;
+  private shown: Shown | null = null;
+  /** Each stretch's runs, computed once. */
+  private runsOf = new WeakMap<ColoredStretch, number[][]>();
   private hoverRegistration: vscode.Disposable | null = null;
 
   constructor() {
@@ -112,6 +128,12 @@ export class NeuronColors implements vscode.Disposable {
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       }));
     }
+    const note = (contentText: string, margin: string): vscode.ThemableDecorationAttachmentRenderOptions => ({
+      contentText, margin, fontStyle: 'italic', color: new vscode.ThemeColor('editorCodeLens.foreground'),
+      border: '1px dashed', borderColor: new vscode.ThemeColor('editorCodeLens.foreground'),
+    });
+    this.endMarker = vscode.window.createTextEditorDecorationType({ after: note(vscode.l10n.t('◂ neuron colours end here (scroll to colour more)'), '0 0 0 0.5em') });
+    this.startMarker = vscode.window.createTextEditorDecorationType({ before: note(vscode.l10n.t('neuron colours start here ▸'), '0 0.5em 0 0') });
   }
 
   /** The unit shown, or being computed (null when Color Text by Neuron is off). */
@@ -123,9 +145,9 @@ export class NeuronColors implements vscode.Disposable {
     return this.selectionValue !== null;
   }
 
-  /** The result on screen (null until the first one arrives). */
-  get result(): ActivationResult | null {
-    return this.shown?.result ?? null;
+  /** The coverage on screen (null until the first stretch arrives). */
+  get coverage(): ColorCoverage | null {
+    return this.shown?.coverage ?? null;
   }
 
   /** Turns the colours on for `selection`; the characters follow with show(). */
@@ -133,16 +155,17 @@ export class NeuronColors implements vscode.Disposable {
     this.selectionValue = selection;
   }
 
-  /** Colours the snapshot's characters in the editors showing it, or refuses when the file has changed. */
-  show(document: SourceDocument, result: ActivationResult, vocab: readonly string[]): ShowOutcome {
-    this.clearDecorations();
-    this.selectionValue = { layer: result.layer, unit: result.unit };
-    const count = Math.min(result.h.length, document.index.codePointLength);
-    this.shown = { document, result, vocab, runs: levelRuns(document.source.text, result.h, count) };
+  /**
+   * Paints `coverage` in the editors showing the snapshot (again after each new stretch); returns
+   * how many editors show it, or 'stale' when the file is open with other text than the snapshot.
+   */
+  show(document: SourceDocument, coverage: ColorCoverage, hover: HoverContext): number | 'stale' {
+    this.selectionValue = { layer: hover.layer, unit: hover.unit };
+    if (this.shown?.coverage !== coverage) this.runsOf = new WeakMap();
+    this.shown = { document, coverage, hover };
     this.registerHover(document);
     const editors = this.apply();
-    if (editors === 0 && this.isStale(document)) return { kind: 'stale' };
-    return { kind: 'shown', colored: count, total: result.totalChars, editors };
+    return editors === 0 && this.isStale(document) ? 'stale' : editors;
   }
 
   /** Re-applies what is shown (e.g. the file was opened in another editor); returns how many editors got it. */
@@ -151,13 +174,32 @@ export class NeuronColors implements vscode.Disposable {
     if (!shown) return 0;
     this.clearDecorations();
     const editors = shown.document.matchingEditors();
+    if (editors.length === 0) return 0;
+    const { document, coverage } = shown;
+    const text = document.source.text;
+    const levels: number[][] = Array.from({ length: LEVELS }, () => []);
+    for (const stretch of coverage.all) {
+      let runs = this.runsOf.get(stretch);
+      if (!runs) {
+        runs = levelRuns(text, stretch.values, stretch.values.length, document.index.utf16Offset(stretch.from));
+        this.runsOf.set(stretch, runs);
+      }
+      runs.forEach((flat, i) => { for (const x of flat) levels[i].push(x); });
+    }
+    const edges = coverage.edges(document.index.codePointLength);
     for (const editor of editors) {
       const doc = editor.document;
-      shown.runs.forEach((flat, i) => {
+      levels.forEach((flat, i) => {
         const ranges: vscode.Range[] = [];
         for (let j = 0; j < flat.length; j += 2) ranges.push(new vscode.Range(doc.positionAt(flat[j]), doc.positionAt(flat[j + 1])));
         editor.setDecorations(this.types[i], ranges);
       });
+      const at = (cp: number): vscode.Range => {
+        const p = doc.positionAt(document.index.utf16Offset(cp));
+        return new vscode.Range(p, p);
+      };
+      editor.setDecorations(this.endMarker, edges.ends.map(at));
+      editor.setDecorations(this.startMarker, edges.starts.map(at));
     }
     this.shownIn = editors;
     return editors.length;
@@ -171,8 +213,9 @@ export class NeuronColors implements vscode.Disposable {
     if (document.uri.toString() !== source.source.uri.toString()) return undefined;
     if (!source.matchingEditors().some((e) => e.document === document)) return undefined;
     const index = source.index.codePointAt(document.offsetAt(position));
-    if (index >= shown.result.h.length || index >= source.index.codePointLength) return undefined;
-    return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(shown.result, shown.vocab, index)), source.range(document, index));
+    const hit = shown.coverage.at(index);
+    if (!hit) return undefined;
+    return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(hit.stretch, hit.i, shown.hover)), source.range(document, index));
   }
 
   clear(): void {
@@ -186,6 +229,8 @@ export class NeuronColors implements vscode.Disposable {
   dispose(): void {
     this.clear();
     for (const type of this.types) type.dispose();
+    this.endMarker.dispose();
+    this.startMarker.dispose();
   }
 
   /** Open somewhere with other text than the snapshot (the positions would land on the wrong characters). */
@@ -195,7 +240,7 @@ export class NeuronColors implements vscode.Disposable {
   }
 
   private registerHover(document: SourceDocument): void {
-    this.hoverRegistration?.dispose();
+    if (this.hoverRegistration) return;
     const uri = document.source.uri;
     this.hoverRegistration = vscode.languages.registerHoverProvider({ scheme: uri.scheme }, {
       provideHover: (doc, position) => this.provideHover(doc, position),
@@ -203,7 +248,11 @@ export class NeuronColors implements vscode.Disposable {
   }
 
   private clearDecorations(): void {
-    for (const editor of this.shownIn) for (const type of this.types) editor.setDecorations(type, []);
+    for (const editor of this.shownIn) {
+      for (const type of this.types) editor.setDecorations(type, []);
+      editor.setDecorations(this.endMarker, []);
+      editor.setDecorations(this.startMarker, []);
+    }
     this.shownIn = [];
   }
 }

@@ -55,7 +55,11 @@ export type AnalysisJob =
   /** Two samples with the same seed: the normal one and one with the holds. */
   | { readonly kind: 'sampleHeld'; readonly holds: readonly HoldSpec[]; readonly length: number; readonly temperature: number; readonly seed: number; readonly prime: string }
   /** One unit's value at FILE[from..to), read from the nearest known state before `from` (see unitStates.ts). */
-  | { readonly kind: 'unitRange'; readonly layer: number; readonly state: UnitState; readonly unit: number; readonly from: number; readonly to: number };
+  | {
+    readonly kind: 'unitRange'; readonly layer: number; readonly state: UnitState; readonly unit: number; readonly from: number; readonly to: number;
+    /** How many of the likeliest next characters to keep after each character (0 or absent: none). */
+    readonly topK?: number;
+  };
 
 export type AnalysisKind = AnalysisJob['kind'];
 
@@ -103,7 +107,14 @@ export interface UnitRangeAnswer {
   /** Where the pass began: 0 or a position whose exact state was known (`exact`), or `from - warmup` from a zero state. */
   readonly startedAt: number;
   readonly exact: boolean;
+  /** [values.length, topK] the likeliest next characters' ids and probabilities (0 where nothing is predicted). */
+  readonly topK: number;
+  readonly topIds: Int32Array;
+  readonly topProbs: Float32Array;
 }
+
+/** The most next-character predictions a unitRange job keeps per character. */
+export const MAX_RANGE_TOP_K = 8;
 
 export type AnalysisAnswer = ProbeAnswer | SaliencyAnswer | NeuronsAnswer | AblateAnswer | SampleHeldAnswer | UnitRangeAnswer;
 
@@ -159,7 +170,7 @@ function isJob(v: unknown): v is AnalysisJob {
         && isIntegerIn(v.seed, 0, 2 ** 32 - 1) && isCappedString(v.prime, 1000);
     case 'unitRange':
       return isIntegerIn(v.layer, 0, 3) && isState(v.state) && isIntegerIn(v.unit, 0, 4095) && isPos(v.from) && isPos(v.to)
-        && (v.from as number) < (v.to as number) && (v.to as number) - (v.from as number) <= 200_000;
+        && (v.from as number) < (v.to as number) && (v.to as number) - (v.from as number) <= 200_000 && isOptional(v.topK, (k): k is number => isIntegerIn(k, 0, MAX_RANGE_TOP_K));
     default:
       return false;
   }
@@ -211,7 +222,9 @@ function isAnswer(v: unknown): v is AnalysisAnswer {
       return isCappedString(v.normal, 4 * MAX_SAMPLE_CHARS) && isCappedString(v.held, 4 * MAX_SAMPLE_CHARS);
     case 'unitRange':
       return isPos(v.from) && v.values instanceof Float32Array && v.loss instanceof Float32Array && v.loss.length === v.values.length
-        && isPos(v.startedAt) && (v.startedAt as number) <= (v.from as number) && typeof v.exact === 'boolean';
+        && isPos(v.startedAt) && (v.startedAt as number) <= (v.from as number) && typeof v.exact === 'boolean'
+        && isIntegerIn(v.topK, 0, MAX_RANGE_TOP_K) && v.topIds instanceof Int32Array && v.topProbs instanceof Float32Array
+        && v.topIds.length === v.values.length * (v.topK as number) && v.topProbs.length === v.topIds.length;
     default:
       return false;
   }
@@ -245,7 +258,7 @@ export function analysisTransferables(message: HostToAnalysis | AnalysisToHost):
     case 'saliency': arrays.push(a.grad, a.norm); break;
     case 'neurons': for (const f of a.features) arrays.push(f.spark, ...f.units.map((u) => u.spark)); break;
     case 'ablate': arrays.push(a.base, a.held); break;
-    case 'unitRange': arrays.push(a.values, a.loss); break;
+    case 'unitRange': arrays.push(a.values, a.loss, a.topIds, a.topProbs); break;
     case 'sampleHeld': break;
   }
   const buffers = arrays.map((x) => x.buffer as ArrayBuffer);

@@ -100,8 +100,11 @@ export function* runJob(job: AnalysisJob, ctx: JobContext): Chunked<AnalysisAnsw
       const { layers, hidden, cell } = model.config;
       if (job.layer >= layers || job.unit >= hidden || (job.state === 'c' && cell !== 'lstm')) throw new InputError('That unit is not in this model.');
       if (job.from >= n) throw new InputError(`Position ${job.from} is past the end of the text (${n} characters).`);
-      const r = yield* unitRangeJob(net, ids, job, job.from, job.to, ctx.cache, exactBudget(net));
-      return { kind: 'unitRange', from: r.from, values: r.values, loss: r.loss, startedAt: r.startedAt, exact: r.exact };
+      const r = yield* unitRangeJob(net, ids, job, job.from, job.to, ctx.cache, exactBudget(net), job.topK ?? 0);
+      return {
+        kind: 'unitRange', from: r.from, values: r.values, loss: r.loss, startedAt: r.startedAt, exact: r.exact,
+        topK: r.topK, topIds: r.topIds, topProbs: r.topProbs,
+      };
     }
   }
 }

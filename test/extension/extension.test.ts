@@ -13,7 +13,8 @@ import { type RnnLensController } from '../../src/extension/controller';
 import { TrainingPanel } from '../../src/extension/trainingPanel';
 import { fake, FakeTextDocument, Uri, type FakeTextEditor, type FakeWebviewPanel } from './fakeVscode';
 import { FakeWorker, fakeActivation, settle, type FakeWorkerOptions } from './fakeWorker';
-import { type HostToWorker } from '../../src/protocol/worker';
+import { FakeAnalysisWorker } from './fakeAnalysisWorker';
+import { SCROLL_DEBOUNCE_MS } from '../../src/extension/neuronColorFeed';
 import { formatValue } from '../../src/protocol/format';
 
 const TEXT = 'the cat sat on the mat. '.repeat(200);
@@ -50,7 +51,9 @@ async function setUp(options: { storage?: boolean; text?: string; autosaveInterv
       keys: () => [...memento.keys()].filter((k) => k.startsWith('ws:')).map((k) => k.slice(3)),
     },
   } as unknown as vscodeTypes.ExtensionContext;
-  const controller = activate(context, { workerFactory: () => new FakeWorker(workerOptions), skipResumeOffer: true, autosaveIntervalMs: options.autosaveIntervalMs });
+  const controller = activate(context, {
+    workerFactory: () => new FakeWorker(workerOptions), analysisWorkerFactory: () => new FakeAnalysisWorker(), skipResumeOffer: true, autosaveIntervalMs: options.autosaveIntervalMs,
+  });
   return { dir, controller, subscriptions, file, memento };
 }
 
@@ -73,6 +76,13 @@ function neuronRanges(editor: FakeTextEditor): number {
   return n;
 }
 
+/** Where-the-colours-end markers (decoration types with text before or after the character) in `editor`. */
+function markers(editor: FakeTextEditor): number {
+  let n = 0;
+  for (const [type, ranges] of editor.decorations) if (!type.disposed && (type.options.after || type.options.before)) n += ranges.length;
+  return n;
+}
+
 /** Right-click -> Train Character Model, choosing the first cell offered. */
 async function train(h: Harness, uri: Uri = h.file): Promise<void> {
   // The first cell at the settings' size (a small text puts smaller models first: see the test of that).
@@ -85,6 +95,7 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
   beforeEach(async () => {
     fake.reset();
     FakeWorker.instances.length = 0;
+    FakeAnalysisWorker.instances.length = 0;
     workerOptions = {};
     harness = await setUp();
   });
@@ -495,25 +506,28 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.deepEqual([history.steps, history.loss, history.valSteps], [[10, 20], [3, 2.5], [20]]);
   });
 
-  it('Color Text by Neuron colours every character of the file from the worker\'s pass, in 21 levels, with hovers; Clear removes them', async () => {
+  it('Color Text by Neuron colours the characters the editor shows from the analysis worker, in 21 levels, with hovers; Clear removes them', async () => {
     const doc = new FakeTextDocument(harness.file, TEXT);
     const editor = fake.openEditor(doc);
     await train(harness);
     fake.inputBoxAnswers.push('1');
     await run('rnnLens.colorTextByNeuron');
     await settle();
-    const request = FakeWorker.last.received.find((m) => m.type === 'unitActivations');
-    assert.ok(request && request.type === 'unitActivations' && request.unit === 1 && request.layer === 0 && request.maxChars === 200_000 && request.topK === 5);
+    const analysis = FakeAnalysisWorker.last!;
+    const request = analysis.received.find((m) => m.type === 'run');
+    assert.ok(request && request.type === 'run' && request.job.kind === 'unitRange' && request.job.unit === 1 && request.job.layer === 0 && request.job.topK === 5);
+    assert.deepEqual(analysis.ranges, [[0, TEXT.length]], 'the whole (short) file is visible: one stretch');
     // One decoration type per level, 21 in all; each character gets the level of its activation.
-    const types = fake.decorationTypes.filter((t) => editor.decorations.has(t));
+    const types = fake.decorationTypes.filter((t) => editor.decorations.has(t) && t.options.light);
     assert.equal(types.length, 21);
     const levelOf = new Map(types.map((t, i) => [t, i - 10]));
     const colouredLevel = new Array<number>(TEXT.length).fill(0);
     let ranges = 0;
     for (const [type, list] of editor.decorations) {
+      if (!levelOf.has(type as never)) continue;
       for (const r of list as unknown as { start: { character: number }; end: { character: number } }[]) {
         ranges++;
-        for (let i = r.start.character; i < r.end.character; i++) colouredLevel[i] = levelOf.get(type)!;
+        for (let i = r.start.character; i < r.end.character; i++) colouredLevel[i] = levelOf.get(type as never)!;
       }
     }
     const expected = [...TEXT].map((_, i) => Math.round(fakeActivation(1, FakeWorker.last.step, i) * 10) || 0);
@@ -521,15 +535,17 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.ok(ranges < TEXT.length / 2, `neighbours of one level share a range (${ranges} ranges for ${TEXT.length} characters)`);
     assert.ok(levelOf.size === 21 && new Set(expected).size > 10, 'a spread of levels, both signs');
     assert.equal(fake.context.get('rnnLens.neuronColorsShown'), true);
-    assert.match(fake.log(), /Coloured all 4,800 characters of corpus\.txt by layer 0 unit 1/);
+    assert.match(fake.log(), /Neuron colours: characters 0-4800 of corpus\.txt by layer 0 unit 1/);
+    assert.equal(markers(editor), 0, 'the whole file is coloured: no end marker');
 
-    // The hover reads the stored arrays for the character under the mouse.
+    // The hover reads the stored arrays for the character under the mouse, and says how.
     assert.equal(fake.hoverProviders.length, 1);
     const hover = await fake.hoverProviders[0].provider.provideHover(doc as never, { line: 0, character: 2000 } as never, undefined as never) as unknown as { contents: { value: string } };
-    assert.match(hover.contents.value, /layer 0 unit 1, character 2000/);
+    assert.match(hover.contents.value, /layer 0 unit 1, character 2,000/);
     assert.match(hover.contents.value, new RegExp(`h = ${formatValue(fakeActivation(1, FakeWorker.last.step, 2000)).replace('.', '\\.')}`));
     assert.match(hover.contents.value, /predictions: ' ' p 0\.25, "a" p 0\.25/);
     assert.match(hover.contents.value, /loss on the actual next character: 1\.386 nats/);
+    assert.match(hover.contents.value, /background thread, from the exact state.*Only the lines you look at are coloured; scrolling colours more/);
     const other = new FakeTextDocument(Uri.file(path.join(harness.dir, 'other.txt')), TEXT);
     assert.equal(fake.hoverProviders[0].provider.provideHover(other as never, { line: 0, character: 1 } as never, undefined as never), undefined, 'only the training file');
 
@@ -545,23 +561,23 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
   it('neuron colours follow the panel\'s unit selection and new weights (on pause, after a step), and go when the session ends', async () => {
     const editor = fake.openEditor(new FakeTextDocument(harness.file, TEXT));
     await train(harness);
-    const requests = () => FakeWorker.last.received.filter((m) => m.type === 'unitActivations') as Extract<HostToWorker, { type: 'unitActivations' }>[];
+    const requests = () => (FakeAnalysisWorker.last?.received ?? []).flatMap((m) => (m.type === 'run' && m.job.kind === 'unitRange' ? [m.job] : []));
     panel().webview.receive.fire({ type: 'selectUnit', layer: 0, unit: 2 });
     await settle();
     assert.equal(requests().length, 0, 'selecting a unit does not colour the text until asked');
     await run('rnnLens.colorTextByNeuron', { layer: 0, unit: 0 });
     await settle();
     panel().webview.receive.fire({ type: 'selectUnit', layer: 0, unit: 2 });
-    await settle();
+    await settle(10);
     assert.deepEqual(requests().map((r) => r.unit), [0, 2], 'the heatmap selection recolours');
     assert.match(fake.log(), /by layer 0 unit 2/);
     await run('rnnLens.pause');
-    await settle();
+    await settle(10);
     assert.equal(requests().length, 3, 'pausing brings new weights');
     await run('rnnLens.trainOneStep');
-    await settle();
+    await settle(10);
     assert.equal(requests().length, 4, 'so does a step');
-    assert.equal(harness.controller.neuronColors.result?.step, FakeWorker.last.step);
+    assert.equal(harness.controller.neuronColors.coverage?.step, FakeWorker.last.step);
     assert.ok(neuronRanges(editor) > 0);
     await run('rnnLens.stop');
     await settle();
@@ -570,23 +586,41 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.equal(fake.hoverProviders.length, 0);
   });
 
-  it('neuron colours say when the model read only the start of the file, and refuse a file edited since training started', async () => {
-    workerOptions = { activationChars: 1000 };
-    const doc = new FakeTextDocument(harness.file, TEXT);
+  it('neuron colours of a long file follow the scrolling: the visible stretch is read, a marker shows where the colours end; an edited file is refused', async () => {
+    const long = 'the cat sat on the mat.\n'.repeat(4000); // 96,000 characters
+    await tearDown(harness);
+    harness = await setUp({ text: long });
+    const doc = new FakeTextDocument(harness.file, long);
     const editor = fake.openEditor(doc);
+    editor.scrollTo(0, 2400);
     await train(harness);
     await run('rnnLens.colorTextByNeuron', '0');
-    await settle();
-    assert.match(fake.messages.at(-1)!.text, /Coloured the first 1,000 of 4,800 characters/);
+    await settle(10);
+    const analysis = FakeAnalysisWorker.last!;
+    assert.deepEqual(analysis.ranges, [[0, 2401], [2401, 4401]], 'the visible lines, then the margin below them');
+    assert.equal(markers(editor), 1, 'one marker where the colours end');
     const hover = fake.hoverProviders[0].provider;
-    assert.equal(hover.provideHover(doc as never, { line: 0, character: 1500 } as never, undefined as never), undefined, 'no hover past what was read');
-    assert.ok(hover.provideHover(doc as never, { line: 0, character: 999 } as never, undefined as never));
+    assert.equal(hover.provideHover(doc as never, doc.positionAt(50_000) as never, undefined as never), undefined, 'no hover where nothing is coloured');
 
-    doc.edit(`X${TEXT}`);
+    // Scrolling to the end reads the end (not everything before it) once the scrolling settles.
+    editor.scrollTo(long.length - 2400, long.length);
+    editor.scrollTo(long.length - 2000, long.length);
+    await new Promise((r) => setTimeout(r, SCROLL_DEBOUNCE_MS + 50));
+    await settle(10);
+    const after = analysis.ranges.slice(2);
+    assert.deepEqual(after[0], [long.length - 2000, long.length], 'one request for where the scrolling stopped');
+    assert.ok(after.every(([a]) => a >= long.length - 4000), `nothing far before the end is read: ${JSON.stringify(after)}`);
+    assert.ok(hover.provideHover(doc as never, doc.positionAt(long.length - 100) as never, undefined as never), 'coloured at the end');
+    assert.equal(markers(editor), 2, 'the end of the first stretch and the start of the last one');
+    const levels = fake.decorationTypes.filter((t) => t.options.light && !t.disposed);
+    const lastRange = levels.flatMap((t) => [...(editor.decorations.get(t) ?? [])] as unknown as { end: { line: number } }[]).reduce((m, r) => Math.max(m, r.end.line), 0);
+    assert.ok(lastRange >= doc.lineCount - 3, `colours reach the last lines (line ${lastRange} of ${doc.lineCount})`);
+
+    doc.edit(`X${long}`);
     assert.equal(hover.provideHover(doc as never, { line: 0, character: 10 } as never, undefined as never), undefined, 'no hover on an edited file');
     await run('rnnLens.colorTextByNeuron', '1');
-    await settle();
-    assert.equal(editor.decoratedCount(), 0, 'nothing is coloured rather than misplaced');
+    await settle(10);
+    assert.equal(neuronRanges(editor), 0, 'nothing is coloured rather than misplaced');
     assert.match(fake.messages.filter((m) => m.level === 'warning').at(-1)!.text, /corpus\.txt has changed since training started/);
   });
 

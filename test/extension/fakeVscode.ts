@@ -183,7 +183,16 @@ export class FakeDecorationType {
 export class FakeTextEditor {
   readonly decorations = new Map<FakeDecorationType, readonly (Range | vscode.DecorationOptions)[]>();
   readonly revealed: Range[] = [];
-  constructor(readonly document: FakeTextDocument) {}
+  /** The whole document unless a test scrolls (scrollTo). */
+  visibleRanges: Range[];
+  constructor(readonly document: FakeTextDocument) {
+    this.visibleRanges = [new Range(new Position(0, 0), document.positionAt(document.getText().length))];
+  }
+  /** Shows UTF-16 offsets [from, to) and fires onDidChangeTextEditorVisibleRanges, as scrolling does. */
+  scrollTo(from: number, to: number): void {
+    this.visibleRanges = [new Range(this.document.positionAt(from), this.document.positionAt(to))];
+    windowEvents.visibleRanges.fire({ textEditor: this as unknown as vscode.TextEditor, visibleRanges: this.visibleRanges as unknown as vscode.Range[] });
+  }
   setDecorations(type: FakeDecorationType, ranges: readonly (Range | vscode.DecorationOptions)[]): void {
     this.decorations.set(type, ranges);
   }
@@ -366,6 +375,7 @@ const windowState = {
 };
 const windowEvents = {
   visibleEditors: new EventEmitter<vscode.TextEditor[]>(),
+  visibleRanges: new EventEmitter<vscode.TextEditorVisibleRangesChangeEvent>(),
   activeEditor: new EventEmitter<vscode.TextEditor | undefined>(),
   tabs: new EventEmitter<unknown>(),
 };
@@ -413,6 +423,7 @@ export const window = {
     return windowState.visibleTextEditors as unknown as vscode.TextEditor[];
   },
   onDidChangeVisibleTextEditors: windowEvents.visibleEditors.event,
+  onDidChangeTextEditorVisibleRanges: windowEvents.visibleRanges.event,
   onDidChangeActiveTextEditor: windowEvents.activeEditor.event,
   tabGroups: {
     activeTabGroup: { activeTab: undefined as unknown },

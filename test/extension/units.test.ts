@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { parseSelection } from '../../src/extension/neuronColoring';
 import { cutAtCharBoundary } from '../../src/extension/inputText';
-import { activationLevel, hoverMarkdown, levelRuns, HALF_LEVELS, LEVELS, type ActivationResult } from '../../src/extension/neuronColors';
+import { activationLevel, hoverMarkdown, levelRuns, HALF_LEVELS, LEVELS } from '../../src/extension/neuronColors';
+import { type ColoredStretch } from '../../src/extension/colorCoverage';
 import { readSettings } from '../../src/extension/settings';
 import { StatusBar } from '../../src/extension/statusBar';
 import { CodePointIndex } from '../../src/extension/textPositions';
@@ -112,23 +113,27 @@ describe('extension: small pieces', () => {
     assert.deepEqual(runs[HALF_LEVELS - 10], [4, 6]);
     assert.equal(runs.flat().length, 4, 'level 0 is left uncoloured');
     assert.deepEqual(levelRuns('abc', [1, 1, 1], 2)[HALF_LEVELS + 10], [0, 2], 'only the first count characters');
+    assert.deepEqual(levelRuns('a\u{1F600}bcd', [1, 1], 2, 3)[HALF_LEVELS + 10], [3, 5], 'a stretch from UTF-16 offset 3');
   });
 
-  it('writes the hover from the stored arrays: activation, cell state, top predictions, loss', () => {
-    const result: ActivationResult = {
-      step: 42, layer: 1, unit: 3, topK: 2, totalChars: 3,
-      h: Float32Array.from([0.25, -0.5, 0.75]), c: Float32Array.from([1, 2, 3]),
+  it('writes the hover from the stored arrays: activation, top predictions, loss, and how the stretch was read', () => {
+    const stretch: ColoredStretch = {
+      from: 1000, startedAt: 0, exact: true, topK: 2,
+      values: Float32Array.from([0.25, -0.5, 0.75]),
       topIds: Int32Array.from([1, 0, 2, 1, 0, 2]), topProbs: Float32Array.from([0.5, 0.25, 0.75, 0.125, 0.5, 0.5]),
       loss: Float32Array.from([0.693, 2.079, NaN]),
     };
-    const vocab = [' ', 'a', 'b'];
-    const first = hoverMarkdown(result, vocab, 1);
-    assert.match(first, /layer 1 unit 3, character 1 \(weights of step 42\)/);
-    assert.match(first, /h = -0\.500, c = 2\.00/);
+    const ctx = { layer: 1, unit: 3, step: 42, vocab: [' ', 'a', 'b'] };
+    const first = hoverMarkdown(stretch, 1, ctx);
+    assert.match(first, /layer 1 unit 3, character 1,001 \(weights of step 42\)/);
+    assert.match(first, /h = -0\.500/);
     assert.match(first, /predictions: "b" p 0\.75, "a" p 0\.13/);
     assert.match(first, /loss on the actual next character: 2\.079 nats/);
-    assert.match(hoverMarkdown(result, vocab, 2), /no next character to predict/);
-    assert.doesNotMatch(hoverMarkdown({ ...result, c: new Float32Array(0) }, vocab, 0), /c =/, 'no cell state outside LSTMs');
+    assert.match(first, /from the exact state it had at character 0/);
+    assert.match(hoverMarkdown(stretch, 2, ctx), /no next character to predict/);
+    const approx = hoverMarkdown({ ...stretch, startedAt: 0, exact: false, from: 5000 }, 0, ctx);
+    assert.match(approx, /zero state 5,000 characters before this stretch: the first values of the stretch are approximate/);
+    assert.doesNotMatch(hoverMarkdown({ ...stretch, topK: 0, topIds: new Int32Array(0), topProbs: new Float32Array(0) }, 0, ctx), /predictions/, 'no predictions asked for');
   });
 
   it('parses a neuron as "unit" or "layer:unit" within the model', () => {

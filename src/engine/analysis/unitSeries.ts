@@ -4,7 +4,7 @@
  * one unit over a stretch of text the editor shows (neuron colours of the visible ranges).
  *
  * A stretch far into a long text needs the state after everything before it. `UnitStateCache`
- * keeps the exact state every CACHE_STRIDE characters of the passes made so far, so the next pass
+ * keeps the exact state every CACHE_STRIDE characters (and at the end) of the passes made so far, so the next pass
  * starts from the nearest one; when none is near enough, the pass starts from a zero state
  * WARMUP characters earlier and says so (`exact` false): an approximation whose error the What If
  * probe measures (how long a change to the state echoes).
@@ -15,6 +15,7 @@ import { softmaxCrossEntropy } from '../model/loss';
 import { type Network } from '../model/network';
 import { passWorkspace } from '../training/trainingMemory';
 import { type Workspace } from '../model/workspace';
+import { topK as topOf } from '../kernels/activations';
 import { type Chunked } from './chunked';
 import { type UnitRef } from './neurons';
 import { carryAfter, TEXT_WINDOW, windowsOf } from './textPass';
@@ -74,7 +75,7 @@ type State = Float32Array;
 
 /** Exact states of one model over one text, every CACHE_STRIDE characters, as passes reach them. */
 export class UnitStateCache {
-  /** states.get(p): the state after reading ids[0..p) (p a multiple of CACHE_STRIDE; p = 0 is the zero state). */
+  /** states.get(p): the state after reading ids[0..p) (p a multiple of CACHE_STRIDE or where a pass ended; p = 0 is the zero state). */
   private readonly states = new Map<number, State>();
 
   /** The largest cached position at or before `position`. */
@@ -104,16 +105,22 @@ export interface UnitRange {
   readonly loss: Float32Array;
   readonly startedAt: number;
   readonly exact: boolean;
+  /** Predictions kept per character (0 unless asked for). */
+  readonly topK: number;
+  /** [count, topK] the likeliest next characters after each character (ids, then probabilities; 0 where nothing is predicted). */
+  readonly topIds: Int32Array;
+  readonly topProbs: Float32Array;
 }
 
 /**
  * One unit's value at ids[from..to) (and the loss of each prediction there). The pass starts from
  * the cached exact state nearest before `from` when reading from it costs at most `exactBudget`
  * characters, else from a zero state WARMUP characters before `from`. Exact passes leave their
- * states in the cache. Yields after each window.
+ * states in the cache. `topK` > 0 also keeps the likeliest next characters after each one.
+ * Yields after each window.
  */
 export function* unitRangeJob(
-  network: Network, ids: Int32Array, ref: UnitRef, from: number, to: number, cache: UnitStateCache, exactBudget: number,
+  network: Network, ids: Int32Array, ref: UnitRef, from: number, to: number, cache: UnitStateCache, exactBudget: number, topK = 0,
 ): Chunked<UnitRange> {
   const n = ids.length;
   const end = Math.min(to, n);
@@ -135,6 +142,9 @@ export function* unitRangeJob(
   const count = Math.max(0, end - from);
   const values = new Float32Array(count);
   const loss = new Float32Array(count).fill(Number.NaN);
+  const K = Math.max(0, Math.min(topK, network.V));
+  const topIds = new Int32Array(count * K);
+  const topProbs = new Float32Array(count * K);
   const total = end - startedAt;
   for (const [offset, steps] of windowsOf(total, ws.steps)) {
     const s = startedAt + offset;
@@ -148,7 +158,11 @@ export function* unitRangeJob(
       const p = s + t;
       if (p >= from) {
         values[p - from] = unitValue(ws, ref, t);
-        if (t < predicted) loss[p - from] = ws.rowLoss[t];
+        if (t < predicted) {
+          loss[p - from] = ws.rowLoss[t];
+          // softmaxCrossEntropy left the row's probabilities in ws.probs.
+          if (K > 0) topOf(ws.probs, t * net.V, net.V, K, topIds, topProbs, (p - from) * K);
+        }
       }
       // The state after reading ids[0..p] is the one position p + 1 starts from.
       if (exact && (p + 1) % CACHE_STRIDE === 0 && !cache.get(p + 1)) cache.put(p + 1, snapshot(ws, t + 1, L, H, lstm));
@@ -156,7 +170,9 @@ export function* unitRangeJob(
     carryAfter(ws, steps);
     yield { done: offset + steps, total };
   }
-  return { from, values, loss, startedAt, exact: exact || startedAt === 0 };
+  // The state at the end too: the next stretch (the user scrolling on) starts exactly where this one ended.
+  if (exact && end > startedAt && !cache.get(end)) cache.put(end, snapshot(ws, 0, L, H, lstm));
+  return { from, values, loss, startedAt, exact: exact || startedAt === 0, topK: K, topIds, topProbs };
 }
 
 /** Row `row` of every layer's hs (and cs) as one state. */
