@@ -29,6 +29,26 @@ const l10nRestrictions = [
   `NewExpression[callee.name='UserError'] > ${TEXTUAL}.arguments`,
 ].map((selector) => ({ selector, message: L10N_MESSAGE }));
 
+/**
+ * The webviews' text goes through t() (webview/shared/strings.ts), whose table the host sends in
+ * the display language: English written straight into the page (textContent, a title, an
+ * aria-label, a button, a heading, a chart label) would reach Korean readers in English. Text is a
+ * run of three lower-case letters, so symbols ('t = ', 'k →', 'h_t') and regex flags pass.
+ */
+const WORDS = ':matches(Literal[value=/[a-z]{3}/], TemplateLiteral:has(TemplateElement[value.raw=/[a-z]{3}/]))';
+const T_MESSAGE = 'Webview text must go through t(\'key\') (webview/shared/strings.ts): add the English to src/protocol/webviewText/, run npm run l10n and translate it in l10n/bundle.l10n.ko.json.';
+const webviewRestrictions = [
+  `AssignmentExpression[left.property.name=/^(textContent|innerText|title|placeholder)$/] > ${WORDS}.right`,
+  `Property[key.name=/^(text|title|label|xLabel|yLabel|emptyText|caption|ariaLabel)$/] > ${WORDS}.value`,
+  `Property[key.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/] > ${WORDS}.value`,
+  `CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/] > ${WORDS}.arguments:nth-child(2)`,
+  `CallExpression[callee.property.name=/^(createTextNode|fillText|strokeText)$/] > ${WORDS}.arguments:first-child`,
+  `CallExpression[callee.name='button'] > ${WORDS}.arguments:matches(:nth-child(1), :nth-child(2))`,
+  `CallExpression[callee.name=/^(select|checkbox)$/] > ${WORDS}.arguments:first-child`,
+  `CallExpression[callee.name='section'] > ${WORDS}.arguments:nth-child(2)`,
+  `CallExpression[callee.name='select'] ArrayExpression > ArrayExpression > ${WORDS}:nth-child(2)`,
+].map((selector) => ({ selector, message: T_MESSAGE }));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-results/**', 'bench/tmp/**', 'samples/**', '**/*.vsix', 'src/engine/kernels/simd/assembly/**'] },
   js.configs.recommended,
@@ -47,6 +67,11 @@ export default tseslint.config(
   {
     files: ['src/extension/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', ...l10nRestrictions] },
+  },
+  {
+    // The views whose text is all in the table so far.
+    files: ['webview/insight/**/*.ts', 'webview/units/**/*.ts', 'webview/experiment/**/*.ts', 'webview/shared/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...webviewRestrictions] },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { type TrainSettings } from '../engine/model/config';
 import { generateTask } from '../engine/tasks/tasks';
-import { type ExperimentTask } from '../protocol/experimentSummary';
+import { type ExperimentTask } from '../protocol/experiment';
 import { displayName, readTrainingText } from './inputText';
 import { type ExtensionSettings } from './settings';
 import { UserError } from './userError';
@@ -41,7 +41,6 @@ export interface ExperimentSpec {
   readonly heldOut: string;
   readonly memoryPositions: readonly number[];
   readonly chance: number | null;
-  readonly memoryAbout: string;
 }
 
 type Choice = 'lag' | 'dyck1' | 'file';
@@ -91,7 +90,6 @@ async function taskSpec(choice: 'lag' | 'dyck1', lag: number, steps: number): Pr
     heldOut: heldOut.text,
     memoryPositions: Array.from(heldOut.memoryPositions),
     chance: heldOut.memorylessLoss,
-    memoryAbout: choice === 'lag' ? vscode.l10n.t('the symbol after each ? (recalled from {0} steps back)', lag + 1) : vscode.l10n.t('the characters the depth decides (after depth 0, or at the depth limit)'),
   };
 }
 
@@ -103,6 +101,6 @@ async function fileSpec(steps: number, settings: ExtensionSettings): Promise<Exp
   const fileName = displayName(document.uri);
   return {
     task: { kind: 'file', fileName }, title: vscode.l10n.t('RNN, LSTM and GRU on {0}', fileName), text: read.text, source: { uri: document.uri, fileName },
-    base, steps, heldOut: '', memoryPositions: [], chance: null, memoryAbout: '',
+    base, steps, heldOut: '', memoryPositions: [], chance: null,
   };
 }

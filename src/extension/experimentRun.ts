@@ -1,19 +1,17 @@
 /**
  * One Run Experiment: the three cells trained at once, each in its own worker thread with the
  * same seed and settings (src/worker/experimentWorker.ts), their measurements gathered into the
- * view's state, and the sentence written when all three have finished.
+ * view's state (data only: the view words it, src/protocol/webviewText/experiment.ts).
  */
 
 import * as vscode from 'vscode';
 import { type CellType } from '../engine/model/config';
 import {
-  EXPERIMENT_CELLS, validateExperimentWorkerToHost, type CellStatus, type ExperimentCellResult, type ExperimentJob, type ExperimentLabel,
+  EXPERIMENT_CELLS, validateExperimentWorkerToHost, type CellStatus, type ExperimentCellResult, type ExperimentJob,
   type ExperimentPoint, type ExperimentViewState, type HostToExperimentWorker,
 } from '../protocol/experiment';
-import { experimentSentence } from '../protocol/experimentSummary';
-import { formatCount, formatLoss } from '../protocol/format';
+import { formatLoss } from '../protocol/format';
 import { type ExperimentSpec, EVAL_POINTS } from './experimentCommand';
-import { sentenceTranslator } from './experimentStrings';
 import { type WorkerFactory, type WorkerHandle } from './workerClient';
 
 interface CellRun {
@@ -63,14 +61,11 @@ export class ExperimentRun implements vscode.Disposable {
     const s = spec.base;
     return {
       type: 'experiment',
-      title: spec.title,
-      settingsLine: vscode.l10n.t('{0} steps each, same seed {1}: hidden {2}, seq-len {3}, batch {4}, {5} lr {6}, clip-norm {7}', formatCount(spec.steps), s.seed, s.hidden, s.seqLen, s.batch, s.optimizer, s.lr, s.clipNorm),
-      memoryTitle: spec.chance === null ? vscode.l10n.t('Held-out loss') : vscode.l10n.t('Loss at the memory positions: {0}', spec.memoryAbout),
+      task: spec.task,
+      settings: { seed: s.seed, hidden: s.hidden, seqLen: s.seqLen, batch: s.batch, optimizer: s.optimizer, lr: s.lr, clipNorm: s.clipNorm },
       chance: spec.chance,
       totalSteps: spec.steps,
       cells: this.cells.map((c) => ({ cell: c.cell, status: c.status, points: c.points, result: c.result, error: c.error })),
-      sentence: this.sentence(),
-      labels: labels(),
     };
   }
 
@@ -82,19 +77,6 @@ export class ExperimentRun implements vscode.Disposable {
       void c.worker.terminate().catch(() => undefined);
     }
     this.changeEmitter.dispose();
-  }
-
-  private sentence(): string {
-    if (!this.finished) return '';
-    const done = this.cells.filter((c) => c.status === 'done' && c.points.length > 0);
-    if (done.length === 0) return vscode.l10n.t('No cell finished training.');
-    return experimentSentence({
-      task: this.spec.task, steps: this.spec.steps, chance: this.spec.chance,
-      cells: done.map((c) => {
-        const last = c.points[c.points.length - 1];
-        return { cell: c.cell, memoryLoss: last.memoryLoss, heldOutLoss: last.heldOutLoss, horizon: c.result?.horizon ?? 0 };
-      }),
-    }, sentenceTranslator());
   }
 
   private receive(run: CellRun, raw: unknown): void {
@@ -127,20 +109,4 @@ export class ExperimentRun implements vscode.Disposable {
     void run.worker.terminate().catch(() => undefined);
     this.changeEmitter.fire();
   }
-}
-
-function labels(): Record<ExperimentLabel, string> {
-  return {
-    lossChart: vscode.l10n.t('Training loss'),
-    steps: vscode.l10n.t('step'),
-    chance: vscode.l10n.t('chance (no memory)'),
-    horizon: vscode.l10n.t('Gradient horizon'),
-    memorySpan: vscode.l10n.t('Memory span'),
-    params: vscode.l10n.t('Parameters'),
-    time: vscode.l10n.t('Training time'),
-    open: vscode.l10n.t('Open in Panel'),
-    training: vscode.l10n.t('training…'),
-    failed: vscode.l10n.t('failed'),
-    waiting: vscode.l10n.t('Training the three cells…'),
-  };
 }

@@ -5,7 +5,7 @@
  * host says, like every other channel.
  */
 
-import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
+import { CELL_TYPES, OPTIMIZER_KINDS, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
 import { isFiniteNumber, isFiniteOrNull, isIntegerIn, isOneOf, isRecord } from './guards';
 
 export const EXPERIMENT_CELLS: readonly CellType[] = CELL_TYPES;
@@ -86,37 +86,43 @@ export interface ExperimentCellView {
   readonly error: string | null;
 }
 
+export type ExperimentTask = { readonly kind: 'lag'; readonly lag: number } | { readonly kind: 'dyck1' } | { readonly kind: 'file'; readonly fileName: string };
+
+/** The settings the three cells share, as the view states them. */
+export type ExperimentSettingsView = Pick<TrainSettings, 'seed' | 'hidden' | 'seqLen' | 'batch' | 'optimizer' | 'lr' | 'clipNorm'>;
+
+/**
+ * What the view shows: data only. Its words are the page's own, from the one strings table
+ * (src/protocol/webviewText/experiment.ts), the sentence included (experimentSummary.ts).
+ */
 export interface ExperimentViewState {
   readonly type: 'experiment';
-  readonly title: string;
-  /** What the settings were, one line. */
-  readonly settingsLine: string;
-  /** The memory chart's title (loss at the memory positions, or the held-out loss without a task). */
-  readonly memoryTitle: string;
+  readonly task: ExperimentTask;
+  readonly settings: ExperimentSettingsView;
   /** The memoryless loss at the memory positions (chance); null without a task. */
   readonly chance: number | null;
   readonly totalSteps: number;
   readonly cells: readonly ExperimentCellView[];
-  /** What happened, with the numbers; empty until every cell has finished. */
-  readonly sentence: string;
-  /** Labels the page shows, in the display language. */
-  readonly labels: Readonly<Record<ExperimentLabel, string>>;
 }
-
-export const EXPERIMENT_LABELS = ['lossChart', 'steps', 'chance', 'horizon', 'memorySpan', 'params', 'time', 'open', 'training', 'failed', 'waiting'] as const;
-export type ExperimentLabel = (typeof EXPERIMENT_LABELS)[number];
 
 export type HostToExperimentView = ExperimentViewState;
 export type ExperimentViewToHost = { readonly type: 'ready' } | { readonly type: 'openCell'; readonly cell: CellType };
+
+function isTask(t: unknown): boolean {
+  if (!isRecord(t)) return false;
+  return (t.kind === 'lag' && isIntegerIn(t.lag, 1, 1e6)) || t.kind === 'dyck1' || (t.kind === 'file' && typeof t.fileName === 'string' && t.fileName.length <= 1000);
+}
 
 function isPoint(p: unknown): boolean {
   return isRecord(p) && isIntegerIn(p.step, 1, 1e9) && isFiniteNumber(p.loss) && isFiniteNumber(p.heldOutLoss) && isFiniteOrNull(p.memoryLoss);
 }
 
 export function parseHostToExperimentView(m: unknown): HostToExperimentView | null {
-  if (!isRecord(m) || m.type !== 'experiment' || typeof m.title !== 'string' || typeof m.settingsLine !== 'string' || typeof m.memoryTitle !== 'string') return null;
-  if (!isFiniteOrNull(m.chance) || !isIntegerIn(m.totalSteps, 1, 1e9) || typeof m.sentence !== 'string' || !isRecord(m.labels)) return null;
-  if (!EXPERIMENT_LABELS.every((k) => typeof (m.labels as Record<string, unknown>)[k] === 'string')) return null;
+  if (!isRecord(m) || m.type !== 'experiment' || !isTask(m.task) || !isRecord(m.settings)) return null;
+  const s = m.settings;
+  if (!isIntegerIn(s.seed, 0, 2 ** 32) || !isIntegerIn(s.hidden, 1, 1e6) || !isIntegerIn(s.seqLen, 1, 1e6) || !isIntegerIn(s.batch, 1, 1e6)) return null;
+  if (!isOneOf(s.optimizer, OPTIMIZER_KINDS) || !isFiniteNumber(s.lr) || !isFiniteNumber(s.clipNorm)) return null;
+  if (!isFiniteOrNull(m.chance) || !isIntegerIn(m.totalSteps, 1, 1e9)) return null;
   if (!Array.isArray(m.cells)) return null;
   for (const c of m.cells as unknown[]) {
     if (!isRecord(c) || !isOneOf(c.cell, CELL_TYPES) || !isOneOf(c.status, ['training', 'done', 'failed'] as const)) return null;

@@ -2,16 +2,17 @@
  * The sentence under the Run Experiment view that says what happened, with the measured numbers
  * (issue 17): which cells learned the memory positions, which did not, against the loss a model
  * without memory gets there. It states what was measured, whichever way it went (at lag 20 the
- * vanilla RNN sometimes learns the recall: docs/experiments.md). `t` translates (vscode.l10n.t in
- * the host; tests pass the identity), so the words come in the display language.
+ * vanilla RNN sometimes learns the recall: docs/experiments.md). `t` is the page's t() (tests pass the
+ * English table's), so the words come in the display language.
  */
 
 import { type CellType } from '../engine/model/config';
+import { type ExperimentTask, type ExperimentViewState } from './experiment';
 import { formatCount, formatLoss } from './format';
+import { type WebviewStringKey } from './strings';
 
-export type Translate = (message: string, ...args: (string | number)[]) => string;
-
-export type ExperimentTask = { readonly kind: 'lag'; readonly lag: number } | { readonly kind: 'dyck1' } | { readonly kind: 'file'; readonly fileName: string };
+/** The webviews' t(): a key of src/protocol/webviewText/experiment.ts and its arguments. */
+export type Translate = (key: WebviewStringKey, ...args: (string | number)[]) => string;
 
 export interface CellOutcome {
   readonly cell: CellType;
@@ -48,44 +49,61 @@ export function cellName(cell: CellType): string {
 
 function list(items: readonly string[], t: Translate): string {
   if (items.length <= 1) return items.join('');
-  return t('{0} and {1}', items.slice(0, -1).join(', '), items[items.length - 1]);
+  return t('experiment.s.and', items.slice(0, -1).join(', '), items[items.length - 1]);
 }
 
 export function experimentSentence(input: SummaryInput, t: Translate): string {
   const steps = formatCount(input.steps);
-  const horizons = t('The gradient reaches back {0}.', list(input.cells.map((c) => t('{0} steps for the {1}', c.horizon, cellName(c.cell))), t));
+  const horizons = t('experiment.s.horizons', list(input.cells.map((c) => t('experiment.s.stepsFor', formatCount(c.horizon), cellName(c.cell))), t));
   const { task, chance } = input;
   if (task.kind === 'file' || chance === null) {
     const ranked = [...input.cells].sort((a, b) => a.heldOutLoss - b.heldOutLoss);
-    const losses = list(ranked.map((c) => t('the {0} ({1})', cellName(c.cell), formatLoss(c.heldOutLoss))), t);
+    const losses = list(ranked.map((c) => t('experiment.s.named', cellName(c.cell), formatLoss(c.heldOutLoss))), t);
     const where = task.kind === 'file' ? task.fileName : '';
-    return `${t('After {0} steps on {1} the held-out loss is lowest for {2}.', steps, where, losses)} ${horizons}`;
+    return t('experiment.s.file', t('experiment.s.fileResult', steps, where, losses), horizons);
   }
-  const prefix = task.kind === 'lag' ? t('At lag {0} after {1} steps', task.lag, steps) : t('On Dyck-1 after {0} steps', steps);
+  const prefix = task.kind === 'lag' ? t('experiment.s.lagPrefix', task.lag, steps) : t('experiment.s.dyckPrefix', steps);
   // The memoryless loss of this held-out text (ln 8 = 2.079 for the lag task, up to sampling).
-  const chanceText = task.kind === 'lag' ? t('chance {0} (≈ ln 8)', formatLoss(chance)) : t('chance {0}', formatLoss(chance));
+  const chanceText = task.kind === 'lag' ? t('experiment.s.chanceLag', formatLoss(chance)) : t('experiment.s.chance', formatLoss(chance));
   const groups: Record<Verdict, CellOutcome[]> = { learned: [], partly: [], failed: [] };
   for (const c of input.cells) if (c.memoryLoss !== null) groups[verdict(c.memoryLoss, chance)].push(c);
-  const named = (cs: readonly CellOutcome[], f: (c: CellOutcome) => string) => list(cs.map((c) => t('the {0} ({1})', cellName(c.cell), f(c))), t);
+  const named = (cs: readonly CellOutcome[], f: (c: CellOutcome) => string) => list(cs.map((c) => t('experiment.s.named', cellName(c.cell), f(c))), t);
   const clauses: string[] = [];
   if (groups.learned.length > 0) {
-    const who = named(groups.learned, (c) => t('loss {0}', formatLoss(c.memoryLoss!)));
+    const who = named(groups.learned, (c) => t('experiment.s.loss', formatLoss(c.memoryLoss!)));
     clauses.push(task.kind === 'lag'
-      ? (groups.learned.length === 1 ? t('{0} recalls the symbol', who) : t('{0} recall the symbol', who))
-      : (groups.learned.length === 1 ? t('{0} tracks the depth', who) : t('{0} track the depth', who)));
+      ? (groups.learned.length === 1 ? t('experiment.s.recall.one', who) : t('experiment.s.recall.many', who))
+      : (groups.learned.length === 1 ? t('experiment.s.depth.one', who) : t('experiment.s.depth.many', who)));
   }
   if (groups.partly.length > 0) {
-    const who = named(groups.partly, (c) => t('loss {0} against {1}', formatLoss(c.memoryLoss!), chanceText));
-    clauses.push(groups.partly.length === 1 ? t('{0} gets part of the way', who) : t('{0} get part of the way', who));
+    const who = named(groups.partly, (c) => t('experiment.s.lossAgainst', formatLoss(c.memoryLoss!), chanceText));
+    clauses.push(groups.partly.length === 1 ? t('experiment.s.partly.one', who) : t('experiment.s.partly.many', who));
   }
   if (groups.failed.length > 0) {
     const who = named(groups.failed, (c) => (Math.abs(c.memoryLoss! - chance) <= 0.1 * chance
-      ? t('{0} ≈ {1}', formatLoss(c.memoryLoss!), chanceText)
-      : t('loss {0} against {1}', formatLoss(c.memoryLoss!), chanceText)));
+      ? t('experiment.s.nearChance', formatLoss(c.memoryLoss!), chanceText)
+      : t('experiment.s.lossAgainst', formatLoss(c.memoryLoss!), chanceText)));
     const verb = groups.learned.length + groups.partly.length === 0
-      ? (groups.failed.length === 1 ? t('{0} does no better than chance', who) : t('{0} do no better than chance', who))
-      : (groups.failed.length === 1 ? t('{0} does not', who) : t('{0} do not', who));
+      ? (groups.failed.length === 1 ? t('experiment.s.noBetter.one', who) : t('experiment.s.noBetter.many', who))
+      : (groups.failed.length === 1 ? t('experiment.s.not.one', who) : t('experiment.s.not.many', who));
     clauses.push(verb);
   }
-  return `${prefix} ${list(clauses, t)}. ${horizons}`;
+  return t('experiment.s.clauses', prefix, list(clauses, t), horizons);
+}
+
+/**
+ * The sentence for a finished run's view state ('' while a cell is still training): the outcome
+ * of each cell that finished, at its last measurement.
+ */
+export function sentenceOfState(s: ExperimentViewState, t: Translate): string {
+  if (s.cells.some((c) => c.status === 'training')) return '';
+  const done = s.cells.filter((c) => c.status === 'done' && c.points.length > 0);
+  if (done.length === 0) return t('experiment.noneFinished');
+  return experimentSentence({
+    task: s.task, steps: s.totalSteps, chance: s.chance,
+    cells: done.map((c) => {
+      const last = c.points[c.points.length - 1];
+      return { cell: c.cell, memoryLoss: last.memoryLoss, heldOutLoss: last.heldOutLoss, horizon: c.result?.horizon ?? 0 };
+    }),
+  }, t);
 }

@@ -1,6 +1,6 @@
 /**
  * The text the webviews show, in the display language. The webviews have no `vscode.l10n`, so
- * the host translates this table (src/extension/webviewStrings.ts, one `vscode.l10n.t` per entry,
+ * the host translates this table (src/extension/webviewText/, one `vscode.l10n.t` per entry,
  * which @vscode/l10n-dev extracts into l10n/bundle.l10n.json) and hands it to each page with the
  * locale, in the page's HTML, before the page's script runs: nothing is drawn in English first.
  *
@@ -8,24 +8,22 @@
  * tests load the pages without a host). A string may hold `{0}`-style placeholders, filled by
  * `formatString`; numbers are formatted by src/protocol/format.ts before they go in.
  *
+ * The English is kept per view in src/protocol/webviewText/; the host's literal copies in
+ * src/extension/webviewText/ are generated from it (scripts/webviewStrings.mjs, run by
+ * `npm run l10n`), and l10n/bundle.l10n.ko.json holds the Korean, keyed by the English.
+ *
  * No `vscode`, no DOM, no Node built-ins: the host, the webviews and plain-Node tests share it.
  */
 
+import { EXPERIMENT_EN } from './webviewText/experiment';
+import { GRADIENT_EN } from './webviewText/gradient';
+import { INSIGHT_EN } from './webviewText/insight';
+import { PANEL_EN } from './webviewText/panel';
+import { SHARED_EN } from './webviewText/shared';
+import { UNITS_EN } from './webviewText/units';
+
 export const WEBVIEW_STRINGS_EN = {
-  // Panel sections
-  'panel.graph.heading': 'Unrolled computation graph',
-  'panel.cell.heading': 'Cell at the cursor',
-  'panel.heatmap.heading': 'Activations: units × timesteps',
-  'panel.predictions.heading': 'Predictions',
-  'panel.loss.heading': 'Loss',
-  'panel.samples.heading': 'Samples over training',
-  'panel.saturation.heading': 'Gate saturation over training',
-  // Gradient Flow sections
-  'gradient.diagnosis.heading': 'Diagnosis',
-  'gradient.norms.heading': '‖dL/dh_t‖ per timestep (log scale)',
-  'gradient.matrix.heading': 'Itemized BPTT: ‖d(L_t/T)/dh_k‖',
-  'gradient.jacobian.heading': 'Step Jacobians ‖dh_t/dh_{t-1}‖',
-  'gradient.training.heading': 'Over training',
+  ...SHARED_EN, ...PANEL_EN, ...GRADIENT_EN, ...INSIGHT_EN, ...UNITS_EN, ...EXPERIMENT_EN,
 } as const;
 
 export type WebviewStringKey = keyof typeof WEBVIEW_STRINGS_EN;

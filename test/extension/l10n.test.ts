@@ -27,8 +27,8 @@ function messages(file: string): Record<string, string> {
 /** The `{0}` / `{name}` placeholders of a message, sorted: a translation keeps every one. */
 const placeholders = (text: string): string[] => [...text.matchAll(/\{[A-Za-z0-9_]+\}/g)].map((m) => m[0]).sort();
 
-/** Messages that are only placeholders, symbols and names, the same in both languages. */
-const SAME_IN_BOTH = /^(RNN Lens: )?(\{[A-Za-z0-9_]+\}[: ]*)+$/;
+/** Messages that are only placeholders, symbols and names, the same in both languages ('{0} {1}. {2}', 'KL(p‖p′), nats'). */
+const SAME_IN_BOTH = /^(RNN Lens: )?(\{[A-Za-z0-9_]+\}[:. ]*)+$|^KL\(p‖p′\), nats$/;
 
 /** Every string value of the manifest, with where it is. */
 function manifestStrings(value: unknown, at: string, out: [string, string][] = []): [string, string][] {
@@ -133,6 +133,49 @@ describe('localization: Korean and English', () => {
     } finally {
       l10n.useBundle(undefined);
     }
+  });
+
+  describe('the lint rule against webview text that bypasses t()', () => {
+    const eslint = new ESLint({ cwd: root });
+    const lint = async (code: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, 'webview/insight/l10nProbe.ts') });
+      return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => code.split('\n')[m.line - 1].slice(m.column - 1, m.column + 11));
+    };
+    const header = "import { button, el, section, select } from '../shared/dom';\nimport { t } from '../shared/strings';\ndeclare const n: number;\ndeclare const canvas: HTMLCanvasElement;\nconst ctx = canvas.getContext('2d')!;\n";
+
+    it('flags English in textContent, titles, aria-labels, buttons, headings, options, chart labels and canvas text', async function () {
+      this.timeout(60_000);
+      const flagged = await lint(`${header}
+const p = el('p', { className: 'caption', text: 'Loss per step', attrs: { id: 'x', 'aria-label': \`Chart of \${n} steps\` } });
+p.textContent = 'Waiting for training';
+p.title = \`step \${n}\`;
+p.setAttribute('aria-label', 'Saliency bars');
+button('Remove', 'Remove the feature', () => undefined, 'link');
+section('why', 'Why This Prediction?');
+select('Score', [['grad', 'gradient × input']], 'grad', () => undefined);
+const series = [{ label: 'hidden state', x: [], y: [] }];
+ctx.fillText('layer', 0, 0);
+document.body.append(p, document.createTextNode('sort units'), String(series.length));
+`);
+      assert.deepEqual(flagged, [
+        "'Loss per st", '`Chart of ${', "'Waiting for", '`step ${n}`;', "'Saliency ba", "'Remove', 'R", "'Remove the ", "'Why This Pr", "'Score', [['",
+        "'gradient × ", "'hidden stat", "'layer', 0, ", "'sort units'",
+      ]);
+    });
+
+    it('passes t(), symbols, ids, class names and regex flags', async function () {
+      this.timeout(60_000);
+      assert.deepEqual(await lint(`${header}
+const p = el('p', { className: 'summary caption', text: t('insight.title'), attrs: { id: 'why-title', 'aria-live': 'polite', 'aria-label': t('insight.why.bars') } });
+p.textContent = \`t = \${n} / \${n}\`;
+p.setAttribute('aria-label', t('units.spark', 'h 0:1', 'in-quotes'));
+button(t('units.remove'), t('units.remove.title', 'x'), () => undefined, 'link');
+section('why', t('insight.why.heading'));
+select(t('insight.why.score'), [['grad', t('insight.why.score.grad')]], 'grad', () => undefined);
+ctx.fillText('k →', 0, 0);
+p.title = \`/\${n}/gu\`;
+`), []);
+    });
   });
 
   describe('the lint rule against text that bypasses vscode.l10n.t', () => {

@@ -2,9 +2,12 @@
 
 import { strict as assert } from 'node:assert';
 import { experimentSentence, verdict, type CellOutcome } from '../../src/protocol/experimentSummary';
-import { parseExperimentViewToHost, validateExperimentWorkerToHost } from '../../src/protocol/experiment';
+import { parseExperimentViewToHost, parseHostToExperimentView, validateExperimentWorkerToHost, type ExperimentViewState } from '../../src/protocol/experiment';
+import { sentenceOfState } from '../../src/protocol/experimentSummary';
+import { formatString, WEBVIEW_STRINGS_EN, type WebviewStringKey } from '../../src/protocol/strings';
 
-const identity = (message: string, ...args: (string | number)[]): string => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
+/** The page's t() without a host: the English table. */
+const identity = (key: WebviewStringKey, ...args: (string | number)[]): string => formatString(WEBVIEW_STRINGS_EN[key], args);
 const cell = (c: CellOutcome['cell'], memoryLoss: number | null, horizon: number, heldOutLoss = 2.01): CellOutcome => ({ cell: c, memoryLoss, heldOutLoss, horizon });
 const LN8 = Math.log(8);
 
@@ -35,6 +38,26 @@ describe('Run Experiment sentence (src/protocol/experimentSummary.ts)', () => {
     assert.equal(verdict(0.5, 2.08), 'learned');
     assert.equal(verdict(1.0, 2.08), 'partly');
     assert.equal(verdict(1.8, 2.08), 'failed');
+  });
+
+  it('is worded by the page from the view state, which carries data only', () => {
+    const point = (memoryLoss: number) => ({ step: 60, loss: 2, heldOutLoss: 2.01, memoryLoss });
+    const result = (horizon: number) => ({ steps: 60, seconds: 1, params: 100, horizon, memorySpan: 1 });
+    const state: ExperimentViewState = {
+      type: 'experiment', task: { kind: 'lag', lag: 20 }, settings: { seed: 1, hidden: 32, seqLen: 40, batch: 16, optimizer: 'adam', lr: 0.002, clipNorm: 5 },
+      chance: LN8, totalSteps: 60,
+      cells: [
+        { cell: 'rnn', status: 'done', points: [point(2.1)], result: result(3), error: null },
+        { cell: 'lstm', status: 'done', points: [point(0.01)], result: result(41), error: null },
+        { cell: 'gru', status: 'failed', points: [], result: null, error: 'The training worker crashed' },
+      ],
+    };
+    assert.deepEqual(parseHostToExperimentView(JSON.parse(JSON.stringify(state))), state);
+    assert.equal(sentenceOfState(state, identity), 'At lag 20 after 60 steps the LSTM (loss 0.01000) recalls the symbol and the RNN (2.100 ≈ chance 2.079 (≈ ln 8)) does not. The gradient reaches back 3 steps for the RNN and 41 steps for the LSTM.');
+    assert.equal(sentenceOfState({ ...state, cells: [{ ...state.cells[0], status: 'training' }] }, identity), '', 'nothing until every cell has finished');
+    assert.equal(sentenceOfState({ ...state, cells: [state.cells[2]] }, identity), 'No cell finished training.');
+    assert.equal(parseHostToExperimentView({ ...state, task: { kind: 'lag', lag: -1 } }), null);
+    assert.equal(parseHostToExperimentView({ ...state, settings: { ...state.settings, optimizer: 'rmsprop' } }), null);
   });
 
   it('refuses malformed worker and view messages', () => {

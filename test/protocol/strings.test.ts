@@ -25,8 +25,16 @@ describe('webview strings (src/protocol/strings.ts)', () => {
     env.language = 'ko';
     const message = stringsMessage();
     assert.equal(message.locale, 'ko');
-    const english = WEBVIEW_STRING_KEYS.filter((k) => !/[가-힣]/.test(message.strings[k]));
+    // The Korean table has the English one's keys, none empty...
+    assert.deepEqual(Object.keys(message.strings).sort(), [...WEBVIEW_STRING_KEYS].sort());
+    assert.deepEqual(WEBVIEW_STRING_KEYS.filter((k) => message.strings[k].trim() === ''), []);
+    // ...and every string with English words in it reads in Korean, its placeholders kept.
+    // Words: three lower-case letters, once placeholders, symbols (h_t, W_hh) and 'nats' are out.
+    const hasWords = (en: string): boolean => /[a-z]{3}/.test(en.replace(/\{\d+\}|\b\w*_\w*\b|\bnats\b/g, ''));
+    const english = WEBVIEW_STRING_KEYS.filter((k) => hasWords(WEBVIEW_STRINGS_EN[k]) && !/[가-힣]/.test(message.strings[k]));
     assert.deepEqual(english, []);
+    const holes = (s: string): string[] => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+    assert.deepEqual(WEBVIEW_STRING_KEYS.filter((k) => holes(message.strings[k]).join() !== holes(WEBVIEW_STRINGS_EN[k]).join()), [], 'placeholders kept');
     assert.match(message.strings['gradient.jacobian.heading'], /‖dh_t\/dh_\{t-1\}‖/);
   });
 

@@ -7,6 +7,7 @@
 import { type AblationView } from '../../src/protocol/insight';
 import { formatCount, formatLoss } from '../../src/protocol/format';
 import { el, section } from '../shared/dom';
+import { t } from '../shared/strings';
 
 /** "in-quotes" reads as "inside quotes". */
 const regionName = (feature: string): string => feature.replace(/^in-/, '');
@@ -19,8 +20,8 @@ export class AblationSection {
   private readonly caption = el('p', { className: 'caption' });
 
   constructor() {
-    this.caption.textContent = 'Loss change = loss with the unit held − loss as trained, of predicting each character, in nats, averaged over the characters inside a feature and over the rest (positive: the model got worse; the feature with the largest difference comes first). The editor paints it on each predicted character: red worse, green better; hover for both losses.';
-    this.element = section('ablation', 'Ablate Unit', [this.summary, this.table, this.caption]);
+    this.caption.textContent = t('insight.ablation.caption');
+    this.element = section('ablation', t('insight.ablation.heading'), [this.summary, this.table, this.caption]);
     this.element.hidden = true;
   }
 
@@ -28,9 +29,9 @@ export class AblationSection {
     this.element.hidden = false;
     const delta = view.meanHeld - view.meanBase;
     const first = view.regions[0];
-    const headline = first ? ` ${signed(first.inside)} nats inside ${regionName(first.feature)}, ${signed(first.outside)} outside.` : '';
-    this.summary.textContent = `With ${view.unit} (weights of step ${formatCount(view.step)}, ${formatCount(view.chars)} characters of ${view.fileName}): mean loss ${formatLoss(view.meanBase)} → ${formatLoss(view.meanHeld)} nats (${signed(delta)}).${headline}`;
-    const head = el('tr', {}, ['predicted character inside', 'characters', 'change inside', 'change outside'].map((t) => el('th', { text: t, attrs: { scope: 'col' } })));
+    const headline = first ? ` ${t('insight.ablation.headline', signed(first.inside), regionName(first.feature), signed(first.outside))}` : '';
+    this.summary.textContent = t('insight.ablation.summary', view.unit, formatCount(view.step), formatCount(view.chars), view.fileName, formatLoss(view.meanBase), formatLoss(view.meanHeld), signed(delta)) + headline;
+    const head = el('tr', {}, [t('insight.ablation.col.feature'), t('insight.ablation.col.count'), t('insight.ablation.col.inside'), t('insight.ablation.col.outside')].map((text) => el('th', { text, attrs: { scope: 'col' } })));
     const rows = view.regions.map((r) => el('tr', {}, [
       el('td', { text: regionName(r.feature) }), el('td', { text: formatCount(r.insideCount) }), el('td', { text: signed(r.inside) }), el('td', { text: signed(r.outside) }),
     ]));

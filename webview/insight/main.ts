@@ -8,6 +8,7 @@ import './insight.css';
 import { parseHostToInsight, type HostToInsight } from '../../src/protocol/insight';
 import { formatCount } from '../../src/protocol/format';
 import { el } from '../shared/dom';
+import { t } from '../shared/strings';
 import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { postToHost } from './host';
 import { WhatIfSection } from './whatIfView';
@@ -20,16 +21,16 @@ app.replaceChildren();
 app.setAttribute('aria-busy', 'false');
 
 const busy = el('p', { className: 'busy caption', attrs: { id: 'insight-busy', 'aria-live': 'polite' } });
-const empty = el('p', { className: 'insight-empty waiting', text: 'Nothing asked yet. In the training file, right-click a character: What If This Character Were…, Why This Prediction?, or use Find Units and Ablate Unit from the RNN Lens view.' });
+const empty = el('p', { className: 'insight-empty waiting', text: t('insight.empty') });
 const whatIf = new WhatIfSection();
 const why = new WhySection((mode) => postToHost({ type: 'whyMode', mode }));
 const ablation = new AblationSection();
-app.append(el('h1', { text: 'RNN Lens Insight' }), busy, empty, whatIf.element, why.element, ablation.element);
+app.append(el('h1', { text: t('insight.title') }), busy, empty, whatIf.element, why.element, ablation.element);
 
 function receive(message: HostToInsight): void {
   switch (message.type) {
     case 'busy':
-      busy.textContent = message.total > 0 ? `${message.task}… ${Math.round((100 * message.done) / message.total)}% of ${formatCount(message.total)}` : '';
+      busy.textContent = message.total > 0 ? t('insight.busy', message.task, Math.round((100 * message.done) / message.total), formatCount(message.total)) : '';
       return;
     case 'whatIfNotice':
       empty.hidden = true;
@@ -67,8 +68,8 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (message) receive(message);
 });
 
-watchTheme((t) => {
-  theme = t;
+watchTheme((next) => {
+  theme = next;
   whatIf.draw(theme);
   why.draw(theme);
 });

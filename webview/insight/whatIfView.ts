@@ -11,13 +11,14 @@ import { drawLineChart, type Series } from '../shared/lineChart';
 import { el, section } from '../shared/dom';
 import { type Theme } from '../shared/theme';
 import { visibleChar } from '../shared/format';
+import { t } from '../shared/strings';
 
 export class WhatIfSection {
   readonly element: HTMLElement;
   private readonly title = el('p', { className: 'summary', attrs: { id: 'whatif-title' } });
   private readonly horizon = el('p', { className: 'horizon', attrs: { id: 'whatif-horizon', 'aria-live': 'polite' } });
-  private readonly stateChart = el('canvas', { className: 'chart', attrs: { id: 'whatif-state', role: 'img', 'aria-label': 'State distance per layer against distance from the edit' } });
-  private readonly klChart = el('canvas', { className: 'chart short', attrs: { id: 'whatif-kl', role: 'img', 'aria-label': 'KL divergence of the predictions against distance from the edit' } });
+  private readonly stateChart = el('canvas', { className: 'chart', attrs: { id: 'whatif-state', role: 'img', 'aria-label': t('insight.whatIf.stateChart') } });
+  private readonly klChart = el('canvas', { className: 'chart short', attrs: { id: 'whatif-kl', role: 'img', 'aria-label': t('insight.whatIf.klChart') } });
   private readonly caption = el('p', { className: 'caption' });
   private readonly twin = el('p', { className: 'sr-only', attrs: { id: 'whatif-twin' } });
   /** Why the live What If has no answer for the latest edit; the charts of an older text are hidden meanwhile. */
@@ -26,7 +27,7 @@ export class WhatIfSection {
   private view: WhatIfView | null = null;
 
   constructor() {
-    this.element = section('whatif', 'What If…', [this.notice, this.answer]);
+    this.element = section('whatif', t('insight.whatIf.heading'), [this.notice, this.answer]);
     this.element.hidden = true;
     this.notice.hidden = true;
   }
@@ -45,18 +46,18 @@ export class WhatIfSection {
     this.answer.hidden = false;
     const n = view.kl.length;
     const changed = view.top1Changed.reduce((s, x) => s + (x ? 1 : 0), 0);
-    const model = `${view.cell.toUpperCase()}, weights of step ${formatCount(view.step)}; ${formatCount(n)} characters read after it`;
+    const model = t('insight.whatIf.model', view.cell.toUpperCase(), formatCount(view.step), formatCount(n));
     this.title.textContent = view.live
-      ? `${view.fileName}, your unsaved edit: ${describeEdit(view.original, view.replacement)}, compared with the text as trained (${model})`
-      : `${view.fileName}, character ${formatCount(view.at)}: ${visibleChar(view.original)} → ${visibleChar(view.replacement)} (${model})`;
-    this.horizon.textContent = `The network noticed the change for ${formatCount(view.horizon)} character${view.horizon === 1 ? '' : 's'}; the top prediction changed at ${formatCount(changed)} of them.`;
+      ? t('insight.whatIf.title.live', view.fileName, describeEdit(view.original, view.replacement), model)
+      : t('insight.whatIf.title', view.fileName, formatCount(view.at), visibleChar(view.original), visibleChar(view.replacement), model);
+    this.horizon.textContent = t(view.horizon === 1 ? 'insight.whatIf.horizon.one' : 'insight.whatIf.horizon.many', formatCount(view.horizon), formatCount(changed));
     const shown = shownLength(view);
     const sameLength = [...view.original].length === [...view.replacement].length;
-    const origin = !view.live ? 'characters after the edited one (0 = the edited character itself)'
-      : sameLength ? `characters from your edit on (0 = its first changed character, ${formatCount(view.at)} in the file)` : `characters after your edit (0 = the first one after it, ${formatCount(view.at)} in the file)`;
-    this.caption.textContent = `x: ${origin}, the first ${formatCount(shown)} of the ${formatCount(n)} read (after them the top layer's state distance stays under 1% of its peak). ‖h′ − h‖ is how far each layer's state moved; KL(p‖p′) how far the prediction of the next character moved, in nats. The red dashed line is the horizon; ▼ marks where the likeliest next character changed.`;
+    const origin = !view.live ? t('insight.whatIf.origin.edited')
+      : sameLength ? t('insight.whatIf.origin.liveSame', formatCount(view.at)) : t('insight.whatIf.origin.liveAfter', formatCount(view.at));
+    this.caption.textContent = t('insight.whatIf.caption', formatCount(shown), formatCount(n), origin);
     const peak = Math.max(0, ...view.kl.filter(Number.isFinite));
-    this.twin.textContent = `Largest KL ${formatValue(peak)} nats. ` + view.dh.map((d, l) => `Layer ${l}: largest state distance ${formatValue(Math.max(0, ...d))}.`).join(' ');
+    this.twin.textContent = [t('insight.whatIf.largestKl', formatValue(peak)), ...view.dh.map((d, l) => t('insight.whatIf.layerPeak', l, formatValue(Math.max(0, ...d))))].join(' ');
     this.draw(theme);
   }
 
@@ -69,12 +70,12 @@ export class WhatIfSection {
     const x = Array.from({ length: n }, (_, i) => i);
     const cut = (y: readonly number[]): readonly number[] => y.slice(0, n);
     const colors = [theme.blue, theme.green, theme.orange, theme.purple];
-    const series: Series[] = view.dh.map((y, l) => ({ label: `‖h′ − h‖ layer ${l}`, color: colors[l % 4], x, y: cut(y) }));
-    view.dc.forEach((y, l) => series.push({ label: `‖c′ − c‖ layer ${l}`, color: colors[l % 4], x, y: cut(y), dash: [4, 3] }));
+    const series: Series[] = view.dh.map((y, l) => ({ label: t('insight.whatIf.series.h', l), color: colors[l % 4], x, y: cut(y) }));
+    view.dc.forEach((y, l) => series.push({ label: t('insight.whatIf.series.c', l), color: colors[l % 4], x, y: cut(y), dash: [4, 3] }));
     const horizonMark = { x: view.horizon, color: theme.red, kind: 'line' as const };
     drawLineChart(this.stateChart, theme, series, { xIntegerTicks: true, markers: [horizonMark] });
     const events = view.top1Changed.slice(0, n).flatMap((c, i) => (c ? [{ x: i, color: theme.orange, kind: 'event' as const }] : []));
-    drawLineChart(this.klChart, theme, [{ label: 'KL(p‖p′), nats', color: theme.red, x, y: cut(view.kl) }], { xIntegerTicks: true, markers: [...events, horizonMark] });
+    drawLineChart(this.klChart, theme, [{ label: t('insight.whatIf.series.kl'), color: theme.red, x, y: cut(view.kl) }], { xIntegerTicks: true, markers: [...events, horizonMark] });
   }
 }
 
@@ -82,7 +83,7 @@ export class WhatIfSection {
 function describeEdit(removed: string, inserted: string): string {
   const show = (s: string): string => `“${[...s].map((c) => (c === ' ' ? c : visibleChar(c))).join('')}”`;
   if (removed && inserted) return `${show(removed)} → ${show(inserted)}`;
-  return inserted ? `typed ${show(inserted)}` : `deleted ${show(removed)}`;
+  return inserted ? t('insight.whatIf.typed', show(inserted)) : t('insight.whatIf.deleted', show(removed));
 }
 
 /** Characters charted: three horizons and at least 40 (or all read, if fewer), and every change of the top prediction. */

@@ -12,6 +12,7 @@ import { fitCanvas } from '../shared/lineChart';
 import { el, section, select } from '../shared/dom';
 import { type Theme } from '../shared/theme';
 import { visibleChar } from '../shared/format';
+import { t } from '../shared/strings';
 
 /** Columns in the bar chart at most: the characters nearest the prediction. */
 const BAR_CHARS = 96;
@@ -23,7 +24,7 @@ const TEXT_CHARS = 600;
 export class WhySection {
   readonly element: HTMLElement;
   private readonly title = el('p', { className: 'summary', attrs: { id: 'why-title', 'aria-live': 'polite' } });
-  private readonly bars = el('canvas', { className: 'chart short', attrs: { id: 'why-bars', role: 'img', 'aria-label': 'Saliency of the characters before the prediction' } });
+  private readonly bars = el('canvas', { className: 'chart short', attrs: { id: 'why-bars', role: 'img', 'aria-label': t('insight.why.bars') } });
   private readonly text = el('div', { className: 'why-text', attrs: { id: 'why-text' } });
   private readonly caption = el('p', { className: 'caption' });
   private readonly modeSelect: HTMLLabelElement;
@@ -31,13 +32,13 @@ export class WhySection {
   private mode: SaliencyMode = 'grad';
 
   constructor(onMode: (mode: SaliencyMode) => void) {
-    this.modeSelect = select('Score', [['grad', 'gradient × input (signed)'], ['norm', 'gradient norm (any change)']], this.mode, (v) => {
+    this.modeSelect = select(t('insight.why.score'), [['grad', t('insight.why.score.grad')], ['norm', t('insight.why.score.norm')]], this.mode, (v) => {
       this.mode = v === 'norm' ? 'norm' : 'grad';
       onMode(this.mode);
       this.render();
     });
     this.modeSelect.querySelector('select')!.id = 'why-mode';
-    this.element = section('why', 'Why This Prediction?', [this.title, el('div', { className: 'row' }, [this.modeSelect]), this.bars, this.text, this.caption]);
+    this.element = section('why', t('insight.why.heading'), [this.title, el('div', { className: 'row' }, [this.modeSelect]), this.bars, this.text, this.caption]);
     this.element.hidden = true;
   }
 
@@ -71,17 +72,19 @@ export class WhySection {
     let best = 0;
     scores.forEach((s, i) => { if (Math.abs(s) > Math.abs(scores[best])) best = i; });
     const back = view.t - view.first - best;
-    this.title.textContent = `Predicting ${visibleChar(view.target)} after character ${formatCount(view.t)} of ${view.fileName}: p = ${formatProbability(Math.exp(view.logProb))} (weights of step ${formatCount(view.step)}). Strongest influence: ${visibleChar(view.chars[best] ?? '?')} at ${formatCount(view.first + best)}, ${back === 0 ? 'the character just read' : `${formatCount(back)} character${back === 1 ? '' : 's'} back`} (${this.mode} ${formatValue(scores[best])}).`;
+    const backText = back === 0 ? t('insight.why.justRead') : t(back === 1 ? 'insight.why.back.one' : 'insight.why.back.many', formatCount(back));
+    this.title.textContent = t('insight.why.title', visibleChar(view.target), formatCount(view.t), view.fileName, formatProbability(Math.exp(view.logProb)), formatCount(view.step),
+      visibleChar(view.chars[best] ?? '?'), formatCount(view.first + best), backText, this.mode, formatValue(scores[best]));
     const columns = this.drawBars(theme, scores, max);
     const textFirst = Math.max(0, view.chars.length - TEXT_CHARS);
-    const where = `The bars show the last ${formatCount(columns)} characters (the dashed box is the last one read), the text below the last ${formatCount(view.chars.length - textFirst)}, tinted the same way; hover a character for its score.`;
+    const where = t('insight.why.where', formatCount(columns), formatCount(view.chars.length - textFirst));
     this.caption.textContent = this.mode === 'grad'
-      ? `Gradient × input: ∂ log p / ∂ x_k at the character read. Orange raised p, blue lowered it. ${where}`
-      : `‖∂ log p / ∂ x_k‖ over the whole one-hot input: how much changing character k could move the prediction, whichever way. ${where}`;
+      ? t('insight.why.caption.grad', where)
+      : t('insight.why.caption.norm', where);
     this.text.replaceChildren(...view.chars.slice(textFirst).map((ch, j) => {
       const i = textFirst + j;
       const s = scores[i];
-      const span = el('span', { className: `why-char${i === view.chars.length - 1 ? ' target' : ''}${ch === '\n' ? ' newline' : ''}`, text: ch === '\n' ? '↵' : visibleChar(ch), title: `character ${view.first + i}: ${this.mode} ${formatValue(s)}` });
+      const span = el('span', { className: `why-char${i === view.chars.length - 1 ? ' target' : ''}${ch === '\n' ? ' newline' : ''}`, text: ch === '\n' ? '↵' : visibleChar(ch), title: t('insight.why.charScore', formatCount(view.first + i), this.mode, formatValue(s)) });
       const a = Number.isFinite(s) ? Math.min(1, Math.abs(s) / max) : 0;
       span.style.backgroundColor = s >= 0 ? `rgba(225, 90, 30, ${(0.75 * a).toFixed(3)})` : `rgba(40, 120, 230, ${(0.75 * a).toFixed(3)})`;
       return span;

@@ -13,7 +13,7 @@ import { t } from '../shared/strings';
 import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData, traceSaturation } from '../shared/traceData';
-import { spokenChar } from '../shared/format';
+import { spokenChar } from '../shared/spokenChar';
 import { formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
 import { Header } from './header';
 import { UnrolledGraph, type GraphView } from './unrolledGraph';

@@ -6,7 +6,8 @@
 
 import { type TraceData } from '../shared/traceData';
 import { el } from '../shared/dom';
-import { visibleChar, spokenChar } from '../shared/format';
+import { visibleChar } from '../shared/format';
+import { spokenChar } from '../shared/spokenChar';
 import { formatLoss, formatProbability } from '../../src/protocol/format';
 import { elementSize } from '../shared/elementSize';
 

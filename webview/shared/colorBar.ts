@@ -6,6 +6,7 @@
 
 import { el } from './dom';
 import { fitCanvas } from './lineChart';
+import { t } from './strings';
 
 export interface ColorBarSpec {
   /** What the colours are, e.g. "h_t (tanh, −1 to 1)". */
@@ -37,7 +38,7 @@ export class ColorBar {
     this.name.textContent = spec.name;
     this.low.textContent = spec.low;
     this.high.textContent = spec.high;
-    this.element.setAttribute('aria-label', `Colour scale: ${spec.name}, from ${spec.low}${spec.mid !== undefined ? ` through ${spec.mid}` : ''} to ${spec.high}`);
+    this.element.setAttribute('aria-label', spec.mid !== undefined ? t('colorBar.aria.mid', spec.name, spec.low, spec.mid, spec.high) : t('colorBar.aria', spec.name, spec.low, spec.high));
     this.element.dataset.low = spec.low;
     this.element.dataset.high = spec.high;
     this.element.dataset.name = spec.name;

@@ -19,17 +19,6 @@ export function visibleChar(ch: string): string {
   return ch;
 }
 
-/** A spoken name for the screen-reader text. */
-export function spokenChar(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp === 0x20) return 'space';
-  if (cp === 0x0a) return 'newline';
-  if (cp === 0x09) return 'tab';
-  if (cp === 0x0d) return 'carriage return';
-  if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) return `control U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-  return `"${ch}"`;
-}
-
 /** A whole string with its control characters made visible (for samples); ordinary newlines are kept as line breaks. */
 export function visibleText(text: string): string {
   let out = '';

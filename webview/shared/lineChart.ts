@@ -7,6 +7,7 @@
 import { type Theme } from './theme';
 import { formatTick } from '../../src/protocol/format';
 import { elementSize } from './elementSize';
+import { t } from './strings';
 
 export interface Series {
   readonly label: string;
@@ -172,7 +173,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     // Say what will appear here and when, wrapped to the chart's width.
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = 'top';
-    const lines = wrapWords(ctx, opt.emptyText ?? 'No data yet', w - 16);
+    const lines = wrapWords(ctx, opt.emptyText ?? t('chart.noData'), w - 16);
     lines.forEach((line, i) => put(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
     canvas.dataset.empty = 'true';
     canvas.dataset.clipped = clipped.join('|');

@@ -10,21 +10,22 @@ import './units.css';
 import { parseHostToUnits, unitName, type FeatureView, type FoundUnitView, type HostToUnits, type UnitAction } from '../../src/protocol/units';
 import { formatCount } from '../../src/protocol/format';
 import { button, el } from '../shared/dom';
+import { t } from '../shared/strings';
 import { postToHost } from './host';
 
 const app = document.getElementById('app')!;
 app.replaceChildren();
 
 const status = el('p', { className: 'status', attrs: { id: 'units-status', 'aria-live': 'polite' } });
-const findButton = button('Find Units', 'Rank every unit against each feature of the training text (runs in the analysis worker)', () => postToHost({ type: 'find' }), 'primary');
+const findButton = button(t('units.find'), t('units.find.title'), () => postToHost({ type: 'find' }), 'primary');
 findButton.id = 'units-find';
-const cancelButton = button('Cancel', 'Stop ranking the units', () => postToHost({ type: 'cancel' }));
+const cancelButton = button(t('units.cancel'), t('units.cancel.title'), () => postToHost({ type: 'cancel' }));
 cancelButton.id = 'units-cancel';
 cancelButton.hidden = true;
-const addButton = button('Add Regex…', 'Add a feature of your own: 1 inside the matches of a regular expression, 0 elsewhere', () => postToHost({ type: 'addFeature' }));
+const addButton = button(t('units.add'), t('units.add.title'), () => postToHost({ type: 'addFeature' }));
 addButton.id = 'units-add';
 const list = el('div', { attrs: { id: 'units-list' } });
-const legend = el('p', { className: 'caption', text: 'r: Pearson correlation of the unit with the feature over every character read (±1 = follows it exactly). Sparklines: the unit (line) against the feature (shaded), each in its own range, from the start of the text to the end. Paint colours the editor text by the unit; Heatmap selects it in the training panel; Ablate holds it at 0 and paints the loss change; Hold… asks for the value; Sample generates with it held beside a normal sample of the same seed.' });
+const legend = el('p', { className: 'caption', text: t('units.legend') });
 legend.hidden = true;
 app.append(el('div', { className: 'toolbar' }, [findButton, cancelButton, addButton]), status, list, legend);
 
@@ -67,16 +68,16 @@ function unitRow(feature: FeatureView, u: FoundUnitView): HTMLElement {
   const name = unitName(u);
   const act = (action: UnitAction) => () => postToHost({ type: 'unit', action, layer: u.layer, state: u.state, unit: u.unit });
   const actions: [string, UnitAction, string][] = [
-    ['Paint', 'paint', `Colour the editor text by ${name}`],
-    ['Heatmap', 'select', `Select ${name} in the training panel's heatmap`],
-    ['Ablate', 'ablate', `Hold ${name} at 0 over the text and paint how the loss changes`],
-    ['Hold…', 'hold', `Hold ${name} at a value you choose and paint how the loss changes`],
-    ['Sample', 'sample', `Generate text with ${name} held at 0, beside a normal sample with the same seed`],
+    [t('units.paint'), 'paint', t('units.paint.title', name)],
+    [t('units.heatmap'), 'select', t('units.heatmap.title', name)],
+    [t('units.ablate'), 'ablate', t('units.ablate.title', name)],
+    [t('units.hold'), 'hold', t('units.hold.title', name)],
+    [t('units.sample'), 'sample', t('units.sample.title', name)],
   ];
   return el('div', { className: 'unit-row', attrs: { 'data-unit': name, 'data-feature': feature.name } }, [
-    el('span', { className: 'unit-name', text: name, title: `layer ${u.layer}, ${u.state === 'h' ? 'hidden state h' : 'cell state c'}, unit ${u.unit}` }),
+    el('span', { className: 'unit-name', text: name, title: t(u.state === 'h' ? 'units.unit.h' : 'units.unit.c', u.layer, u.unit) }),
     el('span', { className: `unit-r${Math.abs(u.r) >= 0.5 ? ' strong' : ''}`, text: `r ${u.r >= 0 ? '+' : '−'}${Math.abs(u.r).toFixed(2)}` }),
-    sparkline(u.spark, feature.spark, `${name} over the text against ${feature.name}`),
+    sparkline(u.spark, feature.spark, t('units.spark', name, feature.name)),
     el('span', { className: 'unit-actions' }, actions.map(([label, action, title]) => {
       const b = button(label, title, act(action), 'link');
       b.dataset.action = action;
@@ -88,10 +89,10 @@ function unitRow(feature: FeatureView, u: FoundUnitView): HTMLElement {
 function featureBlock(f: FeatureView): HTMLElement {
   const head = el('div', { className: 'feature-head' }, [
     el('h3', { text: f.name }),
-    el('span', { className: 'caption', text: f.pattern !== undefined ? `/${f.pattern}/gu` : 'built in' }),
+    el('span', { className: 'caption', text: f.pattern !== undefined ? `/${f.pattern}/gu` : t('units.builtIn') }),
   ]);
-  if (f.pattern !== undefined) head.appendChild(button('Remove', `Remove the feature ${f.name}`, () => postToHost({ type: 'removeFeature', name: f.name }), 'link'));
-  const rows = f.units.length > 0 ? f.units.map((u) => unitRow(f, u)) : [el('p', { className: 'caption', text: 'Constant over the text read: no unit can follow it.' })];
+  if (f.pattern !== undefined) head.appendChild(button(t('units.remove'), t('units.remove.title', f.name), () => postToHost({ type: 'removeFeature', name: f.name }), 'link'));
+  const rows = f.units.length > 0 ? f.units.map((u) => unitRow(f, u)) : [el('p', { className: 'caption', text: t('units.constant') })];
   return el('section', { className: 'feature', attrs: { 'data-feature': f.name } }, [head, ...rows]);
 }
 
@@ -109,7 +110,7 @@ function receive(message: HostToUnits): void {
     }
     return;
   }
-  status.textContent = `Units of the ${message.cell.toUpperCase()} (weights of step ${formatCount(message.step)}) against ${formatCount(message.features.length)} features of the first ${formatCount(message.positions)} characters of ${message.fileName}.`;
+  status.textContent = t('units.found', message.cell.toUpperCase(), formatCount(message.step), formatCount(message.features.length), formatCount(message.positions), message.fileName);
   list.replaceChildren(...message.features.map(featureBlock));
   legend.hidden = false;
 }
