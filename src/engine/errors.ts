@@ -1,10 +1,24 @@
 /**
+ * The input errors a user of the extension meets, named, so that the extension can say them in
+ * the display language (src/extension/engineErrors.ts) without the engine knowing any language
+ * but English. `args` are the message's numbers and names.
+ */
+export const INPUT_ERROR_CODES = [
+  'fileEmpty', 'fileUtf16', 'fileBinary', 'fileBadUtf8',
+  'textEmpty', 'textFewChars', 'textManyChars', 'textTooShort', 'textUnknownChars', 'primeUnknownChars',
+  'initDiffers', 'resumeWeightsOnly', 'resumeOtherText', 'notCheckpoint',
+] as const;
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
+
+export type ErrorArgs = Readonly<Record<string, string | number>>;
+
+/**
  * The one kind of error the engine throws on purpose: the input (a file, a setting, a checkpoint)
- * is unusable. Its message is a single line a user can act on; callers show it as is, without a
- * stack trace. Any other exception is a bug.
+ * is unusable. Its message is a single line a user can act on, in English (the CLI shows it as
+ * is, without a stack trace); a `code` lets the extension translate it. Any other exception is a bug.
  */
 export class InputError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly code?: InputErrorCode, readonly args: ErrorArgs = {}) {
     super(message);
     this.name = 'InputError';
   }

@@ -38,7 +38,10 @@ export function sampleText(model: Model, opts: SampleOptions): string {
   if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1)) throw new InputError(`topK must be a whole number of 1 or more (got ${opts.topK}).`);
   const prime = opts.prime ?? '';
   const unknown = buildVocab(prime).filter((ch) => !vocab.includes(ch));
-  if (unknown.length > 0) throw new InputError(`The prime text has characters the model does not know: ${unknown.slice(0, 5).map(describeChar).join(', ')}.`);
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 5).map(describeChar).join(', ');
+    throw new InputError(`The prime text has characters the model does not know: ${shown}.`, 'primeUnknownChars', { shown });
+  }
   const rng = new Rng(opts.seed);
   const net = model.net;
   const ws = new Workspace(net, 1, 1);

@@ -14,15 +14,16 @@ import { InputError } from './errors';
  */
 export function decodeTextBytes(bytes: Uint8Array): string {
   let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (bytes.length - i === 0) throw new InputError('The file is empty: there is no text to train on.');
+  if (bytes.length - i === 0) throw new InputError('The file is empty: there is no text to train on.', 'fileEmpty');
   const utf16 = utf16ByteOrder(bytes);
-  if (utf16) throw new InputError(`The file is UTF-16 (${utf16} byte-order mark), not UTF-8; save it as UTF-8 and try again.`);
+  if (utf16) throw new InputError(`The file is UTF-16 (${utf16} byte-order mark), not UTF-8; save it as UTF-8 and try again.`, 'fileUtf16', { order: utf16 });
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new InputError(`The file looks binary (NUL byte at offset ${nul}); choose a plain text file.`);
+  if (nul >= 0) throw new InputError(`The file looks binary (NUL byte at offset ${nul}); choose a plain text file.`, 'fileBinary', { offset: nul });
   const units = new Uint16Array(bytes.length); // UTF-16 never needs more units than UTF-8 has bytes
   let n = 0;
   const bad = (at: number): never => {
-    throw new InputError(`The file is not valid UTF-8 (bad byte 0x${bytes[at].toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8 and try again.`);
+    const byte = `0x${bytes[at].toString(16).padStart(2, '0')}`;
+    throw new InputError(`The file is not valid UTF-8 (bad byte ${byte} at offset ${at}); save it as UTF-8 and try again.`, 'fileBadUtf8', { byte, offset: at });
   };
   while (i < bytes.length) {
     const b0 = bytes[i];
@@ -132,7 +133,7 @@ export function encodeText(text: string, vocab: readonly string[]): Int32Array {
   if (unknown.size > 0) {
     const shown = [...unknown].slice(0, 5).map((cp) => describeChar(String.fromCodePoint(cp))).join(', ');
     const more = unknown.size > 5 ? ` and ${unknown.size - 5} more` : '';
-    throw new InputError(`The text has ${unknown.size} character${unknown.size === 1 ? '' : 's'} the model does not know: ${shown}${more}.`);
+    throw new InputError(`The text has ${unknown.size} character${unknown.size === 1 ? '' : 's'} the model does not know: ${shown}${more}.`, 'textUnknownChars', { count: unknown.size, shown, more: Math.max(0, unknown.size - 5) });
   }
   return ids;
 }
@@ -171,10 +172,10 @@ export function minTrainLength(settings: Pick<TrainSettings, 'batch' | 'seqLen'>
 /** Refuses texts that cannot be trained on with these settings, saying what would work. */
 export function checkTrainable(text: string, settings: TrainSettings): void {
   const length = codePointLength(text);
-  if (length === 0) throw new InputError('The text is empty: there is nothing to train on.');
+  if (length === 0) throw new InputError('The text is empty: there is nothing to train on.', 'textEmpty');
   const vocab = buildVocab(text).length;
-  if (vocab < 2) throw new InputError('The text has fewer than 2 distinct characters, so there is nothing to predict; use a longer or more varied text.');
-  if (vocab > MAX_VOCAB) throw new InputError(`The text has ${vocab} distinct characters, more than the ${MAX_VOCAB} a model can have; is it a text file?`);
+  if (vocab < 2) throw new InputError('The text has fewer than 2 distinct characters, so there is nothing to predict; use a longer or more varied text.', 'textFewChars');
+  if (vocab > MAX_VOCAB) throw new InputError(`The text has ${vocab} distinct characters, more than the ${MAX_VOCAB} a model can have; is it a text file?`, 'textManyChars', { vocab, max: MAX_VOCAB });
   const need = minTrainLength(settings);
   const { trainLength } = splitLengths(length, settings.valFraction);
   if (trainLength < need) {
@@ -182,6 +183,7 @@ export function checkTrainable(text: string, settings: TrainSettings): void {
     while (splitLengths(total, settings.valFraction).trainLength < need) total++;
     throw new InputError(
       `The text is too short: ${length} characters, but batch ${settings.batch} × (seqLen ${settings.seqLen} + 1) with valFraction ${settings.valFraction} needs at least ${total}; lower batch or seqLen, or use a longer text.`,
+      'textTooShort', { length, batch: settings.batch, seqLen: settings.seqLen, valFraction: settings.valFraction, total },
     );
   }
 }

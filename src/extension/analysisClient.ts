@@ -125,7 +125,7 @@ export class AnalysisClient {
     if (this.byLane.get(entry.lane) === message.replyTo) this.byLane.delete(entry.lane);
     if (message.type === 'result') entry.resolve(message.answer);
     else if (message.kind === 'cancelled') entry.reject(new Superseded());
-    else entry.reject(new RequestFailedError(message.message));
+    else entry.reject(new RequestFailedError(message.message, message.code, message.args));
   }
 
   private failAll(error: Error): void {

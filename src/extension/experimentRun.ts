@@ -12,6 +12,7 @@ import {
 } from '../protocol/experiment';
 import { formatLoss } from '../protocol/format';
 import { type ExperimentSpec, EVAL_POINTS } from './experimentCommand';
+import { errorText } from './engineErrors';
 import { type WorkerFactory, type WorkerHandle } from './workerClient';
 
 interface CellRun {
@@ -95,7 +96,7 @@ export class ExperimentRun implements vscode.Disposable {
         `${last?.memoryLoss != null ? `, memory positions ${formatLoss(last.memoryLoss)}` : ''}, gradient horizon ${result.horizon}, memory span ${result.memorySpan.toFixed(1)}.`);
       void run.worker.terminate().catch(() => undefined);
     } else {
-      this.fail(run, m.message);
+      this.fail(run, errorText(m));
       return;
     }
     this.changeEmitter.fire();

@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { RnnLensController } from './controller';
-import { setNumberLocale } from '../protocol/format';
+import { setFormatWords, setNumberLocale } from '../protocol/format';
+import { formatWordsFrom } from '../protocol/strings';
+import { webviewStrings } from './webviewStrings';
 import { nodeWorkerFactory, type WorkerFactory } from './workerClient';
 
 let controller: RnnLensController | undefined;
@@ -26,6 +28,7 @@ export interface ActivationOverrides {
 export function activate(context: vscode.ExtensionContext, overrides: ActivationOverrides = {}): RnnLensController {
   // Numbers are written as the display language writes them (the webviews get it with their strings).
   setNumberLocale(vscode.env.language);
+  setFormatWords(formatWordsFrom(webviewStrings()));
   const workerFactory = overrides.workerFactory ?? nodeWorkerFactory(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
   const created = new RnnLensController(context, {
     workerFactory, analysisWorkerFactory: overrides.analysisWorkerFactory, autosaveIntervalMs: overrides.autosaveIntervalMs, heartbeatMs: overrides.heartbeatMs,

@@ -26,7 +26,7 @@ export async function runGradientCheck(
   const client = new WorkerClient(factory, {
     message: (m) => {
       if (m.type === 'gradcheck') requests.settle(m.replyTo, m);
-      else if (m.type === 'error' && m.replyTo !== undefined) requests.fail(m.replyTo, new RequestFailedError(m.message));
+      else if (m.type === 'error' && m.replyTo !== undefined) requests.fail(m.replyTo, new RequestFailedError(m.message, m.code, m.args));
     },
     died: (reason) => requests.failAll(new RequestFailedError(reason)),
   });

@@ -5,6 +5,7 @@
  */
 
 import * as vscode from 'vscode';
+import { errorText } from './engineErrors';
 import { open } from 'node:fs/promises';
 import { decodeTextBytes } from '../engine/text';
 import { InputError } from '../engine/errors';
@@ -61,7 +62,7 @@ export async function readTrainingText(uri: vscode.Uri, maxBytes: number, docume
     const text = decodeTextBytes(used);
     return { text, bytesUsed: used.length, ...(totalBytes > maxBytes ? { truncatedFromBytes: totalBytes } : {}) };
   } catch (error) {
-    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', name, error.message));
+    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', name, errorText(error)));
     throw error;
   }
 }

@@ -5,6 +5,7 @@
  */
 
 import * as vscode from 'vscode';
+import { errorText } from './engineErrors';
 import { decodeCheckpoint } from '../engine/io/checkpoint';
 import { type CheckpointData } from '../engine/io/checkpointData';
 import { InputError } from '../engine/errors';
@@ -36,7 +37,7 @@ export async function readModelFile(uri: vscode.Uri): Promise<{ bytes: Uint8Arra
   try {
     return { bytes, checkpoint: decodeCheckpoint(bytes) };
   } catch (error) {
-    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0} is not a usable RNN Lens model: {1}', name, error.message));
+    if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0} is not a usable RNN Lens model: {1}', name, errorText(error)));
     throw error;
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import * as vscode from 'vscode';
+import { errorText } from './engineErrors';
 import { CELL_TYPES, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
 import { checkTrainable } from '../engine/text';
 import { InputError } from '../engine/errors';
@@ -64,7 +65,7 @@ export class SessionStarts {
       // The cell does not change what a text needs (its length and variety), so the fallback cell checks it.
       checkTrainable(read.text, settings.train);
     } catch (error) {
-      if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', fileName, error.message));
+      if (error instanceof InputError) throw new UserError(vscode.l10n.t('{0}: {1}', fileName, errorText(error)));
       throw error;
     }
     if (!(await host.confirmReplacing())) return;

@@ -14,6 +14,7 @@ import { type TrainingSample } from '../protocol/webview';
 import { SessionSeries } from './sessionSeries';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
+import { workerErrorText } from './engineErrors';
 
 /** Where the training text came from. `text` is the snapshot: later edits to the file do not reach the session. */
 export interface TrainingSource {
@@ -165,7 +166,7 @@ export class TrainingSession implements vscode.Disposable {
 
   /** Exactly one optimizer step (paused sessions only); a fresh trace follows. */
   async stepOnce(): Promise<{ step: number; loss: number }> {
-    if (this.state !== 'paused') throw new RequestFailedError('Pause training before stepping one step at a time.');
+    if (this.state !== 'paused') throw new RequestFailedError(vscode.l10n.t('Pause training before stepping one step at a time.'));
     const reply = await this.request((requestId) => ({ type: 'step', requestId }));
     if (reply.type !== 'stepped') throw new RequestFailedError('The worker answered a step with something else.');
     return { step: reply.step, loss: reply.loss };
@@ -229,7 +230,7 @@ export class TrainingSession implements vscode.Disposable {
   }
 
   private request(build: (requestId: number) => Parameters<WorkerClient['send']>[0]): Promise<Reply> {
-    if (!this.client?.isAlive || !this.machine.isLive) return Promise.reject(new RequestFailedError('There is no running training session; start one with "Train Character Model".'));
+    if (!this.client?.isAlive || !this.machine.isLive) return Promise.reject(new RequestFailedError(vscode.l10n.t('There is no running training session; start one with "Train Character Model".')));
     const { id, reply } = this.requests.open(REQUEST_TIMEOUT_MS);
     this.client.send(build(id));
     return reply;
@@ -237,7 +238,7 @@ export class TrainingSession implements vscode.Disposable {
 
   private onMessage(message: WorkerToHost): void {
     if ('replyTo' in message && message.replyTo !== undefined) {
-      if (message.type === 'error') this.requests.fail(message.replyTo, new RequestFailedError(message.message));
+      if (message.type === 'error') this.requests.fail(message.replyTo, new RequestFailedError(message.message, message.code, message.args));
       else this.requests.settle(message.replyTo, message);
       if (message.type !== 'checkpoint') return;
     }
@@ -281,7 +282,9 @@ export class TrainingSession implements vscode.Disposable {
         return;
       }
       case 'nonFinite': {
-        const reason = `Training stopped at step ${message.step}: ${message.tensor === 'loss' ? 'the loss' : `the gradient of ${message.tensor}`} became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.`;
+        const reason = message.tensor === 'loss'
+          ? vscode.l10n.t('Training stopped at step {0}: the loss became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', message.step)
+          : vscode.l10n.t('Training stopped at step {0}: the gradient of {1} became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', message.step, message.tensor);
         this.failure = reason;
         this.log.error(reason);
         this.problemEmitter.fire(reason);
@@ -290,16 +293,16 @@ export class TrainingSession implements vscode.Disposable {
       case 'error':
         this.log.error(message.message);
         if (this.state === 'starting') {
-          this.startWaiter?.reject(new RequestFailedError(message.message));
+          this.startWaiter?.reject(new RequestFailedError(message.message, message.code, message.args));
           this.startWaiter = null;
-          this.fail(message.message, false);
+          this.fail(workerErrorText(message), false);
         } else {
-          this.problemEmitter.fire(message.message);
+          this.problemEmitter.fire(workerErrorText(message));
         }
         return;
       case 'stopped':
         if (message.reason === 'requested') this.finish('stopped');
-        else this.finish('failed', this.failure ?? 'Training stopped after an error in the worker.');
+        else this.finish('failed', this.failure ?? vscode.l10n.t('Training stopped after an error in the worker.'));
         return;
       case 'trainingSample':
         this.addSample({ step: message.step, loss: message.loss, temperature: message.temperature, text: message.text, origin: 'training' });
@@ -334,7 +337,7 @@ export class TrainingSession implements vscode.Disposable {
     if (this.machine.isFinished) return;
     if (outcome === 'failed') this.failure = reason ?? this.failure ?? 'Training failed.';
     this.machine.apply(outcome === 'failed' ? 'fail' : 'stopped');
-    const error = new RequestFailedError(outcome === 'failed' ? this.failure ?? 'Training failed.' : 'The training session has ended.');
+    const error = new RequestFailedError(outcome === 'failed' ? this.failure ?? vscode.l10n.t('Training failed.') : vscode.l10n.t('The training session has ended.'));
     this.requests.failAll(error);
     this.startWaiter?.reject(error);
     this.startWaiter = null;

@@ -14,7 +14,8 @@
 
 import { type ProbeResult } from '../engine/analysis/probe';
 import { type SaliencyResult } from '../engine/analysis/saliency';
-import { isCappedString, isFiniteNumber, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord } from './guards';
+import { type ErrorArgs } from '../engine/errors';
+import { isCappedString, isErrorArgs, isFiniteNumber, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord } from './guards';
 
 /** The most characters any one analysis reads (a probe reads from 0 to its position plus its window). */
 export const MAX_ANALYSIS_CHARS = 2_000_000;
@@ -133,7 +134,7 @@ export type AnalysisToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly replyTo: number; readonly done: number; readonly total: number }
   | { readonly type: 'result'; readonly replyTo: number; readonly answer: AnalysisAnswer }
-  | { readonly type: 'error'; readonly replyTo: number; readonly message: string; readonly kind: 'input' | 'internal' | 'cancelled' };
+  | { readonly type: 'error'; readonly replyTo: number; readonly message: string; readonly kind: 'input' | 'internal' | 'cancelled'; readonly code?: string; readonly args?: ErrorArgs };
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -241,7 +242,8 @@ export function validateAnalysisToHost(message: unknown): AnalysisToHost | null 
     case 'result':
       return isId(m.replyTo) && isAnswer(m.answer) ? (m as unknown as AnalysisToHost) : null;
     case 'error':
-      return isId(m.replyTo) && isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal', 'cancelled'] as const) ? (m as unknown as AnalysisToHost) : null;
+      return isId(m.replyTo) && isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal', 'cancelled'] as const) && isOptional(m.code, (c): c is string => isCappedString(c, 100)) &&
+        isOptional(m.args, isErrorArgs) ? (m as unknown as AnalysisToHost) : null;
     default:
       return null;
   }

@@ -6,7 +6,8 @@
  */
 
 import { CELL_TYPES, OPTIMIZER_KINDS, validateSettings, type CellType, type TrainSettings } from '../engine/model/config';
-import { isFiniteNumber, isFiniteOrNull, isIntegerIn, isOneOf, isRecord } from './guards';
+import { type ErrorArgs } from '../engine/errors';
+import { isCappedString, isErrorArgs, isFiniteNumber, isFiniteOrNull, isIntegerIn, isOneOf, isOptional, isRecord } from './guards';
 
 export const EXPERIMENT_CELLS: readonly CellType[] = CELL_TYPES;
 
@@ -47,7 +48,7 @@ export interface ExperimentCellResult {
 export type ExperimentWorkerToHost =
   | ({ readonly type: 'point' } & ExperimentPoint)
   | ({ readonly type: 'done'; readonly checkpoint: Uint8Array } & ExperimentCellResult)
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string; readonly code?: string; readonly args?: ErrorArgs };
 
 export function validateExperimentJob(m: unknown): ExperimentJob | null {
   if (!isRecord(m) || m.type !== 'start' || typeof m.text !== 'string' || typeof m.heldOut !== 'string') return null;
@@ -66,7 +67,7 @@ export function validateExperimentWorkerToHost(m: unknown): ExperimentWorkerToHo
       return m.checkpoint instanceof Uint8Array && isIntegerIn(m.steps, 1, 1e9) && isFiniteNumber(m.seconds) && isIntegerIn(m.params, 1, 1e12) &&
         isIntegerIn(m.horizon, 0, 1e9) && isFiniteNumber(m.memorySpan) ? (m as unknown as ExperimentWorkerToHost) : null;
     case 'error':
-      return typeof m.message === 'string' ? (m as unknown as ExperimentWorkerToHost) : null;
+      return typeof m.message === 'string' && isOptional(m.code, (c): c is string => isCappedString(c, 100)) && isOptional(m.args, isErrorArgs) ? (m as unknown as ExperimentWorkerToHost) : null;
     default:
       return null;
   }

@@ -18,8 +18,45 @@
  * are whole numbers with thousands separators.
  *
  * Separators follow the display language (setNumberLocale: the host sets VS Code's, and sends it
- * to each webview with its strings): "1,927.5" in English and Korean, "1.927,5" in German.
+ * to each webview with its strings): "1,927.5" in English and Korean, "1.927,5" in German. So do
+ * the few words printed with the numbers ("chars/s", "val … at step …", the session states):
+ * setFormatWords, from the webviews' strings table (formatWordsFrom), in the host and in each page.
  */
+
+/** The words around the numbers, as templates with {0}-style placeholders. */
+export interface FormatWords {
+  /** '{0} chars/s' */
+  readonly charsPerSec: string;
+  /** '{0} on {1} threads' */
+  readonly onThreads: string;
+  /** '{0} ({1} while training)': a state and the last rate measured while training. */
+  readonly whileTraining: string;
+  /** 'val —': no validation loss yet. */
+  readonly valNone: string;
+  /** 'val {0}' */
+  readonly val: string;
+  /** 'val {0} at step {1}' */
+  readonly valAtStep: string;
+  /** A session state's name ("paused"); states without one print as they are. */
+  readonly states: Readonly<Record<string, string>>;
+}
+
+export const FORMAT_WORDS_EN: FormatWords = {
+  charsPerSec: '{0} chars/s', onThreads: '{0} on {1} threads', whileTraining: '{0} ({1} while training)',
+  valNone: 'val —', val: 'val {0}', valAtStep: 'val {0} at step {1}', states: {},
+};
+
+let words: FormatWords = FORMAT_WORDS_EN;
+
+/** Prints the words around numbers in the display language from now on. */
+export function setFormatWords(w: FormatWords): void {
+  words = w;
+}
+
+/** `template` with `{0}`, `{1}`... replaced by `args` (src/protocol/strings.ts's formatString, without its table). */
+function fill(template: string, ...args: string[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => args[Number(i)] ?? whole);
+}
 
 let numberLocale = 'en-US';
 let decimalSeparator = '.';
@@ -92,9 +129,14 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString(numberLocale);
 }
 
-/** A training speed: whole characters per second with separators ("20,975 chars/s"); `unit` in the reader's language. */
-export function formatRate(charsPerSec: number, unit = 'chars/s'): string {
-  return `${formatCount(charsPerSec)} ${unit}`;
+/** A training speed: whole characters per second with separators ("20,975 chars/s"); `template` ('{0} chars/s') in the reader's language. */
+export function formatRate(charsPerSec: number, template = words.charsPerSec): string {
+  return fill(template, formatCount(charsPerSec));
+}
+
+/** A session state ("paused") in the display language. */
+export function formatState(state: string): string {
+  return words.states[state] ?? state;
 }
 
 /**
@@ -111,9 +153,9 @@ export function formatTick(v: number): string {
   return localDecimal(String(clean));
 }
 
-/** "on 2 threads" when training is data-parallel (rnnLens.workers), nothing on one thread. */
-function threadsText(threads: number): string {
-  return threads > 1 ? ` on ${formatCount(threads)} threads` : '';
+/** The rate "on 2 threads" when training is data-parallel (rnnLens.workers), the rate alone on one thread. */
+function withThreads(rate: string, threads: number): string {
+  return threads > 1 ? fill(words.onThreads, rate, formatCount(threads)) : rate;
 }
 
 /**
@@ -122,12 +164,12 @@ function threadsText(threads: number): string {
  * the state and the last rate measured while training, if any.
  */
 export function formatSpeed(s: { readonly state: string; readonly charsPerSec: number; readonly lastRate: number; readonly threads: number }): string {
-  if (s.state === 'training') return `${formatRate(s.charsPerSec)}${threadsText(s.threads)}`;
-  return s.lastRate > 0 ? `${s.state} (${formatRate(s.lastRate)}${threadsText(s.threads)} while training)` : s.state;
+  if (s.state === 'training') return withThreads(formatRate(s.charsPerSec), s.threads);
+  return s.lastRate > 0 ? fill(words.whileTraining, formatState(s.state), withThreads(formatRate(s.lastRate), s.threads)) : formatState(s.state);
 }
 
 /** A validation loss with the step it was measured at ("val 4.708 at step 0"): it is measured less often than progress is shown. */
 export function formatValidation(valLoss: number | null, valStep: number | null | undefined): string {
-  if (valLoss === null) return 'val —';
-  return valStep === null || valStep === undefined ? `val ${formatLoss(valLoss)}` : `val ${formatLoss(valLoss)} at step ${formatCount(valStep)}`;
+  if (valLoss === null) return words.valNone;
+  return valStep === null || valStep === undefined ? fill(words.val, formatLoss(valLoss)) : fill(words.valAtStep, formatLoss(valLoss), formatCount(valStep));
 }

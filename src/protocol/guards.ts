@@ -6,6 +6,7 @@
  * Pure code: imports neither `vscode` nor Node built-ins, so host, worker and tests share it.
  */
 
+import { type ErrorArgs } from '../engine/errors';
 import { SETTING_BOUNDS } from '../engine/model/config';
 
 /** Longest free-text string a message may carry (training text excluded: it has its own cap). */
@@ -59,6 +60,11 @@ export function isFiniteOrNull(value: unknown): value is number | null {
 
 export function isFiniteArray(value: unknown, maxLength: number): value is number[] {
   return Array.isArray(value) && value.length <= maxLength && value.every(isFiniteNumber);
+}
+
+/** An error's arguments (src/engine/errors.ts): a few short names and numbers. */
+export function isErrorArgs(v: unknown): v is ErrorArgs {
+  return isRecord(v) && Object.keys(v).length <= 20 && Object.values(v).every((x) => isFiniteNumber(x) || isCappedString(x, 1000));
 }
 
 export function isOptional<T>(value: unknown, check: (v: unknown) => v is T): value is T | undefined {

@@ -3,10 +3,21 @@
  * `replyTo`. PendingRequests matches them, with a timeout, and fails what is left when the channel closes.
  */
 
+import { type ErrorArgs } from '../engine/errors';
+
 /** Distributive Omit, so each member of a union keeps its own fields. */
 export type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
-export class RequestFailedError extends Error {}
+/**
+ * A request the worker could not answer, with a message for the user (in English). `code` and
+ * `args`, when the failure is one the extension knows (an engine InputErrorCode, 'noAnswer'), let
+ * it say the message in the display language (src/extension/engineErrors.ts).
+ */
+export class RequestFailedError extends Error {
+  constructor(message: string, readonly code?: string, readonly args: ErrorArgs = {}) {
+    super(message);
+  }
+}
 
 /**
  * Matches replies to requests by id. The owner sends `{...request, requestId}` and routes every
@@ -22,7 +33,7 @@ export class PendingRequests<Reply> {
     const reply = new Promise<Reply>((resolve, reject) => {
       const entry: { resolve: (r: Reply) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> } = { resolve, reject };
       if (timeoutMs > 0) {
-        entry.timer = setTimeout(() => this.fail(id, new RequestFailedError(`No answer from the training worker within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+        entry.timer = setTimeout(() => this.fail(id, new RequestFailedError(`No answer from the training worker within ${Math.round(timeoutMs / 1000)} s.`, 'noAnswer', { seconds: Math.round(timeoutMs / 1000) })), timeoutMs);
       }
       this.pending.set(id, entry);
     });

@@ -15,6 +15,7 @@
  * No `vscode`, no DOM, no Node built-ins: the host, the webviews and plain-Node tests share it.
  */
 
+import { type FormatWords } from './format';
 import { EXPERIMENT_EN } from './webviewText/experiment';
 import { GRADIENT_EN } from './webviewText/gradient';
 import { INSIGHT_EN } from './webviewText/insight';
@@ -58,6 +59,17 @@ export function parseStringsMessage(raw: unknown): StringsMessage | null {
     if (typeof s === 'string' && s.length > 0 && s.length <= MAX_STRING) strings[key] = s;
   }
   return { type: 'strings', locale: v.locale, strings };
+}
+
+const STATES = ['idle', 'starting', 'training', 'paused', 'stopping', 'stopped', 'failed'] as const;
+
+/** The formatter's words (src/protocol/format.ts) from a strings table: the host and each page set them from the same one. */
+export function formatWordsFrom(s: WebviewStrings): FormatWords {
+  return {
+    charsPerSec: s['format.charsPerSec'], onThreads: s['format.onThreads'], whileTraining: s['format.whileTraining'],
+    valNone: s['format.valNone'], val: s['format.val'], valAtStep: s['format.valAtStep'],
+    states: Object.fromEntries(STATES.map((state) => [state, s[`state.${state}`]])),
+  };
 }
 
 /** `template` with `{0}`, `{1}`... replaced by `args`; a placeholder without an argument stays. */

@@ -10,11 +10,12 @@
  */
 
 import { CELL_TYPES, MAX_VOCAB, validateSettings, type ModelConfig, type TrainSettings, type CellType } from '../engine/model/config';
+import { type ErrorArgs } from '../engine/errors';
 import { type TensorStats } from '../engine/training/update';
 import { type OverfitReport } from '../engine/training/overfitting';
 import { checkTrace, type TraceHeader, type Trace } from './traceLayout';
 import {
-  MAX_BATCH, MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord,
+  MAX_BATCH, MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, isCappedString, isFiniteArray, isFiniteNumber, isFiniteOrNull, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord, isErrorArgs,
 } from './guards';
 
 /** Longest training text the worker accepts, in UTF-16 units (the host caps files far below this). */
@@ -224,7 +225,7 @@ export type WorkerToHost =
   /** A new lowest validation loss, whose checkpoint the worker now keeps. */
   | { readonly type: 'bestValidation'; readonly step: number; readonly valLoss: number }
   | OverfittingMessage
-  | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number }
+  | { readonly type: 'error'; readonly message: string; readonly kind: ErrorKind; readonly replyTo?: number; readonly code?: string; readonly args?: ErrorArgs }
   /** Training produced a non-finite number: `tensor` is the first one (parameterSpecs order) or 'loss'. */
   | { readonly type: 'nonFinite'; readonly step: number; readonly tensor: string }
   | { readonly type: 'stopped'; readonly reason: StopReason; readonly step: number };
@@ -364,7 +365,8 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
       return isStep(m.step) && isStep(m.bestStep) && [m.valLoss, m.trainLoss, m.bestValLoss, m.bestTrainLoss].every(isFiniteNumber)
         ? (m as unknown as WorkerToHost) : null;
     case 'error':
-      return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId)
+      return isCappedString(m.message) && isOneOf(m.kind, ['input', 'internal'] as const) && isOptional(m.replyTo, isRequestId) &&
+        isOptional(m.code, (c): c is string => isCappedString(c, 100)) && isOptional(m.args, isErrorArgs)
         ? (m as unknown as WorkerToHost) : null;
     case 'nonFinite':
       return isStep(m.step) && isCappedString(m.tensor, 200) ? (m as unknown as WorkerToHost) : null;

@@ -40,7 +40,7 @@ function contextFor(textKey: string, modelKey: string): JobContext {
 
 function fail(replyTo: number, error: unknown): void {
   if (error instanceof Cancelled) post({ type: 'error', replyTo, kind: 'cancelled', message: 'cancelled' });
-  else if (error instanceof InputError) post({ type: 'error', replyTo, kind: 'input', message: error.message.split('\n')[0] });
+  else if (error instanceof InputError) post({ type: 'error', replyTo, kind: 'input', message: error.message.split('\n')[0], ...(error.code ? { code: error.code, args: error.args } : {}) });
   else post({ type: 'error', replyTo, kind: 'internal', message: `Internal error in the analysis worker: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
 }
 

@@ -89,6 +89,7 @@ port.on('message', (raw: unknown) => {
     return;
   }
   run(job).catch((error: unknown) => {
-    post({ type: 'error', message: error instanceof InputError ? error.message.split('\n')[0] : `Internal error in the experiment worker: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
+    if (error instanceof InputError) post({ type: 'error', message: error.message.split('\n')[0], ...(error.code ? { code: error.code, args: error.args } : {}) });
+    else post({ type: 'error', message: `Internal error in the experiment worker: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
   });
 });

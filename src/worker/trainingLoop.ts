@@ -11,7 +11,7 @@
 import { type CellType, type ModelConfig, type TrainSettings } from '../engine/model/config';
 import { type CheckpointData } from '../engine/io/checkpointData';
 import { streamLength } from '../engine/training/streams';
-import { Interrupted } from '../engine/errors';
+import { Interrupted, type ErrorArgs } from '../engine/errors';
 import { unigramEntropy } from '../engine/text';
 import { type UnitActivations } from '../engine/kernels/activations';
 import { type TensorStats } from '../engine/training/update';
@@ -428,7 +428,10 @@ export class TrainingLoop {
   private postError(error: unknown, replyTo?: number): void {
     const input = error instanceof UserFacing || this.engine.isInputError(error);
     const message = input ? errorText(error) : `Internal error in the training worker: ${errorText(error)}`;
-    this.post({ type: 'error', message: message.slice(0, 2000), kind: input ? 'input' : 'internal', ...(replyTo !== undefined ? { replyTo } : {}) }, []);
+    // The engine's InputErrors carry a code and arguments: the host says them in the display language.
+    const coded = input ? (error as { code?: unknown; args?: unknown }) : {};
+    const code = typeof coded.code === 'string' ? { code: coded.code, args: (coded.args ?? {}) as ErrorArgs } : {};
+    this.post({ type: 'error', message: message.slice(0, 2000), kind: input ? 'input' : 'internal', ...code, ...(replyTo !== undefined ? { replyTo } : {}) }, []);
   }
 }
 

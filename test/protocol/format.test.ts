@@ -1,9 +1,13 @@
 /** The one number formatter: every quantity at its own precision, the same wherever it is printed. */
 
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
-  formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatTick, formatValue, getNumberLocale, setNumberLocale,
+  FORMAT_WORDS_EN, formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatSpeed, formatTick, formatValidation, formatValue,
+  getNumberLocale, setFormatWords, setNumberLocale,
 } from '../../src/protocol/format';
+import { formatWordsFrom, WEBVIEW_STRINGS_EN, type WebviewStrings } from '../../src/protocol/strings';
 
 describe('number formatter (src/protocol/format.ts)', () => {
   it('prints losses to 4 significant digits, keeping trailing zeros, with an exponent below 1e-3', () => {
@@ -64,7 +68,24 @@ describe('number formatter: the display language', () => {
     assert.equal(formatLoss(1.92734), '1,927');
     assert.equal(formatValue(2.5e7), '2,50e7');
     assert.equal(formatTick(0.02), '0,02');
-    assert.equal(formatRate(20975.4, 'Zeichen/s'), '20.975 Zeichen/s');
+    assert.equal(formatRate(20975.4, '{0} Zeichen/s'), '20.975 Zeichen/s');
+  });
+
+  it('prints the words around the numbers in the display language (the webviews\' table, in Korean here)', () => {
+    const ko = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+    const table = Object.fromEntries(Object.entries(WEBVIEW_STRINGS_EN).map(([k, en]) => [k, ko[en] ?? en])) as WebviewStrings;
+    setNumberLocale('ko');
+    setFormatWords(formatWordsFrom(table));
+    try {
+      assert.equal(formatRate(20975.4), '20,975자/초');
+      assert.doesNotMatch(formatValidation(4.70812, 1200), /val|step/);
+      assert.match(formatValidation(4.70812, 1200), /4\.708.*1,200/);
+      assert.match(formatSpeed({ state: 'paused', charsPerSec: 0, lastRate: 20975, threads: 2 }), /^[가-힣 ]+ \(.*20,975.*2.*\)$/);
+    } finally {
+      setFormatWords(FORMAT_WORDS_EN);
+    }
+    assert.equal(formatSpeed({ state: 'paused', charsPerSec: 0, lastRate: 20975, threads: 2 }), 'paused (20,975 chars/s on 2 threads while training)');
+    assert.equal(formatValidation(4.70812, 0), 'val 4.708 at step 0');
   });
 
   it('falls back to English for a locale it does not know', () => {

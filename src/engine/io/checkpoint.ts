@@ -80,7 +80,7 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
 export function decodeCheckpoint(bytes: Uint8Array): CheckpointData {
   const { tensors, metadata } = readSafetensors(bytes);
   const rawModel = metadata.get(MODEL_METADATA_KEY);
-  if (rawModel === undefined) throw new InputError(`not an RNN Lens checkpoint: the safetensors metadata has no "${MODEL_METADATA_KEY}" entry`);
+  if (rawModel === undefined) throw new InputError(`not an RNN Lens checkpoint: the safetensors metadata has no "${MODEL_METADATA_KEY}" entry`, 'notCheckpoint', { key: MODEL_METADATA_KEY });
   const config = parseModelMetadata(rawModel);
   const specs = parameterSpecs(config);
 

@@ -101,7 +101,7 @@ export class Trainer {
         .filter((k) => c[k] !== settings[k] && (k !== 'gruResetAfter' || c.cell === 'gru'))
         .map((k) => `${k} (${String(c[k])})`);
       if (differs.length > 0) {
-        throw new InputError(`The starting checkpoint's ${differs.join(', ')} differ${differs.length === 1 ? 's' : ''} from the settings; make them match or start from scratch.`);
+        throw new InputError(`The starting checkpoint's ${differs.join(', ')} differ${differs.length === 1 ? 's' : ''} from the settings; make them match or start from scratch.`, 'initDiffers', { what: differs.join(', ') });
       }
       model = Model.fromCheckpoint(init);
     } else {
@@ -115,13 +115,13 @@ export class Trainer {
   /** Continues a run exactly where toCheckpoint() left it. */
   static resume(text: string, checkpoint: CheckpointData, options: TrainerOptions = {}): Trainer {
     const r = checkpoint.resume;
-    if (!r) throw new InputError('This checkpoint holds weights only, no training state to resume; start a new run from it instead.');
+    if (!r) throw new InputError('This checkpoint holds weights only, no training state to resume; start a new run from it instead.', 'resumeWeightsOnly');
     checkSettings(r.settings);
     checkTrainable(text, r.settings);
     const model = Model.fromCheckpoint(checkpoint);
     const ids = encodeText(text, model.config.vocab);
     if (ids.length !== r.textLength || hashIds(ids) !== r.textHash) {
-      throw new InputError(`This checkpoint was trained on a different text (${r.textLength} characters, this one has ${ids.length} or differs); resume with the original file or start a new run.`);
+      throw new InputError(`This checkpoint was trained on a different text (${r.textLength} characters, this one has ${ids.length} or differs); resume with the original file or start a new run.`, 'resumeOtherText', { was: r.textLength, now: ids.length });
     }
     const trainer = new Trainer(model, ids, r.settings, Rng.fromState(r.rng), options);
     try {

@@ -1,6 +1,20 @@
 /** Text more than one view shows (charts, characters spoken to screen readers, number words) in English. */
 export const SHARED_EN = {
   'chart.noData': 'No data yet',
+  // The words around numbers (src/protocol/format.ts, FormatWords)
+  'format.charsPerSec': '{0} chars/s',
+  'format.onThreads': '{0} on {1} threads',
+  'format.whileTraining': '{0} ({1} while training)',
+  'format.valNone': 'val —',
+  'format.val': 'val {0}',
+  'format.valAtStep': 'val {0} at step {1}',
+  'state.idle': 'idle',
+  'state.starting': 'starting',
+  'state.training': 'training',
+  'state.paused': 'paused',
+  'state.stopping': 'stopping',
+  'state.stopped': 'stopped',
+  'state.failed': 'failed',
   'colorBar.aria': 'Colour scale: {0}, from {1} to {2}',
   'colorBar.aria.mid': 'Colour scale: {0}, from {1} through {2} to {3}',
   'char.space': 'space',

@@ -1,0 +1,43 @@
+/**
+ * The engine's and the workers' error messages in the display language. The engine speaks
+ * English only (the CLI shows its messages as they are); the errors a user of the extension meets
+ * carry a code and their numbers (InputErrorCode, RequestFailedError), and here, at the boundary,
+ * each code becomes its vscode.l10n.t message. An error without a known code keeps its English.
+ */
+
+import * as vscode from 'vscode';
+import { type ErrorArgs } from '../engine/errors';
+
+/** The message for `code` with `args`, in the display language; null for a code this host does not know. */
+export function codeText(code: string | undefined, args: ErrorArgs = {}): string | null {
+  switch (code) {
+    case 'fileEmpty': return vscode.l10n.t('The file is empty: there is no text to train on.');
+    case 'fileUtf16': return vscode.l10n.t('The file is UTF-16 ({order} byte-order mark), not UTF-8; save it as UTF-8 and try again.', args);
+    case 'fileBinary': return vscode.l10n.t('The file looks binary (NUL byte at offset {offset}); choose a plain text file.', args);
+    case 'fileBadUtf8': return vscode.l10n.t('The file is not valid UTF-8 (bad byte {byte} at offset {offset}); save it as UTF-8 and try again.', args);
+    case 'textEmpty': return vscode.l10n.t('The text is empty: there is nothing to train on.');
+    case 'textFewChars': return vscode.l10n.t('The text has fewer than 2 distinct characters, so there is nothing to predict; use a longer or more varied text.');
+    case 'textManyChars': return vscode.l10n.t('The text has {vocab} distinct characters, more than the {max} a model can have; is it a text file?', args);
+    case 'textTooShort': return vscode.l10n.t('The text is too short: {length} characters, but batch {batch} × (seqLen {seqLen} + 1) with valFraction {valFraction} needs at least {total}; lower batch or seqLen, or use a longer text.', args);
+    case 'textUnknownChars': return Number(args.more) > 0
+      ? vscode.l10n.t('The text has {count} characters the model does not know: {shown} and {more} more.', args)
+      : vscode.l10n.t('The text has {count} characters the model does not know: {shown}.', args);
+    case 'primeUnknownChars': return vscode.l10n.t('The prime text has characters the model does not know: {shown}.', args);
+    case 'initDiffers': return vscode.l10n.t('The starting checkpoint\'s {what} differ from the settings; make them match or start from scratch.', args);
+    case 'resumeWeightsOnly': return vscode.l10n.t('This checkpoint holds weights only, no training state to resume; start a new run from it instead.');
+    case 'resumeOtherText': return vscode.l10n.t('This checkpoint was trained on a different text ({was} characters, this one has {now} or differs); resume with the original file or start a new run.', args);
+    case 'notCheckpoint': return vscode.l10n.t('not an RNN Lens checkpoint: the safetensors metadata has no "{key}" entry', args);
+    case 'noAnswer': return vscode.l10n.t('No answer from the training worker within {seconds} s.', args);
+    default: return null;
+  }
+}
+
+/** An error's one-line message for the user: its code's translation when it has one, else its English. */
+export function errorText(error: { readonly message: string; readonly code?: string; readonly args?: ErrorArgs }): string {
+  return codeText(error.code, error.args) ?? error.message.split('\n')[0];
+}
+
+/** A worker's error message (src/protocol/worker.ts) for the user. */
+export function workerErrorText(message: { readonly message: string; readonly code?: string; readonly args?: ErrorArgs }): string {
+  return errorText(message);
+}
