@@ -121,8 +121,8 @@ export class TrainingCharts {
     if (h.smoothing > 0) series.unshift({ label: 'train (raw)', color: th.grid, x: h.steps, y: h.loss });
     const b = this.baselines;
     const hlines = b ? [
-      { y: b.uniform, color: th.muted, label: `uniform guess, ln V = ${formatLoss(b.uniform)}` },
-      { y: b.unigram, color: th.purple, label: `knows only letter frequencies: ${formatLoss(b.unigram)}` },
+      { y: b.uniform, color: th.muted, label: `uniform guess, ln V = ${formatLoss(b.uniform)}`, shortLabel: `ln V = ${formatLoss(b.uniform)}` },
+      { y: b.unigram, color: th.purple, label: `knows only letter frequencies: ${formatLoss(b.unigram)}`, shortLabel: `unigram ${formatLoss(b.unigram)}` },
     ] : [];
     drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: 'step', emptyText: 'The loss appears with the first training step', xIntegerTicks: true, hlines: h.steps.length ? hlines : [] });
     const last = h.loss.length ? h.loss[h.loss.length - 1] : NaN;

@@ -26,7 +26,13 @@ export interface Marker {
   readonly kind: 'line' | 'event';
 }
 
-export interface HLine { readonly y: number; readonly color: string; readonly label?: string }
+export interface HLine {
+  readonly y: number;
+  readonly color: string;
+  readonly label?: string;
+  /** Written instead of `label` when that is wider than the plot (a narrow panel). */
+  readonly shortLabel?: string;
+}
 
 export interface ChartOptions {
   readonly logY?: boolean;
@@ -220,11 +226,15 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   for (const l of hlines) {
     ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = l.color;
     ctx.beginPath(); ctx.moveTo(padL, py(l.y)); ctx.lineTo(w - padR, py(l.y)); ctx.stroke(); ctx.restore();
-    if (l.label) {
+    // A label wider than the plot is shortened, or left to the caption under the chart: never cut.
+    const label = [l.label, l.shortLabel].find((t) => t !== undefined && ctx.measureText(t).width <= pw - 8);
+    if (label) {
       ctx.fillStyle = l.color;
       ctx.textAlign = 'right';
-      ctx.textBaseline = 'bottom';
-      put(l.label, w - padR - 4, py(l.y) - 2);
+      // Above its line, or below it when the line runs too close to the top.
+      const above = py(l.y) - 2 - FONT_PX >= 0;
+      ctx.textBaseline = above ? 'bottom' : 'top';
+      put(label, w - padR - 4, above ? py(l.y) - 2 : py(l.y) + 2);
     }
   }
 

@@ -245,7 +245,7 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     // Which text: the one the model was trained on comes first, and says so.
     await quickInput(page).waitFor({ timeout: 15_000 });
     const first = (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText()).replace(/\s+/g, ' ');
-    assert.match(first, /^prose\.txt the text this model was trained on$/);
+    assert.match(first, /^prose\.txt\s*the text this model was trained on$/);
     await answerQuickInput(page, 'prose.txt');
     await waitForState('paused');
     const a = await statusStep();
