@@ -5,25 +5,17 @@
  * scrolls; this is their bookkeeping, in code points of the snapshot, without vscode.
  */
 
+import { type UnitRange } from '../engine/analysis/unitSeries';
+
 /** Half-open [from, to) in code points. */
 export type Span = readonly [number, number];
 
-/** One unit's values over one stretch, as the analysis worker computed them (the unitRange job). */
-export interface ColoredStretch {
-  readonly from: number;
-  /** values[i]: the unit at character from + i. */
-  readonly values: Float32Array;
-  /** loss[i]: of the prediction of character from + i + 1 (NaN at the text's end). */
-  readonly loss: Float32Array;
-  /** Where the pass that computed it began (a cached exact state, or a zero state before `from`). */
-  readonly startedAt: number;
-  /** Whether the pass began from the exact state (otherwise the first values are approximate). */
-  readonly exact: boolean;
-  /** [values.length, topK] the likeliest next characters after each character. */
-  readonly topK: number;
-  readonly topIds: Int32Array;
-  readonly topProbs: Float32Array;
-}
+/**
+ * One unit's values over one stretch, as the analysis worker computed them (the unitRange job):
+ * from, values, the loss of each next prediction, where and whether exactly the pass began, and
+ * the likeliest next characters.
+ */
+export type ColoredStretch = UnitRange;
 
 /** The union of `spans`, sorted, touching spans joined, empty ones dropped. */
 export function mergeSpans(spans: readonly Span[]): Span[] {

@@ -14,6 +14,7 @@
 
 import { type ProbeResult } from '../engine/analysis/probe';
 import { type SaliencyResult } from '../engine/analysis/saliency';
+import { type UnitRange } from '../engine/analysis/unitSeries';
 import { type ErrorArgs } from '../engine/errors';
 import { isCappedString, isErrorArgs, isFiniteNumber, isIntegerIn, isNumberIn, isOneOf, isOptional, isRecord } from './guards';
 
@@ -98,20 +99,9 @@ export interface SampleHeldAnswer {
   readonly held: string;
 }
 
-export interface UnitRangeAnswer {
+/** The unit over one stretch (engine/analysis/unitSeries.ts), as the worker answers unitRange. */
+export interface UnitRangeAnswer extends UnitRange {
   readonly kind: 'unitRange';
-  readonly from: number;
-  /** The unit's value at FILE[from + i]. */
-  readonly values: Float32Array;
-  /** The loss of the prediction of FILE[from + i + 1] (NaN at the text's last character). */
-  readonly loss: Float32Array;
-  /** Where the pass began: 0 or a position whose exact state was known (`exact`), or `from - warmup` from a zero state. */
-  readonly startedAt: number;
-  readonly exact: boolean;
-  /** [values.length, topK] the likeliest next characters' ids and probabilities (0 where nothing is predicted). */
-  readonly topK: number;
-  readonly topIds: Int32Array;
-  readonly topProbs: Float32Array;
 }
 
 /** The most next-character predictions a unitRange job keeps per character. */
