@@ -12,7 +12,7 @@ import { MAX_ANALYSIS_CHARS, MAX_FEATURES, type NeuronsAnswer } from '../protoco
 import { parseUnitsToHost, type HostToUnits, type UnitRefView, type UnitsResult, type UnitsToHost } from '../protocol/units';
 import { type FeatureStore } from './featureStore';
 import { type InsightContext, runWithProgress } from './insightContext';
-import { PageDelivery } from './pageDelivery';
+import { attachView, type PageDelivery } from './pageDelivery';
 import { html, webviewOptions } from './trainingPanel';
 import { UserError } from './userError';
 
@@ -53,24 +53,19 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
     // The page's state is the latest status (a job's progress included) and the list, in that order.
-    const delivery = new PageDelivery<HostToUnits>(view, () => (this.result ? [this.status, this.result] : [this.status]));
-    this.delivery = delivery;
-    view.webview.options = webviewOptions(this.extensionUri);
-    delivery.load(() => { view.webview.html = html(view.webview, this.extensionUri, 'units', vscode.l10n.t('RNN Lens find units')); });
-    this.viewDisposables = [
-      delivery,
-      view.webview.onDidReceiveMessage((raw: unknown) => {
+    const attached = attachView<HostToUnits>(view, webviewOptions(this.extensionUri), () => (this.result ? [this.status, this.result] : [this.status]),
+      () => html(view.webview, this.extensionUri, 'units', vscode.l10n.t('RNN Lens find units')),
+      (raw) => {
         const message = parseUnitsToHost(raw);
         if (message) void this.receive(message).catch((error) => this.actions.report(error));
-      }),
-      view.onDidChangeVisibility(() => delivery.visibilityChanged()),
-      view.onDidDispose(() => {
-        delivery.dispose();
+      },
+      () => {
         if (this.view !== view) return;
         this.view = undefined;
         this.delivery = undefined;
-      }),
-    ];
+      });
+    this.delivery = attached.delivery;
+    this.viewDisposables = attached.disposables;
   }
 
   /** Says whether there is a model to ask about (the buttons follow); a new session drops the old list. */

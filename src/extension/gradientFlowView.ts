@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import { type HostToWebview, type WebviewToHost, LatestMessages, parseWebviewToHost } from '../protocol/webview';
-import { PageDelivery } from './pageDelivery';
+import { attachView, type PageDelivery } from './pageDelivery';
 import { html, webviewOptions } from './trainingPanel';
 
 export class GradientFlowViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -24,21 +24,16 @@ export class GradientFlowViewProvider implements vscode.WebviewViewProvider, vsc
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
-    const delivery = new PageDelivery(view, () => this.latest.all());
-    this.delivery = delivery;
-    view.webview.options = webviewOptions(this.extensionUri);
-    delivery.load(() => { view.webview.html = html(view.webview, this.extensionUri, 'gradient', vscode.l10n.t('RNN Lens gradient flow')); });
-    this.viewDisposables = [
-      delivery,
-      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      view.onDidChangeVisibility(() => delivery.visibilityChanged()),
-      view.onDidDispose(() => {
-        delivery.dispose();
+    const attached = attachView(view, webviewOptions(this.extensionUri), () => this.latest.all(),
+      () => html(view.webview, this.extensionUri, 'gradient', vscode.l10n.t('RNN Lens gradient flow')),
+      (raw) => this.receive(raw),
+      () => {
         if (this.view !== view) return;
         this.view = undefined;
         this.delivery = undefined;
-      }),
-    ];
+      });
+    this.delivery = attached.delivery;
+    this.viewDisposables = attached.disposables;
   }
 
   post(message: HostToWebview): void {

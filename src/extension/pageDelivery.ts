@@ -101,3 +101,31 @@ export class PageDelivery<M> implements vscode.Disposable {
     this.timer = undefined;
   }
 }
+
+/**
+ * Wires a sidebar view to a fresh delivery: its HTML (watched until the page is ready), its messages,
+ * its visibility, and its end. `gone` runs when VS Code disposes the view; the returned disposables
+ * are the owner's to drop when the view is resolved again.
+ */
+export function attachView<M>(
+  view: vscode.WebviewView,
+  options: vscode.WebviewOptions,
+  latest: () => Iterable<M>,
+  render: () => string,
+  onMessage: (raw: unknown) => void,
+  gone: () => void,
+): { delivery: PageDelivery<M>; disposables: vscode.Disposable[] } {
+  const delivery = new PageDelivery(view, latest);
+  view.webview.options = options;
+  delivery.load(() => { view.webview.html = render(); });
+  const disposables = [
+    delivery,
+    view.webview.onDidReceiveMessage(onMessage),
+    view.onDidChangeVisibility(() => delivery.visibilityChanged()),
+    view.onDidDispose(() => {
+      delivery.dispose();
+      gone();
+    }),
+  ];
+  return { delivery, disposables };
+}
