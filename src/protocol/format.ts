@@ -108,9 +108,20 @@ export function formatSignificant(x: number, digits: number): string {
   return localDecimal(x.toPrecision(digits));
 }
 
-/** A loss (cross-entropy) in nats: 4 significant digits. */
-export function formatLoss(x: number): string {
-  return formatSignificant(x, DIGITS.loss);
+/** A loss (cross-entropy) in nats: 4 significant digits (fewer only where `digits` says so, see lossDigitsToFit). */
+export function formatLoss(x: number, digits: number = DIGITS.loss): string {
+  return formatSignificant(x, digits);
+}
+
+/**
+ * The significant digits a row of loss labels can afford: 4 when every label fits (`fits` measures
+ * one), else 3, else 2. One precision for the whole row, so neighbouring losses still compare
+ * digit by digit; small losses ("0.002920", "7.848e-4") are the ones that need the room.
+ */
+export function lossDigitsToFit(losses: Iterable<number>, fits: (label: string) => boolean): number {
+  const all = [...losses];
+  for (let digits = DIGITS.loss; digits > 2; digits--) if (all.every((x) => fits(formatLoss(x, digits)))) return digits;
+  return 2;
 }
 
 /** A probability: 2 significant digits ("0.37", "0.050", "3.9e-5"). */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   FORMAT_WORDS_EN, formatCount, formatLoss, formatProbability, formatRate, formatSignificant, formatSpeed, formatTick, formatValidation, formatValue,
-  getNumberLocale, setFormatWords, setNumberLocale,
+  getNumberLocale, lossDigitsToFit, setFormatWords, setNumberLocale,
 } from '../../src/protocol/format';
 import { formatWordsFrom, WEBVIEW_STRINGS_EN, type WebviewStrings } from '../../src/protocol/strings';
 
@@ -92,5 +92,13 @@ describe('number formatter: the display language', () => {
     setNumberLocale('not a locale!');
     assert.equal(getNumberLocale(), 'en-US');
     assert.equal(formatCount(1234), '1,234');
+  });
+
+  it('gives a row of loss labels one precision, the most that lets every label fit', () => {
+    const fitsIn = (chars: number) => (label: string): boolean => label.length <= chars;
+    assert.equal(lossDigitsToFit([1.9274, 0.2786], fitsIn(6)), 4, '"1.927" and "0.2786" fit six characters');
+    assert.equal(lossDigitsToFit([1.9274, 0.002920, 7.848e-4], fitsIn(7)), 3, '"0.002920" and "7.848e-4" do not fit seven; "0.00292" and "7.85e-4" do');
+    assert.equal(lossDigitsToFit([7.848e-4], fitsIn(3)), 2, 'never fewer than two digits');
+    assert.equal(formatLoss(7.848e-4, 3), '7.85e-4');
   });
 });

@@ -12,21 +12,31 @@ import { loadTrace } from '../fixtures/traces/traceFile';
 import { TraceData } from '../../webview/shared/traceData';
 import { visibleChar as visible } from '../../webview/shared/format';
 import { formatLoss, formatValue } from '../../src/protocol/format';
+import { traceSection } from '../../src/protocol/traceLayout';
 
 const SIZES = [{ width: 1600, height: 1000 }, { width: 360, height: 800 }] as const;
 const FIXTURES = ['lstm-english', 'rnn-english', 'gru-english'] as const;
 
 /** Browser globals for the fillText recorder (the Node tsconfig has no DOM lib). */
-interface TextRecord { text: string; px: number; canvas: string }
+/** A drawn string: its size and, in the canvas's CSS px, its horizontal extent and baseline height. */
+interface TextRecord { text: string; px: number; canvas: string; left: number; right: number; y: number }
+/** A stroked rectangle (a node's outline) in the canvas's CSS px. */
+interface RectRecord { left: number; right: number; top: number; bottom: number; canvas: string }
 interface RecorderGlobals {
   __texts: TextRecord[];
+  __rects: RectRecord[];
   devicePixelRatio: number;
-  CanvasRenderingContext2D: { prototype: { fillText(this: RecorderContext, text: string, x: number, y: number): void } };
+  CanvasRenderingContext2D: { prototype: {
+    fillText(this: RecorderContext, text: string, x: number, y: number): void;
+    strokeRect(this: RecorderContext, x: number, y: number, w: number, h: number): void;
+  } };
 }
 interface RecorderContext {
   font: string;
+  textAlign: string;
   canvas: { closest(s: string): { id: string } | null; id: string; className: string };
-  getTransform(): { a: number; d: number };
+  getTransform(): { a: number; d: number; e: number; f: number };
+  measureText(text: string): { width: number };
 }
 
 /** Records every fillText with its on-screen size in CSS px: the font's px times the transform's scale. */
@@ -34,15 +44,30 @@ async function recordText(p: WebviewPage): Promise<void> {
   await p.page.addInitScript(() => {
     const g = globalThis as unknown as RecorderGlobals;
     g.__texts = [];
+    g.__rects = [];
     const proto = g.CanvasRenderingContext2D.prototype;
     const fillText = proto.fillText;
-    proto.fillText = function (this: RecorderContext, text: string, _x: number, _y: number) {
+    const strokeRect = proto.strokeRect;
+    const canvasOf = (c: RecorderContext): string => c.canvas.closest('[id]')?.id ?? c.canvas.className;
+    proto.fillText = function (this: RecorderContext, text: string, x: number, y: number) {
       const px = Number(/(\d+(?:\.\d+)?)px/.exec(this.font)?.[1] ?? 0);
       const m = this.getTransform();
-      const where = this.canvas.closest('[id]');
-      if (String(text).trim() !== '') g.__texts.push({ text: String(text), px: (px * Math.min(Math.abs(m.a), Math.abs(m.d))) / g.devicePixelRatio, canvas: where?.id ?? this.canvas.className });
+      const r = g.devicePixelRatio;
+      if (String(text).trim() !== '') {
+        const width = (this.measureText(String(text)).width * Math.abs(m.a)) / r;
+        const at = (m.a * x + m.e) / r;
+        const left = this.textAlign === 'center' ? at - width / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? at - width : at;
+        g.__texts.push({ text: String(text), px: (px * Math.min(Math.abs(m.a), Math.abs(m.d))) / r, canvas: canvasOf(this), left, right: left + width, y: (m.d * y + m.f) / r });
+      }
       // eslint-disable-next-line prefer-rest-params
       return fillText.apply(this, arguments as unknown as [string, number, number]);
+    };
+    proto.strokeRect = function (this: RecorderContext, x: number, y: number, w: number, h: number) {
+      const m = this.getTransform();
+      const r = g.devicePixelRatio;
+      g.__rects.push({ left: (m.a * x + m.e) / r, right: (m.a * (x + w) + m.e) / r, top: (m.d * y + m.f) / r, bottom: (m.d * (y + h) + m.f) / r, canvas: canvasOf(this) });
+      // eslint-disable-next-line prefer-rest-params
+      return strokeRect.apply(this, arguments as unknown as [number, number, number, number]);
     };
   });
 }
@@ -54,7 +79,7 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
 
   /** One page for the whole suite (a fresh page per case would double the suite's time); traces replace each other as in a session. */
   let page: WebviewPage | null = null;
-  async function open(name: string, size: { width: number; height: number }): Promise<{ p: WebviewPage; d: TraceData }> {
+  async function open(name: string, size: { width: number; height: number }, losses?: readonly number[]): Promise<{ p: WebviewPage; d: TraceData }> {
     if (!page) {
       page = await h.open('panel', { ...size, reducedMotion: true });
       await recordText(page);
@@ -65,11 +90,12 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
     const p = page;
     await p.page.setViewportSize(size);
     const trace = loadTrace(name);
+    if (losses) traceSection(trace, 'loss').forEach((_, t, a) => { a[t] = losses[t % losses.length]; });
     await p.send(sessionFor(trace));
     for (const step of [trace.header.trainingStep - 1, trace.header.trainingStep]) await p.send({ type: 'progress', progress: { step, loss: trace.header.meanLoss, valLoss: 1.5, charsPerSec: 12000, state: 'paused' } });
     await p.settle();
     // What the views draw from here on: the new trace at this size.
-    await p.page.evaluate(() => { (globalThis as unknown as RecorderGlobals).__texts.length = 0; });
+    await p.page.evaluate(() => { const g = globalThis as unknown as RecorderGlobals; g.__texts.length = 0; g.__rects.length = 0; });
     await p.sendTrace(trace);
     await p.settle();
     await p.page.focus('#graph');
@@ -160,6 +186,40 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
       });
     }
   }
+
+  it('the L_t row: one loss per node, each inside its node and clear of its neighbours, also for tiny losses', async () => {
+    // Losses a model reaches on a tiny repetitive text (hello.txt): 8 characters each at 4 digits.
+    const tiny = [0.0894531, 0.002920, 7.848e-4, 0.001010, 8.703e-4, 0.001044, 8.935e-4, 7.153e-4];
+    for (const size of SIZES) {
+      const { p, d } = await open('rnn-english', size, tiny);
+      await p.page.evaluate(() => { const g = globalThis as unknown as RecorderGlobals; g.__texts.length = 0; g.__rects.length = 0; });
+      await p.page.focus('#graph');
+      await p.page.keyboard.press('Home');
+      await p.settle();
+      await p.settle();
+      const drawn = await texts(p, 'graph');
+      const rects = (await p.page.evaluate(() => (globalThis as unknown as RecorderGlobals).__rects.slice())).filter((r) => r.canvas === 'graph');
+      const cols = Number(await p.page.getAttribute('#graph', 'data-columns'));
+      const first = Number(await p.page.getAttribute('#graph', 'data-first'));
+      // The loss row is the topmost row of numbers (the predictions' probabilities are the row under it).
+      const numeric = drawn.filter((r) => /^[0-9.,]+(e-?\d+)?$/.test(r.text));
+      const topY = Math.min(...numeric.map((r) => r.y));
+      const row = numeric.filter((r) => Math.abs(r.y - topY) < 1);
+      // Each drawing pass paints every node once; the last pass is the one on screen.
+      const shown = row.slice(-cols).sort((a, b) => a.left - b.left);
+      assert.equal(shown.length, cols, `one loss label per shown column (${row.length} drawn over the passes, ${cols} columns)`);
+      const digits = [4, 3, 2].find((k) => shown.every((r, s) => r.text === formatLoss(d.loss(first + s), k)));
+      assert.ok(digits !== undefined, `every label is its step's loss through the formatter: ${shown.map((r) => r.text).join(' ')}`);
+      for (let s = 0; s < shown.length; s++) {
+        const r = shown[s];
+        const box = rects.find((b) => b.left <= (r.left + r.right) / 2 && (r.left + r.right) / 2 <= b.right && b.top <= r.y && r.y <= b.bottom);
+        assert.ok(box, `loss ${r.text} has a node around it`);
+        assert.ok(r.left >= box.left + 1 && r.right <= box.right - 1, `${size.width} px: loss ${r.text} (${r.left.toFixed(1)}..${r.right.toFixed(1)}) inside its node (${box.left.toFixed(1)}..${box.right.toFixed(1)})`);
+        if (s > 0) assert.ok(r.left >= shown[s - 1].right + 6, `${size.width} px: ${shown[s - 1].text} and ${r.text} are apart`);
+      }
+      assert.deepEqual(p.errors, []);
+    }
+  });
 
   it('the heatmap puts sigmoid gates on a sequential 0..1 scale and signed states on a diverging one', async () => {
     const { p, d } = await open('lstm-english', SIZES[0]);

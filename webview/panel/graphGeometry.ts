@@ -10,7 +10,9 @@ import { type IdType } from 'vis-network/peer';
 export const DX = 54;
 export const DY = 56;
 /** Node sizes (CSS px at scale 1): every node at least 32 px on its short side. */
-export const SIZE = { h: { width: 36, height: 36 }, x: { width: 34, height: 32 }, y: { width: 44, height: 40 }, L: { width: 46, height: 32 } } as const;
+export const SIZE = { h: { width: 36, height: 36 }, x: { width: 34, height: 32 }, y: { width: 44, height: 40 }, L: { width: 50, height: 32 } } as const;
+/** Room kept inside a node on each side of its text, CSS px. */
+export const TEXT_PAD = 3;
 /** The smallest text drawn in the graph, in CSS px at scale 1. */
 export const MIN_FONT = 11;
 /** The row names' gutter, wide (symbol and name) and narrow (symbol only). */

@@ -11,9 +11,9 @@ import { type TraceData } from '../shared/traceData';
 import { type Theme } from '../shared/theme';
 import { DivergingScale } from '../shared/colorScale';
 import { visibleChar } from '../shared/format';
-import { formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
+import { formatLoss, formatProbability, formatValue, lossDigitsToFit } from '../../src/protocol/format';
 import { type ColorBarSpec, sampleColors } from '../shared/colorBar';
-import { DX, DY, SIZE, MIN_FONT, GUTTER_WIDE, parseNodeId, rowNames } from './graphGeometry';
+import { DX, DY, SIZE, MIN_FONT, GUTTER_WIDE, TEXT_PAD, parseNodeId, rowNames } from './graphGeometry';
 
 export type Direction = 'forward' | 'backward';
 
@@ -52,6 +52,8 @@ export class GraphPainter {
   private atlases: HTMLCanvasElement[] = [];
   private tile = { cols: 1, rows: 1 };
   private gradLogRange: [number, number] = [0, 1];
+  /** The significant digits of the L_t row's labels: what lets every loss of the trace fit its node. */
+  private lossDigits = 4;
 
   constructor(private theme: Theme, private readonly frame: GraphFrame) {
     this.scale = new DivergingScale(theme);
@@ -60,12 +62,23 @@ export class GraphPainter {
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.scale = new DivergingScale(theme);
-    if (this.frame.data) this.renderAtlases(this.frame.data);
+    if (this.frame.data) { this.renderAtlases(this.frame.data); this.fitLossLabels(this.frame.data); }
+  }
+
+  /** Picks the loss labels' precision so that each of the trace's losses fits inside its node at the graph's smallest font. */
+  private fitLossLabels(d: TraceData): void {
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return;
+    ctx.font = `${MIN_FONT}px ${this.theme.font}`;
+    const room = SIZE.L.width - 2 * TEXT_PAD;
+    const losses = Array.from({ length: d.T }, (_, t) => d.loss(t));
+    this.lossDigits = lossDigitsToFit(losses, (label) => ctx.measureText(label).width <= room);
   }
 
   /** A new trace: the heat tiles and the range of the gradient bands. */
   setTrace(d: TraceData): void {
     this.renderAtlases(d);
+    this.fitLossLabels(d);
     let lo = Infinity, hi = -Infinity;
     for (const v of d.dhNorms) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
     this.gradLogRange = Number.isFinite(lo) ? [lo, Math.max(hi, lo + 1e-6)] : [0, 1];
@@ -157,7 +170,7 @@ export class GraphPainter {
       } else {
         ctx.fillStyle = th.foreground;
         ctx.font = `${MIN_FONT}px ${th.font}`;
-        ctx.fillText(formatLoss(d.loss(t)), x, y);
+        ctx.fillText(formatLoss(d.loss(t), this.lossDigits), x, y);
       }
       const highlighted = atCursor && (ref.kind !== 'h' || ref.l === f.view.layer);
       ctx.lineWidth = highlighted ? 3 : state.hover || state.selected ? 2 : 1;
