@@ -70,7 +70,7 @@ export default tseslint.config(
   },
   {
     // The views whose text is all in the table so far.
-    files: ['webview/insight/**/*.ts', 'webview/units/**/*.ts', 'webview/experiment/**/*.ts', 'webview/shared/**/*.ts'],
+    files: ['webview/insight/**/*.ts', 'webview/units/**/*.ts', 'webview/experiment/**/*.ts', 'webview/shared/**/*.ts', 'webview/gradient/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', ...webviewRestrictions] },
   },
   {

@@ -9,10 +9,7 @@
 import { type CellType } from '../engine/model/config';
 import { type ExperimentTask, type ExperimentViewState } from './experiment';
 import { formatCount, formatLoss } from './format';
-import { type WebviewStringKey } from './strings';
-
-/** The webviews' t(): a key of src/protocol/webviewText/experiment.ts and its arguments. */
-export type Translate = (key: WebviewStringKey, ...args: (string | number)[]) => string;
+import { type Translate } from './strings';
 
 export interface CellOutcome {
   readonly cell: CellType;

@@ -76,3 +76,9 @@ export function formatWordsFrom(s: WebviewStrings): FormatWords {
 export function formatString(template: string, args: readonly (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
 }
+
+/** A page's t(), as the pure modules that word things take it (the experiment sentence, the diagnosis). */
+export type Translate = (key: WebviewStringKey, ...args: (string | number)[]) => string;
+
+/** t() in English: for tests, the CLI and anything without a page. */
+export const englishT: Translate = (key, ...args) => formatString(WEBVIEW_STRINGS_EN[key], args);

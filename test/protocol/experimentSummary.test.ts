@@ -4,10 +4,7 @@ import { strict as assert } from 'node:assert';
 import { experimentSentence, verdict, type CellOutcome } from '../../src/protocol/experimentSummary';
 import { parseExperimentViewToHost, parseHostToExperimentView, validateExperimentWorkerToHost, type ExperimentViewState } from '../../src/protocol/experiment';
 import { sentenceOfState } from '../../src/protocol/experimentSummary';
-import { formatString, WEBVIEW_STRINGS_EN, type WebviewStringKey } from '../../src/protocol/strings';
-
-/** The page's t() without a host: the English table. */
-const identity = (key: WebviewStringKey, ...args: (string | number)[]): string => formatString(WEBVIEW_STRINGS_EN[key], args);
+import { englishT as identity } from '../../src/protocol/strings';
 const cell = (c: CellOutcome['cell'], memoryLoss: number | null, horizon: number, heldOutLoss = 2.01): CellOutcome => ({ cell: c, memoryLoss, heldOutLoss, horizon });
 const LN8 = Math.log(8);
 

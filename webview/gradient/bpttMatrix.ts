@@ -10,6 +10,7 @@ import { SequentialScale } from '../shared/colorScale';
 import { fitCanvas, logTicks } from '../shared/lineChart';
 import { el } from '../shared/dom';
 import { formatTick, formatValue } from '../../src/protocol/format';
+import { t } from '../shared/strings';
 
 export class BpttMatrix {
   readonly canvas: HTMLCanvasElement;
@@ -22,7 +23,7 @@ export class BpttMatrix {
 
   constructor(private theme: Theme, private readonly onRow: (t: number) => void) {
     this.scale = new SequentialScale(theme);
-    this.canvas = el('canvas', { className: 'matrix', attrs: { role: 'img', tabindex: '0', 'aria-describedby': 'row-text', 'aria-label': 'Itemized BPTT matrix: rows are the loss at step t, columns the earlier step k; up and down arrows, Home and End choose a row' } });
+    this.canvas = el('canvas', { className: 'matrix', attrs: { role: 'img', tabindex: '0', 'aria-describedby': 'row-text', 'aria-label': t('gradient.aria.matrix') } });
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('click', (e) => { const at = this.at(e); if (at) this.onRow(at.t); });
     this.canvas.addEventListener('keydown', (e) => {
@@ -138,8 +139,8 @@ export class BpttMatrix {
     const d = this.data;
     this.canvas.title = at && d
       ? at.k <= at.t
-        ? `loss at t = ${at.t}, step k = ${at.k}: ||d(L_t/T)/dh_k|| = ${formatValue(d.itemized(this.layer, at.t, at.k))} (click to choose this row)`
-        : `k > t: the loss at t = ${at.t} cannot depend on a later step`
+        ? t('gradient.matrix.cell', at.t, at.k, formatValue(d.itemized(this.layer, at.t, at.k)))
+        : t('gradient.matrix.later', at.t)
       : '';
   }
 }
