@@ -5,6 +5,7 @@
  */
 
 import { type IdType } from 'vis-network/peer';
+import { t } from '../shared/strings';
 
 /** Column pitch and row pitch, in CSS pixels at the default scale of 1. */
 export const DX = 54;
@@ -42,9 +43,9 @@ export function parseNodeId(id: IdType): NodeRef | null {
 /** Row names as the lecture writes them; layer superscripts only when there is more than one layer. */
 export function rowNames(L: number): { symbol: string; name: string }[] {
   const sup = ['⁰', '¹', '²', '³', '⁴'];
-  const rows = [{ symbol: 'x_t', name: 'input' }];
-  for (let l = 0; l < L; l++) rows.push({ symbol: L > 1 ? `h_t${sup[l] ?? l}` : 'h_t', name: L > 1 ? `layer ${l}` : 'hidden' });
-  rows.push({ symbol: 'ŷ_t', name: 'prediction' }, { symbol: 'L_t', name: 'loss' });
+  const rows = [{ symbol: 'x_t', name: t('panel.row.input') }];
+  for (let l = 0; l < L; l++) rows.push({ symbol: L > 1 ? `h_t${sup[l] ?? l}` : 'h_t', name: L > 1 ? t('panel.row.layer', l) : t('panel.row.hidden') });
+  rows.push({ symbol: 'ŷ_t', name: t('panel.row.prediction') }, { symbol: 'L_t', name: t('panel.row.loss') });
   return rows;
 }
 

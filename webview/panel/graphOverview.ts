@@ -9,6 +9,7 @@ import { type TraceData } from '../shared/traceData';
 import { type Theme } from '../shared/theme';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
+import { t } from '../shared/strings';
 import { formatTick } from '../../src/protocol/format';
 
 /** Bar height and padding, CSS px; the tick labels go under the bars (the canvas is 56 px tall in CSS). */
@@ -23,7 +24,7 @@ export class GraphOverview {
   constructor(private theme: Theme, private readonly onPick: (t: number) => void) {
     this.canvas = el('canvas', { className: 'graph-overview', attrs: {
       id: 'graph-overview', role: 'img',
-      'aria-label': 'The whole window: the loss at every step as a bar, the steps shown in the graph above as a box, the cursor as a line. Click or drag to move the cursor.',
+      'aria-label': t('panel.overview.aria'),
     } });
     this.element = this.canvas;
     this.canvas.addEventListener('pointerdown', (e) => {

@@ -5,7 +5,8 @@
 
 import { type SessionInfo, type ProgressInfo, type PanelAction, type CursorDirection } from '../../src/protocol/webview';
 import { el, button } from '../shared/dom';
-import { formatCount, formatLoss, formatSpeed, formatValidation, formatValue } from '../../src/protocol/format';
+import { formatCount, formatLoss, formatSpeed, formatState, formatValidation, formatValue } from '../../src/protocol/format';
+import { t } from '../shared/strings';
 
 export interface CursorControls {
   move(t: number): void;
@@ -34,32 +35,32 @@ export class Header {
   private threads = 1;
 
   constructor(onAction: (a: PanelAction) => void, private readonly cursor: CursorControls, private readonly getCursor: () => number) {
-    this.playPause = button('Play', 'Play: continue training', () => onAction(this.training ? 'pause' : 'play'), 'primary');
+    this.playPause = button(t('panel.play'), t('panel.play.title'), () => onAction(this.training ? 'pause' : 'play'), 'primary');
     this.playPause.id = 'play-pause';
-    this.stepBtn = button('Train One Step', 'Train one optimizer step', () => onAction('step'));
+    this.stepBtn = button(t('panel.step'), t('panel.step.title'), () => onAction('step'));
     this.stepBtn.id = 'train-step';
-    this.stopBtn = button('Stop', 'Stop training', () => onAction('stop'));
+    this.stopBtn = button(t('panel.stop'), t('panel.stop.title'), () => onAction('stop'));
     this.stopBtn.id = 'stop';
-    this.slider = el('input', { attrs: { type: 'range', min: '0', max: '0', value: '0', id: 't-slider', 'aria-label': 'Timestep' } });
+    this.slider = el('input', { attrs: { type: 'range', min: '0', max: '0', value: '0', id: 't-slider', 'aria-label': t('panel.timestep') } });
     this.slider.addEventListener('input', () => this.cursor.move(Number(this.slider.value)));
     const nav = (label: string, title: string, id: string, f: () => number): HTMLButtonElement => {
       const b = button(label, title, () => this.cursor.move(f()));
       b.id = id;
       return b;
     };
-    this.dirBtn = button('Forward', 'Switch between forward (activations) and backward (gradients) stepping', () =>
+    this.dirBtn = button(t('panel.forward'), t('panel.direction.title'), () =>
       this.cursor.setDirection(this.direction === 'forward' ? 'backward' : 'forward'));
     this.dirBtn.id = 'direction';
     this.element = el('header', { className: 'header' }, [
       el('div', { className: 'row' }, [this.title, this.model, this.state]),
       el('div', { className: 'row' }, [this.stats]),
-      el('div', { className: 'row controls', attrs: { role: 'toolbar', 'aria-label': 'Training' } }, [this.playPause, this.stepBtn, this.stopBtn]),
-      el('div', { className: 'row controls', attrs: { role: 'toolbar', 'aria-label': 'Timestep cursor' } }, [
-        nav('«', 'First timestep', 't-first', () => 0),
-        nav('‹', 'Previous timestep', 't-prev', () => this.getCursor() - 1),
+      el('div', { className: 'row controls', attrs: { role: 'toolbar', 'aria-label': t('panel.toolbar.training') } }, [this.playPause, this.stepBtn, this.stopBtn]),
+      el('div', { className: 'row controls', attrs: { role: 'toolbar', 'aria-label': t('panel.toolbar.cursor') } }, [
+        nav('«', t('panel.first'), 't-first', () => 0),
+        nav('‹', t('panel.prev'), 't-prev', () => this.getCursor() - 1),
         this.slider,
-        nav('›', 'Next timestep', 't-next', () => this.getCursor() + 1),
-        nav('»', 'Last timestep', 't-last', () => this.steps - 1),
+        nav('›', t('panel.next'), 't-next', () => this.getCursor() + 1),
+        nav('»', t('panel.last'), 't-last', () => this.steps - 1),
         this.tLabel,
         this.dirBtn,
       ]),
@@ -72,19 +73,19 @@ export class Header {
     this.threads = s.threads;
     this.title.textContent = s.fileName;
     this.title.title = s.fileName;
-    this.model.textContent = `${s.settings.cell.toUpperCase()} · ${s.settings.layers} × ${s.settings.hidden} hidden · vocab ${s.vocabSize} · ${formatCount(s.paramCount)} params · T = ${s.settings.seqLen}, batch ${s.settings.batch}, ${s.settings.optimizer} lr ${formatValue(s.settings.lr)}`;
+    this.model.textContent = t('panel.model', s.settings.cell.toUpperCase(), s.settings.layers, s.settings.hidden, s.vocabSize, formatCount(s.paramCount), s.settings.seqLen, s.settings.batch, s.settings.optimizer, formatValue(s.settings.lr));
   }
 
   setProgress(p: ProgressInfo | null): void {
     this.training = p?.state === 'training';
-    this.state.textContent = p ? p.state : 'no session';
+    this.state.textContent = p ? formatState(p.state) : t('panel.noSession');
     this.state.className = `badge ${p?.state ?? 'none'}`;
     if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
     this.stats.textContent = p
-      ? `step ${formatCount(p.step)} · loss ${formatLoss(p.loss)} · ${formatValidation(p.valLoss, p.valStep)} · ${this.speed(p)}`
-      : 'Waiting for a training session. Right-click a text file and choose Train Character Model.';
-    this.playPause.textContent = this.training ? 'Pause' : 'Play';
-    this.playPause.title = this.training ? 'Pause training' : 'Play: continue training';
+      ? t('panel.stats', formatCount(p.step), formatLoss(p.loss), formatValidation(p.valLoss, p.valStep), this.speed(p))
+      : t('panel.waiting');
+    this.playPause.textContent = this.training ? t('panel.pause') : t('panel.play');
+    this.playPause.title = this.training ? t('panel.pause.title') : t('panel.play.title');
     this.playPause.setAttribute('aria-label', this.playPause.title);
     this.playPause.disabled = !p || p.state === 'stopped' || p.state === 'failed';
     this.stepBtn.disabled = !p || this.training || p.state === 'stopped' || p.state === 'failed';
@@ -96,14 +97,14 @@ export class Header {
     return formatSpeed({ state: p.state, charsPerSec: p.charsPerSec, lastRate: this.lastRate, threads: this.threads });
   }
 
-  setCursor(t: number, steps: number, direction: CursorDirection, spoken: string): void {
+  setCursor(at: number, steps: number, direction: CursorDirection, spoken: string): void {
     this.steps = steps;
     this.direction = direction;
     this.slider.max = String(steps - 1);
-    this.slider.value = String(t);
-    this.slider.setAttribute('aria-valuetext', `timestep ${t} of ${steps - 1}`);
-    this.tLabel.textContent = `t = ${t} / ${steps - 1}`;
-    this.dirBtn.textContent = direction === 'forward' ? 'Forward' : 'Backward';
+    this.slider.value = String(at);
+    this.slider.setAttribute('aria-valuetext', t('panel.valuetext', at, steps - 1));
+    this.tLabel.textContent = `t = ${at} / ${steps - 1}`;
+    this.dirBtn.textContent = direction === 'forward' ? t('panel.forward') : t('panel.backward');
     this.dirBtn.setAttribute('aria-pressed', String(direction === 'backward'));
     this.announce.textContent = spoken;
   }

@@ -14,7 +14,7 @@ import { readTheme, watchTheme, type Theme } from '../shared/theme';
 import { FrameScheduler } from '../shared/frameScheduler';
 import { TraceData, traceSaturation } from '../shared/traceData';
 import { spokenChar } from '../shared/spokenChar';
-import { formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
+import { formatCount, formatLoss, formatProbability, formatValue } from '../../src/protocol/format';
 import { Header } from './header';
 import { UnrolledGraph, type GraphView } from './unrolledGraph';
 import { ZOOM_LEVELS } from './graphGeometry';
@@ -57,7 +57,7 @@ const header = new Header((action) => postToHost({ type: 'action', action }), {
 
 const graphBox = el('div', { className: 'graph', attrs: {
   id: 'graph', role: 'img', tabindex: '0', 'aria-describedby': 'graph-text graph-cursor',
-  'aria-label': 'Unrolled computation graph. Left and right move the timestep cursor, up and down change the layer, Enter opens the cell, plus and minus zoom, C centres on the cursor.',
+  'aria-label': t('panel.graph.aria'),
 } });
 const graphText = el('p', { className: 'caption', attrs: { id: 'graph-text' } });
 /** The graph's text twin for screen readers: the column under the cursor, node by node. */
@@ -70,10 +70,10 @@ const overview = new GraphOverview(theme, (t) => moveCursor(t, view.direction, t
 const overviewText = el('p', { className: 'caption', attrs: { id: 'overview-text' } });
 const stateBar = new ColorBar('graph-state-scale');
 const gradientBar = new ColorBar('graph-gradient-scale');
-const fitButton = el('button', { text: 'Fit', attrs: { type: 'button', id: 'graph-fit', 'aria-label': 'Fit: as many full-size timesteps as the width holds, around the cursor' } });
-const zoomOutButton = el('button', { text: '−', attrs: { type: 'button', id: 'graph-zoom-out', 'aria-label': 'Zoom out: show more timesteps (minus key)' } });
-const zoomInButton = el('button', { text: '+', attrs: { type: 'button', id: 'graph-zoom-in', 'aria-label': 'Zoom in: show fewer, bigger timesteps (plus key)' } });
-const centreButton = el('button', { text: 'Centre on cursor', attrs: { type: 'button', id: 'graph-centre', 'aria-label': 'Centre the graph on the timestep cursor (C key)' } });
+const fitButton = el('button', { text: t('panel.fit'), attrs: { type: 'button', id: 'graph-fit', 'aria-label': t('panel.fit.aria') } });
+const zoomOutButton = el('button', { text: '−', attrs: { type: 'button', id: 'graph-zoom-out', 'aria-label': t('panel.zoomOut.aria') } });
+const zoomInButton = el('button', { text: '+', attrs: { type: 'button', id: 'graph-zoom-in', 'aria-label': t('panel.zoomIn.aria') } });
+const centreButton = el('button', { text: t('panel.centre'), attrs: { type: 'button', id: 'graph-centre', 'aria-label': t('panel.centre.aria') } });
 /** Zooms the graph (0: back to the fitted level 1) and redraws what follows the shown columns. */
 function zoomGraph(steps: number | 'fit'): void {
   if (steps === 'fit') graph.setZoom(1); else graph.zoomBy(steps);
@@ -95,7 +95,7 @@ graphBox.addEventListener('wheel', (e) => {
 }, { passive: false, capture: true });
 
 const cell = new CellDiagram(theme);
-const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': 'Layer of the opened cell' } });
+const layerSelect = el('select', { attrs: { id: 'cell-layer', 'aria-label': t('panel.cellLayer.aria') } });
 layerSelect.addEventListener('change', () => { view.layer = Number(layerSelect.value); persist(); scheduleCursor(); });
 
 const unitBar = new UnitActionBar((action, u) => postToHost({ type: 'unitAction', action, state: u.state, layer: u.layer, unit: u.unit }));
@@ -112,7 +112,7 @@ function syncUnitBar(): void {
   unitBar.set(s && data ? { layer: s.layer, unit: s.unit, state: heatmap.source === 'c' ? 'c' : 'h' } : null);
 }
 const heatSourceBox = el('span');
-const heatSort = select('sort units', [['index', 'by index'], ['mean', 'by mean'], ['variance', 'by variance over time'], ['gradient', 'by |dL/dh|']], heatmap.sort, (v) => {
+const heatSort = select(t('panel.sort'), [['index', t('panel.sort.index')], ['mean', t('panel.sort.mean')], ['variance', t('panel.sort.variance')], ['gradient', t('panel.sort.gradient')]], heatmap.sort, (v) => {
   heatmap.sort = v as HeatSort; heatmap.refresh(); persist();
 });
 
@@ -129,10 +129,10 @@ app.replaceChildren(
   header.element,
   notice,
   section('graph-section', t('panel.graph.heading'), [
-    el('div', { className: 'row controls' }, [fitButton, zoomOutButton, zoomInButton, centreButton, el('span', { className: 'caption', text: 'Click a node to move the cursor there (an h_t opens its cell below); the strip under the graph is the whole window: click or drag it. Ctrl+wheel or + and − zoom. Every → along a row is the same W_hh.' })]),
+    el('div', { className: 'row controls' }, [fitButton, zoomOutButton, zoomInButton, centreButton, el('span', { className: 'caption', text: t('panel.graph.hint') })]),
     graphBox, stateBar.element, gradientBar.element, overview.element, overviewText, graphText, graphCursorText,
   ]),
-  section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode('layer '), layerSelect])]), cell.element]),
+  section('cell-section', t('panel.cell.heading'), [el('div', { className: 'row controls' }, [el('label', { className: 'control' }, [document.createTextNode(`${t('panel.layer')} `), layerSelect])]), cell.element]),
   section('heatmap-section', t('panel.heatmap.heading'), [el('div', { className: 'row controls' }, [heatSourceBox, heatSort]), heatmap.element, unitBar.element]),
   section('predictions-section', t('panel.predictions.heading'), [predictions.element]),
   section('loss-section', t('panel.loss.heading'), [charts.lossElement]),
@@ -156,13 +156,13 @@ function persistNow(): void {
   saveState(state);
 }
 
-function spoken(d: TraceData, t: number, direction: CursorDirection): string {
-  const best = d.topK(t, 1)[0];
-  const base = `Timestep ${t} of ${d.T - 1}, ${direction}: input ${spokenChar(d.inputChar(t))}, target ${spokenChar(d.targetChar(t))}, ` +
-    `predicted ${spokenChar(best.char)} with probability ${formatProbability(best.prob)}, loss ${formatLoss(d.loss(t))} nats.`;
+function spoken(d: TraceData, at: number, direction: CursorDirection): string {
+  const best = d.topK(at, 1)[0];
+  const base = t('panel.spoken', at, d.T - 1, t(direction === 'forward' ? 'panel.dir.forward' : 'panel.dir.backward'), spokenChar(d.inputChar(at)), spokenChar(d.targetChar(at)),
+    spokenChar(best.char), formatProbability(best.prob), formatLoss(d.loss(at)));
   if (direction === 'forward') return base;
-  const norms = Array.from({ length: d.L }, (_, l) => `layer ${l} ${formatValue(d.dhNorms[l * d.T + t])}`).join(', ');
-  return `${base} Gradient norm ||dL/dh_t||: ${norms}.`;
+  const norms = Array.from({ length: d.L }, (_, l) => t('panel.spoken.layer', l, formatValue(d.dhNorms[l * d.T + at]))).join(', ');
+  return t('panel.spoken.gradient', base, norms);
 }
 
 /** How many cursor moves this page has reported to the host; each report carries its number. */
@@ -216,24 +216,24 @@ function drawLegends(): void {
 }
 
 /** The nodes of the cursor's column in words: what the graph draws there. */
-function describeColumn(d: TraceData, t: number, direction: CursorDirection): string {
+function describeColumn(d: TraceData, at: number, direction: CursorDirection): string {
   const layers = Array.from({ length: d.L }, (_, l) => {
-    const h = d.h(l, t);
+    const h = d.h(l, at);
     let sq = 0;
     for (const x of h) sq += x * x;
-    const grad = direction === 'backward' ? `, gradient norm ${formatValue(d.dhNorms[l * d.T + t])}` : '';
-    return `h layer ${l}${l === view.layer ? ' (opened below)' : ''}: norm ${formatValue(Math.sqrt(sq))}${grad}`;
+    const grad = direction === 'backward' ? t('panel.column.grad', formatValue(d.dhNorms[l * d.T + at])) : '';
+    return t(l === view.layer ? 'panel.column.layerOpened' : 'panel.column.layer', l, formatValue(Math.sqrt(sq)), grad);
   }).join('; ');
-  const best = d.topK(t, 1)[0];
-  return `Graph column t = ${t}: x ${spokenChar(d.inputChar(t))}; ${layers}; y predicts ${spokenChar(best.char)} with probability ${formatProbability(best.prob)}; ` +
-    `L ${formatLoss(d.loss(t))} nats. ${direction === 'forward' ? `Lit: steps 0 to ${t}.` : `Lit: steps ${t} to ${d.T - 1}, the gradient flowing back.`}`;
+  const best = d.topK(at, 1)[0];
+  return t('panel.column', at, spokenChar(d.inputChar(at)), layers, spokenChar(best.char), formatProbability(best.prob), formatLoss(d.loss(at)),
+    direction === 'forward' ? t('panel.column.litForward', at) : t('panel.column.litBackward', at, d.T - 1));
 }
 
 function setHeatSources(d: TraceData): void {
-  const options: [string, string][] = [['h', 'h_t hidden state']];
-  if (d.isLstm) options.push(['c', 'c_t cell state']);
-  d.gateNames.forEach((g, i) => options.push([`gate:${i}`, d.cell === 'rnn' ? 'a, the pre-activation' : `gate ${g}`]));
-  heatSourceBox.replaceChildren(select('show', options, heatmap.source, (v) => { heatmap.source = v; heatmap.refresh(); syncUnitBar(); persist(); }));
+  const options: [string, string][] = [['h', t('panel.source.h')]];
+  if (d.isLstm) options.push(['c', t('panel.source.c')]);
+  d.gateNames.forEach((g, i) => options.push([`gate:${i}`, d.cell === 'rnn' ? t('panel.source.a') : t('panel.source.gate', g)]));
+  heatSourceBox.replaceChildren(select(t('panel.show'), options, heatmap.source, (v) => { heatmap.source = v; heatmap.refresh(); syncUnitBar(); persist(); }));
 }
 
 // ----- messages
@@ -261,15 +261,13 @@ function renderTrace(d: TraceData): void {
   }
   graph.setTrace(d, !reducedMotion());
   overview.setTrace(d);
-  overviewText.textContent = `Under the graph, the whole window of ${d.T} steps: each bar is the loss at that step (tallest ${formatLoss(overview.maxLoss())} nats); ` +
-    'the box marks the steps shown above, the orange dashes the window\'s start.';
+  overviewText.textContent = t('panel.overview', d.T, formatLoss(overview.maxLoss()));
   heatmap.setTrace(d);
   syncUnitBar();
   predictions.setTrace(d);
   predictions.resize();
-  graphText.textContent = `${d.cell.toUpperCase()} unrolled over ${d.T} timesteps and ${d.L} layer${d.L > 1 ? 's' : ''} ` +
-    `(trace of training step ${d.header.trainingStep}, text position ${d.header.position}, mean loss ${formatLoss(d.header.meanLoss)} nats). ` +
-    (d.header.carriedState ? 'The window starts from state carried over a truncation boundary: the state crosses it, the gradient does not.' : 'The window starts from zeros.');
+  graphText.textContent = t(d.L > 1 ? 'panel.graphText.many' : 'panel.graphText.one', d.cell.toUpperCase(), d.T, d.L, formatCount(d.header.trainingStep), formatCount(d.header.position), formatLoss(d.header.meanLoss),
+    t(d.header.carriedState ? 'panel.graphText.carried' : 'panel.graphText.zeros'));
   charts.addSaturation(d.header.trainingStep, d.gateNames, traceSaturation(d));
   scheduler.schedule('charts', () => charts.draw());
   scheduleCursor();

@@ -10,6 +10,7 @@ import { visibleChar } from '../shared/format';
 import { spokenChar } from '../shared/spokenChar';
 import { formatLoss, formatProbability } from '../../src/protocol/format';
 import { elementSize } from '../shared/elementSize';
+import { t } from '../shared/strings';
 
 /** The narrowest a column gets, and the gap between columns (as in panel.css). */
 const MIN_COLUMN = 104, GAP = 10;
@@ -23,20 +24,20 @@ export class PredictionStrip {
   private scrollLeft = 0;
 
   constructor(private readonly onPick: (t: number) => void) {
-    this.element = el('div', { className: 'pred-strip', attrs: { role: 'list', tabindex: '0', 'aria-label': 'Predictions per timestep; left and right arrows move the timestep cursor' } });
+    this.element = el('div', { className: 'pred-strip', attrs: { role: 'list', tabindex: '0', 'aria-label': t('panel.pred.aria') } });
     this.element.addEventListener('scroll', () => { this.scrollLeft = this.element.scrollLeft; }, { passive: true });
   }
 
   setTrace(d: TraceData): void {
     this.columns = [];
-    for (let t = 0; t < d.T; t++) {
-      const target = d.targetChar(t);
-      const col = el('div', { className: 'pred-col', attrs: { role: 'listitem', 'data-t': String(t) } });
-      col.appendChild(el('div', { className: 'pred-t', text: `t=${t}` }));
-      col.appendChild(el('div', { className: 'pred-in', text: visibleChar(d.inputChar(t)), title: `input ${spokenChar(d.inputChar(t))}` }));
-      col.appendChild(el('div', { className: 'pred-target', text: `→${visibleChar(target)}`, title: `target ${spokenChar(target)}` }));
+    for (let step = 0; step < d.T; step++) {
+      const target = d.targetChar(step);
+      const col = el('div', { className: 'pred-col', attrs: { role: 'listitem', 'data-t': String(step) } });
+      col.appendChild(el('div', { className: 'pred-t', text: `t=${step}` }));
+      col.appendChild(el('div', { className: 'pred-in', text: visibleChar(d.inputChar(step)), title: t('panel.pred.input', spokenChar(d.inputChar(step))) }));
+      col.appendChild(el('div', { className: 'pred-target', text: `→${visibleChar(target)}`, title: t('panel.pred.target', spokenChar(target)) }));
       const list = el('ol', { className: 'pred-top' });
-      for (const p of d.topK(t, 5)) {
+      for (const p of d.topK(step, 5)) {
         const bucket = Math.max(0, Math.min(10, Math.round(p.prob * 10)));
         const li = el('li', { className: p.char === target ? 'hit' : '', title: `${spokenChar(p.char)}: p = ${formatProbability(p.prob)}` }, [
           el('span', { className: 'pc', text: visibleChar(p.char) }),
@@ -47,10 +48,10 @@ export class PredictionStrip {
         list.appendChild(li);
       }
       col.appendChild(list);
-      const loss = el('div', { className: 'pred-loss', text: `L ${formatLoss(d.loss(t))}`, title: `loss at t=${t}: -log p(target) = ${formatLoss(d.loss(t))} nats` });
-      loss.dataset.loss = String(d.loss(t));
+      const loss = el('div', { className: 'pred-loss', text: `L ${formatLoss(d.loss(step))}`, title: t('panel.pred.loss', step, formatLoss(d.loss(step))) });
+      loss.dataset.loss = String(d.loss(step));
       col.appendChild(loss);
-      col.addEventListener('click', () => this.onPick(t));
+      col.addEventListener('click', () => this.onPick(step));
       this.columns.push(col);
     }
     this.element.replaceChildren(...this.columns);

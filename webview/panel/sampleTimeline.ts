@@ -6,7 +6,8 @@
  */
 
 import { type TrainingSample } from '../../src/protocol/webview';
-import { formatCount, formatLoss } from '../../src/protocol/format';
+import { formatCount, formatLoss, formatTick } from '../../src/protocol/format';
+import { t } from '../shared/strings';
 import { el } from '../shared/dom';
 import { visibleText } from '../shared/format';
 
@@ -19,14 +20,15 @@ export class SampleTimeline {
 
   set(samples: readonly TrainingSample[]): void {
     if (samples.length === 0) {
-      this.element.replaceChildren(el('p', { className: 'caption', text: 'No samples yet: the model writes one every rnnLens.sampleEvery steps while it trains.' }));
+      this.element.replaceChildren(el('p', { className: 'caption', text: t('panel.samples.none') }));
       return;
     }
     const items = [...samples].reverse().map((s) => {
-      const stamp = `step ${formatCount(s.step)}${s.loss !== null ? ` · loss ${formatLoss(s.loss)}` : ''} · temperature ${s.temperature}${s.origin === 'command' ? ' · Sample Text' : ''}`;
+      const stamp = [t('panel.samples.step', formatCount(s.step)), ...(s.loss !== null ? [t('panel.samples.loss', formatLoss(s.loss))] : []), t('panel.samples.temperature', formatTick(s.temperature)),
+        ...(s.origin === 'command' ? [t('panel.samples.command')] : [])].join(' · ');
       return el('figure', { className: 'sample-item', attrs: { 'data-step': String(s.step) } }, [
         el('figcaption', { className: 'caption', text: stamp }),
-        el('pre', { className: 'sample', text: visibleText(s.text), attrs: { 'aria-label': `Sample at step ${s.step}` } }),
+        el('pre', { className: 'sample', text: visibleText(s.text), attrs: { 'aria-label': t('panel.samples.aria', formatCount(s.step)) } }),
       ]);
     });
     this.element.replaceChildren(...items);

@@ -9,7 +9,8 @@ import { type ProgressInfo } from '../../src/protocol/webview';
 import { type Theme } from '../shared/theme';
 import { drawLineChart, smooth, type Series } from '../shared/lineChart';
 import { el, checkbox } from '../shared/dom';
-import { formatLoss, formatValue } from '../../src/protocol/format';
+import { formatCount, formatLoss, formatTick, formatValue } from '../../src/protocol/format';
+import { t } from '../shared/strings';
 
 export interface TrainingHistory {
   steps: number[];
@@ -42,19 +43,19 @@ function thin<T>(xs: T[], ys: T[]): void {
 export class TrainingCharts {
   readonly lossElement: HTMLElement;
   readonly saturationElement: HTMLElement;
-  private readonly lossCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Loss curves' } });
+  private readonly lossCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': t('panel.loss.aria') } });
   private readonly lossText = el('p', { className: 'caption', attrs: { id: 'loss-text' } });
-  private readonly satCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': 'Gate saturation over training' } });
+  private readonly satCanvas = el('canvas', { className: 'chart', attrs: { role: 'img', 'aria-label': t('panel.saturation.aria') } });
   private readonly satText = el('p', { className: 'caption', attrs: { id: 'saturation-text' } });
 
   constructor(private theme: Theme, readonly history: TrainingHistory, private readonly onChange: () => void) {
-    const slider = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' } });
+    const slider = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': t('panel.smoothing.aria') } });
     slider.value = String(history.smoothing);
     slider.addEventListener('input', () => { history.smoothing = Number(slider.value); this.onChange(); });
     this.lossElement = el('div', {}, [
       el('div', { className: 'row controls' }, [
-        el('label', { className: 'control' }, [document.createTextNode('smoothing '), slider]),
-        checkbox('log scale', history.logScale, (v) => { history.logScale = v; this.onChange(); }),
+        el('label', { className: 'control' }, [document.createTextNode(`${t('panel.smoothing')} `), slider]),
+        checkbox(t('panel.logScale'), history.logScale, (v) => { history.logScale = v; this.onChange(); }),
       ]),
       this.lossCanvas, this.lossText,
     ]);
@@ -115,24 +116,25 @@ export class TrainingCharts {
     const h = this.history;
     const th = this.theme;
     const series: Series[] = [
-      { label: `train (smoothed ${h.smoothing.toFixed(2)})`, color: th.blue, x: h.steps, y: smooth(h.loss, h.smoothing) },
-      { label: 'validation', color: th.orange, x: h.valSteps, y: h.valLoss, dots: h.valSteps.length < 60 },
+      { label: t('panel.loss.smoothed', formatTick(h.smoothing)), color: th.blue, x: h.steps, y: smooth(h.loss, h.smoothing) },
+      { label: t('panel.loss.validation'), color: th.orange, x: h.valSteps, y: h.valLoss, dots: h.valSteps.length < 60 },
     ];
-    if (h.smoothing > 0) series.unshift({ label: 'train (raw)', color: th.grid, x: h.steps, y: h.loss });
+    if (h.smoothing > 0) series.unshift({ label: t('panel.loss.raw'), color: th.grid, x: h.steps, y: h.loss });
     const b = this.baselines;
     const hlines = b ? [
-      { y: b.uniform, color: th.muted, label: `uniform guess, ln V = ${formatLoss(b.uniform)}`, shortLabel: `ln V = ${formatLoss(b.uniform)}` },
-      { y: b.unigram, color: th.purple, label: `knows only letter frequencies: ${formatLoss(b.unigram)}`, shortLabel: `unigram ${formatLoss(b.unigram)}` },
+      { y: b.uniform, color: th.muted, label: t('panel.loss.uniform', formatLoss(b.uniform)), shortLabel: t('panel.loss.uniform.short', formatLoss(b.uniform)) },
+      { y: b.unigram, color: th.purple, label: t('panel.loss.unigram', formatLoss(b.unigram)), shortLabel: t('panel.loss.unigram.short', formatLoss(b.unigram)) },
     ] : [];
-    drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: 'step', emptyText: 'The loss appears with the first training step', xIntegerTicks: true, hlines: h.steps.length ? hlines : [] });
+    drawLineChart(this.lossCanvas, th, series, { logY: h.logScale, xLabel: t('panel.step.x'), emptyText: t('panel.loss.empty'), xIntegerTicks: true, hlines: h.steps.length ? hlines : [] });
     const last = h.loss.length ? h.loss[h.loss.length - 1] : NaN;
     const lastVal = h.valLoss.length ? h.valLoss[h.valLoss.length - 1] : NaN;
     this.lossText.textContent = h.steps.length
-      ? `Step ${h.steps[h.steps.length - 1]}: train loss ${formatLoss(last)} nats${h.valLoss.length ? `, validation ${formatLoss(lastVal)} nats` : ''} (${h.steps.length} points).`
-      : 'No training steps yet.';
+      ? (h.valLoss.length
+        ? t('panel.loss.textVal', formatCount(h.steps[h.steps.length - 1]), formatLoss(last), formatLoss(lastVal), formatCount(h.steps.length))
+        : t('panel.loss.text', formatCount(h.steps[h.steps.length - 1]), formatLoss(last), formatCount(h.steps.length)))
+      : t('panel.loss.none');
     if (b && h.steps.length) {
-      this.lossText.textContent += ` Dashed lines: ${formatLoss(b.uniform)} nats is a uniform guess over the ${Math.round(Math.exp(b.uniform))} characters (ln V); ` +
-        `${formatLoss(b.unigram)} nats is a model that knows only how often each character occurs (the text's unigram entropy). Below that, the model uses context.`;
+      this.lossText.textContent += ` ${t('panel.loss.baselines', formatLoss(b.uniform), formatCount(Math.exp(b.uniform)), formatLoss(b.unigram))}`;
     }
     const palette = [th.blue, th.red, th.green, th.orange, th.purple, th.yellow];
     const keys = Object.keys(h.saturation);
@@ -140,10 +142,9 @@ export class TrainingCharts {
       label: k, color: palette[i % palette.length], dash: Number(k.slice(k.lastIndexOf('L') + 1)) > 0 ? [4, 3] : undefined,
       x: h.saturation[k].map((p) => p[0]), y: h.saturation[k].map((p) => p[1]), dots: h.saturation[k].length < 40,
     }));
-    drawLineChart(this.satCanvas, th, sat, { xLabel: 'step', emptyText: 'Gate saturation appears with the first trace', xIntegerTicks: true });
+    drawLineChart(this.satCanvas, th, sat, { xLabel: t('panel.step.x'), emptyText: t('panel.saturation.empty'), xIntegerTicks: true });
     this.satText.textContent = keys.length
-      ? 'Fraction saturated (sigmoid gates below 0.1 or above 0.9; tanh-valued g, n and the RNN\'s tanh(a) beyond ±0.9): ' +
-        keys.map((k) => `${k} ${formatValue(h.saturation[k][h.saturation[k].length - 1][1])}`).join(', ')
+      ? t('panel.saturation.text', keys.map((k) => `${k} ${formatValue(h.saturation[k][h.saturation[k].length - 1][1])}`).join(', '))
       : '';
   }
 }
