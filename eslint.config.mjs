@@ -69,8 +69,9 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...l10nRestrictions] },
   },
   {
-    // The views whose text is all in the table so far.
-    files: ['webview/insight/**/*.ts', 'webview/units/**/*.ts', 'webview/experiment/**/*.ts', 'webview/shared/**/*.ts', 'webview/gradient/**/*.ts'],
+    files: ['webview/**/*.ts'],
+    // The cell diagram's node names, explanations and equations are not in the table yet (issue 18).
+    ignores: ['webview/panel/cellDiagram.ts', 'webview/panel/cellEquations.ts'],
     rules: { 'no-restricted-syntax': ['error', ...webviewRestrictions] },
   },
   {

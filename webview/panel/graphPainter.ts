@@ -14,6 +14,7 @@ import { visibleChar } from '../shared/format';
 import { formatLoss, formatProbability, formatValue, lossDigitsToFit } from '../../src/protocol/format';
 import { type ColorBarSpec, sampleColors } from '../shared/colorBar';
 import { DX, DY, SIZE, MIN_FONT, GUTTER_WIDE, TEXT_PAD, parseNodeId, rowNames } from './graphGeometry';
+import { t } from '../shared/strings';
 
 export type Direction = 'forward' | 'backward';
 
@@ -86,12 +87,12 @@ export class GraphPainter {
 
   /** The legends of the colours drawn: the h_t squares, and going backward the gradient bands. */
   legends(): { state: ColorBarSpec; gradient: ColorBarSpec | null } {
-    const state: ColorBarSpec = { name: 'h_t squares, one per unit:', colors: sampleColors(this.scale.css), low: '−1', mid: '0', high: '+1' };
+    const state: ColorBarSpec = { name: t('graph.legend.state'), colors: sampleColors(this.scale.css), low: '−1', mid: '0', high: '+1' };
     if (this.frame.view.direction !== 'backward' || !this.frame.data) return { state, gradient: null };
     const [lo, hi] = this.gradLogRange;
     const a = this.theme.negative, b = this.theme.positive;
     const colors = Array.from({ length: 32 }, (_, i) => `rgb(${[0, 1, 2].map((k) => Math.round(a[k] * (1 - i / 31) + b[k] * (i / 31))).join(',')})`);
-    return { state, gradient: { name: 'gradient bands ‖dL/dh_t‖ (width and colour, log scale):', colors, low: formatValue(10 ** lo), high: formatValue(10 ** hi) } };
+    return { state, gradient: { name: t('graph.legend.gradient'), colors, low: formatValue(10 ** lo), high: formatValue(10 ** hi) } };
   }
 
   private renderAtlases(d: TraceData): void {
@@ -221,11 +222,11 @@ export class GraphPainter {
       ctx.setLineDash([]);
       ctx.fillStyle = th.orange;
       ctx.textAlign = 'left';
-      ctx.fillText(d.header.carriedState ? 'window start: state carried in, gradient cut' : 'window start: zero state', bx - DX / 2, top - 4);
+      ctx.fillText(t(d.header.carriedState ? 'graph.start.carried' : 'graph.start.zero'), bx - DX / 2, top - 4);
     } else {
       ctx.textAlign = 'left';
       ctx.fillStyle = th.muted;
-      ctx.fillText(`◀ steps 0–${f.first - 1} in the strip below`, -DX - SIZE.h.width / 2, top - 4);
+      ctx.fillText(t('graph.earlier', f.first - 1), -DX - SIZE.h.width / 2, top - 4);
     }
     if (f.view.direction !== 'backward') return;
     const [lo, hi] = this.gradLogRange;

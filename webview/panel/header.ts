@@ -15,6 +15,7 @@ export interface CursorControls {
 
 export class Header {
   readonly element: HTMLElement;
+  // eslint-disable-next-line no-restricted-syntax -- the product's name reads the same in every language
   private readonly title = el('h1', { text: 'RNN Lens' });
   private readonly model = el('span', { className: 'model' });
   private readonly stats = el('span', { className: 'stats', attrs: { id: 'progress-text' } });

@@ -19,6 +19,8 @@ import { visibleChar } from '../shared/format';
 import { ColorBar, sampleColors } from '../shared/colorBar';
 import { formatValue } from '../../src/protocol/format';
 import { elementSize } from '../shared/elementSize';
+import { t } from '../shared/strings';
+import { type WebviewStringKey } from '../../src/protocol/strings';
 
 /** 'h', 'c' (LSTM), or 'gate:<index in traceGateNames>'. */
 export type HeatSource = string;
@@ -31,9 +33,8 @@ export const MIN_ROW = 3;
 const MIN_COL = 9, GUTTER = 34, AXIS = 18;
 
 const SIGMOID_GATES = new Set(['i', 'f', 'o', 'r', 'z']);
-const GATE_NAMES: Record<string, string> = {
-  i: 'i, input gate', f: 'f, forget gate', o: 'o, output gate', g: 'g, candidate (tanh)',
-  r: 'r, reset gate', z: 'z, update gate', n: 'n, candidate (tanh)', a: 'a, pre-activation W x + W_hh h + b',
+const GATE_NAMES: Record<string, WebviewStringKey> = {
+  i: 'heat.gate.i', f: 'heat.gate.f', o: 'heat.gate.o', g: 'heat.gate.g', r: 'heat.gate.r', z: 'heat.gate.z', n: 'heat.gate.n', a: 'heat.gate.a',
 };
 
 interface Geometry { cw: number; rh: number; w: number; h: number }
@@ -184,7 +185,7 @@ export class Heatmap {
       for (let l = 0; l < d.L; l++) {
         const c = el('canvas', { className: 'heat-canvas', attrs: {
           role: 'img', tabindex: '0', 'aria-describedby': `heat-desc-${l}`, 'data-layer': String(l),
-          'aria-label': `Layer ${l} activations: units by timesteps. Up and down choose a unit, left and right move the timestep cursor, the context-menu key or Shift+F10 its actions.`,
+          'aria-label': t('heat.aria', l),
         } });
         const desc = el('p', { className: 'sr-only', attrs: { id: `heat-desc-${l}` } });
         this.descriptions.push(desc);
@@ -194,7 +195,7 @@ export class Heatmap {
         c.addEventListener('mouseleave', () => { this.hovering = false; this.drawReadout(); });
         c.addEventListener('keydown', (e) => this.key(l, e));
         this.canvases.push(c);
-        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: d.L > 1 ? `layer ${l} (unit ↓, character →)` : 'unit ↓, character →' }), c, desc]));
+        figs.push(el('figure', { className: 'heat-figure' }, [el('figcaption', { text: d.L > 1 ? t('heat.axes.layer', l) : t('heat.axes') }), c, desc]));
       }
       this.maps.replaceChildren(...figs);
     }
@@ -234,7 +235,7 @@ export class Heatmap {
   private setColorBar(d: TraceData): void {
     const seq = this.isSequential(d);
     const [lo, hi] = this.ranges.reduce(([a, b], [c, e]) => [Math.min(a, c), Math.max(b, e)], [Infinity, -Infinity]);
-    const name = `${this.quantity(d)}${seq ? ' (σ: 0 closed, 1 open)' : this.source === 'h' || this.gateName(d) === 'g' || this.gateName(d) === 'n' ? ' (tanh)' : d.L > 1 ? ' (per layer: ±its largest |value|)' : ''}:`;
+    const name = t(seq ? 'heat.bar.sigmoid' : this.source === 'h' || this.gateName(d) === 'g' || this.gateName(d) === 'n' ? 'heat.bar.tanh' : d.L > 1 ? 'heat.bar.perLayer' : 'heat.bar.plain', this.quantity(d));
     this.colorBar.set({
       name, colors: sampleColors(seq ? this.sequential.css : this.diverging.css),
       low: seq ? '0' : lo === -1 ? '−1' : formatValue(lo), high: seq ? '1' : hi === 1 ? '+1' : formatValue(hi), mid: seq ? undefined : '0',
@@ -243,10 +244,10 @@ export class Heatmap {
 
   /** The quantity's name as the lecture writes it. */
   private quantity(d: TraceData): string {
-    if (this.source === 'c') return 'c_t, cell state';
+    if (this.source === 'c') return t('heat.c');
     const g = this.gateName(d);
-    if (g) return GATE_NAMES[g] ?? `gate ${g}`;
-    return 'h_t, hidden state';
+    if (g) return GATE_NAMES[g] ? t(GATE_NAMES[g]) : t('heat.gate', g);
+    return t('heat.h');
   }
 
   /**
@@ -357,15 +358,14 @@ export class Heatmap {
     const d = this.data;
     const sel = this.selection ?? { layer: 0, unit: 0 };
     const v = this.values(d, sel.layer, this.cursor)[sel.unit];
-    this.readout.textContent = `${this.sourceName(d)}, layer ${sel.layer}, unit ${sel.unit}${this.selection ? ' (selected)' : ''} at t = ${this.cursor} ` +
-      `(input ${visibleChar(d.inputChar(this.cursor))}): ${formatValue(v)}`;
+    this.readout.textContent = t(this.selection ? 'heat.readout.selected' : 'heat.readout', this.sourceName(d), sel.layer, sel.unit, this.cursor, visibleChar(d.inputChar(this.cursor)), formatValue(v));
     this.readout.dataset.value = String(v);
   }
 
   private sourceName(d: TraceData): string {
     if (this.source === 'c') return 'c_t';
     const g = this.gateName(d);
-    return g ? `gate ${g}` : 'h_t';
+    return g ? t('heat.gate', g) : 'h_t';
   }
 
   private cellAt(l: number, e: MouseEvent, c: HTMLCanvasElement): { t: number; unit: number } | null {
@@ -386,7 +386,7 @@ export class Heatmap {
     if (!at || !d) { this.hovering = false; this.drawReadout(); return; }
     this.hovering = true;
     const v = this.values(d, l, at.t)[at.unit];
-    this.readout.textContent = `${this.sourceName(d)}, layer ${l}, unit ${at.unit} at t = ${at.t} (input ${visibleChar(d.inputChar(at.t))}): ${formatValue(v)} (click to select the unit)`;
+    this.readout.textContent = t('heat.hover', this.sourceName(d), l, at.unit, at.t, visibleChar(d.inputChar(at.t)), formatValue(v));
     this.readout.dataset.value = String(v);
   }
 
@@ -420,13 +420,13 @@ export class Heatmap {
   }
 
   /** The text twin of each map at the cursor: the selected unit and the strongest units either way. */
-  private describe(d: TraceData, t: number): void {
+  private describe(d: TraceData, at: number): void {
     for (let l = 0; l < d.L; l++) {
-      const v = this.values(d, l, t);
+      const v = this.values(d, l, at);
       let hi = 0, lo = 0;
       for (let i = 1; i < v.length; i++) { if (v[i] > v[hi]) hi = i; if (v[i] < v[lo]) lo = i; }
-      const sel = this.selection?.layer === l ? ` Selected unit ${this.selection.unit}: ${formatValue(v[this.selection.unit])}.` : '';
-      const text = `${this.sourceName(d)}, layer ${l}, at t = ${t}: highest unit ${hi} at ${formatValue(v[hi])}, lowest unit ${lo} at ${formatValue(v[lo])}.${sel}`;
+      const sel = this.selection?.layer === l ? ` ${t('heat.describe.selected', this.selection.unit, formatValue(v[this.selection.unit]))}` : '';
+      const text = t('heat.describe', this.sourceName(d), l, at, hi, formatValue(v[hi]), lo, formatValue(v[lo])) + sel;
       const desc = this.descriptions[l];
       if (desc && desc.textContent !== text) desc.textContent = text;
     }

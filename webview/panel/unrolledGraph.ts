@@ -22,6 +22,7 @@ import { DataSet } from 'vis-data/peer';
 import 'vis-network/styles/vis-network.css';
 import { type TraceData } from '../shared/traceData';
 import { type Theme, parseColor } from '../shared/theme';
+import { t } from '../shared/strings';
 import { elementSize } from '../shared/elementSize';
 import { type ColorBarSpec } from '../shared/colorBar';
 import { DX, DY, MIN_FONT, MIN_NODE, centredFirst, columnsThatFit, fitView, followFirst, graphHeight, gutterFor, parseNodeId, zoomStep, type GraphPick } from './graphGeometry';
@@ -235,20 +236,20 @@ export class UnrolledGraph {
     const add = (id: string, x: number, y: number, title: string): void => {
       nodes.push({ id, x, y, shape: 'custom', ctxRenderer: renderer, title } as Node);
     };
-    for (let l = 0; l < L; l++) add(`e:${l}`, -DX, yOf(l + 1), `The state h${L > 1 ? ` of layer ${l}` : ''} the first shown step starts from`);
+    for (let l = 0; l < L; l++) add(`e:${l}`, -DX, yOf(l + 1), L > 1 ? t('graph.entry.layer', l) : t('graph.entry'));
     for (let s = 0; s < this.columns; s++) {
       const x = s * DX;
-      add(`x:${s}`, x, yOf(0), 'x_t: the input character (one-hot). Click to move the cursor here.');
-      for (let l = 0; l < L; l++) add(`h:${l}:${s}`, x, yOf(l + 1), `h_t${L > 1 ? ` of layer ${l}` : ''}: the hidden state, one small square per unit. Click to open this cell below.`);
-      add(`y:${s}`, x, yOf(L + 1), 'ŷ_t: softmax over the next character; the most probable one and its probability (green when it is the target)');
-      add(`L:${s}`, x, yOf(L + 2), 'L_t = −log ŷ_t[target]: the loss at this step, in nats');
+      add(`x:${s}`, x, yOf(0), t('graph.x'));
+      for (let l = 0; l < L; l++) add(`h:${l}:${s}`, x, yOf(l + 1), L > 1 ? t('graph.h.layer', l) : t('graph.h'));
+      add(`y:${s}`, x, yOf(L + 1), t('graph.y'));
+      add(`L:${s}`, x, yOf(L + 2), t('graph.L'));
       edges.push({ id: `ex:${s}`, from: `x:${s}`, to: `h:0:${s}`, title: 'W_xh x_t' });
       for (let l = 0; l < L; l++) {
-        edges.push({ id: `er:${l}:${s}`, from: s === 0 ? `e:${l}` : `h:${l}:${s - 1}`, to: `h:${l}:${s}`, title: `W_hh${L > 1 ? ` of layer ${l}` : ''}: the same recurrent weights at every step` });
-        if (l > 0) edges.push({ id: `ev:${l}:${s}`, from: `h:${l - 1}:${s}`, to: `h:${l}:${s}`, title: `W_xh of layer ${l}: the layer below's h_t is this layer's input` });
+        edges.push({ id: `er:${l}:${s}`, from: s === 0 ? `e:${l}` : `h:${l}:${s - 1}`, to: `h:${l}:${s}`, title: L > 1 ? t('graph.whh.layer', l) : t('graph.whh') });
+        if (l > 0) edges.push({ id: `ev:${l}:${s}`, from: `h:${l - 1}:${s}`, to: `h:${l}:${s}`, title: t('graph.wxh.layer', l) });
       }
-      edges.push({ id: `ey:${s}`, from: `h:${L - 1}:${s}`, to: `y:${s}`, title: 'W_hy, then softmax' });
-      edges.push({ id: `eL:${s}`, from: `y:${s}`, to: `L:${s}`, title: '−log of the target\'s probability' });
+      edges.push({ id: `ey:${s}`, from: `h:${L - 1}:${s}`, to: `y:${s}`, title: t('graph.why') });
+      edges.push({ id: `eL:${s}`, from: `y:${s}`, to: `L:${s}`, title: t('graph.loss') });
     }
     this.nodes.clear();
     this.edges.clear();

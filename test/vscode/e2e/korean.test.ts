@@ -1,5 +1,5 @@
 // RNN Lens in Korean, in a real VS Code (code-server --locale ko): the palette's command titles,
-// a notification and the panel's headings are Korean; the walkthrough opens and its first step
+// a notification and the panel's headings, buttons and captions are Korean; the walkthrough opens and its first step
 // trains the "hello" example. The real Korean language pack cannot be downloaded here, so a
 // tiny one (test/vscode/fixtures/ko-language-pack) makes `ko` a language VS Code resolves: the
 // workbench's own words stay English, the extension's manifest and bundles load in Korean.
@@ -91,7 +91,7 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
     await page.keyboard.press('Escape');
   });
 
-  it('opens the walkthrough in Korean and its first step trains the "hello" example; the panel\'s headings are Korean', async function () {
+  it('opens the walkthrough in Korean and its first step trains the "hello" example; the panel\'s headings, buttons and captions are Korean', async function () {
     this.timeout(120_000);
     await runCommand(page, 'Welcome: Open Walkthrough...', 20_000);
     const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: ko['walkthrough.title'] }).first();
@@ -113,6 +113,15 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
       assert.ok(headings.some((h) => h.includes(heading)), `the panel has the heading ${heading} (it has ${headings.join(' | ')})`);
     }
     await waitFor('a trace in the graph', async () => (await panel.locator('#graph-section canvas').count()) > 0, 45_000);
+    // Labels, buttons and captions, not only headings, come from the Korean table (src/protocol/webviewText/).
+    await waitFor('the header to report training progress', async () => /^스텝 [\d,]+ · 손실 \S+ · 검증/.test(await panel.locator('#progress-text').innerText()), 45_000);
+    assert.match(await panel.locator('#train-state').innerText(), /^(학습 중|일시 중지됨|중지됨|대기 중)$/);
+    assert.match(await panel.locator('#play-pause').innerText(), /^(재생|일시 중지)$/);
+    assert.equal(await panel.locator('#train-step').innerText(), '한 스텝 학습');
+    assert.equal(await panel.locator('#direction').innerText(), '순전파');
+    assert.equal(await panel.locator('#t-slider').getAttribute('aria-label'), '타임스텝');
+    assert.match(await panel.locator('#graph-text').innerText(), /^RNN을\(를\) 타임스텝 \d+개와 층 \d+개에 걸쳐 펼쳤습니다/);
+    await waitFor('the loss caption', async () => /^스텝 [\d,]+: 학습 손실/.test(await panel.locator('#loss-text').innerText()), 45_000);
     await page.waitForTimeout(2000);
     await saveScreenshot(page, 'korean-panel');
   });
