@@ -28,7 +28,7 @@ function messages(file: string): Record<string, string> {
 const placeholders = (text: string): string[] => [...text.matchAll(/\{[A-Za-z0-9_]+\}/g)].map((m) => m[0]).sort();
 
 /** Messages that are only placeholders, symbols and names, the same in both languages ('{0} {1}. {2}', 'KL(p‖p′), nats'). */
-const SAME_IN_BOTH = /^(RNN Lens: )?(\{[A-Za-z0-9_]+\}[:. ]*)+$|^KL\(p‖p′\), nats$/;
+const SAME_IN_BOTH = /^(RNN Lens: )?(\{[A-Za-z0-9_]+\}[:. ]*)+$|^KL\(p‖p′\), nats$|^ln V = \{0\}$/;
 
 /** Every string value of the manifest, with where it is. */
 function manifestStrings(value: unknown, at: string, out: [string, string][] = []): [string, string][] {
