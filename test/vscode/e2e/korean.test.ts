@@ -7,12 +7,12 @@
 import * as assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  closeQuickInput, findWebviewFrame, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
+  closeQuickInput, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog, webviewFrames,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -105,8 +105,19 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
     await page.waitForTimeout(1500); // the step's markdown page renders beside it
     await saveScreenshot(page, 'walkthrough');
     await button.click();
-    const panel = await findWebviewFrame(page, { selector: '#cell-section' }, 60_000);
-    await waitFor('the panel to show the session', async () => /hello\.txt/.test(await panel.locator('body').innerText()), 45_000);
+    // Looked for again until it shows the session: opening the trained file beside it can move the
+    // panel to another group, which replaces its frame.
+    let found: Frame | undefined;
+    await waitFor('the panel to show the session', async () => {
+      for (const frame of webviewFrames(page)) {
+        try {
+          if ((await frame.locator('#cell-section').count()) > 0 && /hello\.txt/.test(await frame.locator('body').innerText({ timeout: 1000 }))) { found = frame; return true; }
+        } catch { /* detached while looking: try the next */ }
+      }
+      return false;
+    }, 90_000);
+    assert.ok(found);
+    const panel = found;
     assert.equal(await panel.locator('html').getAttribute('lang'), 'ko');
     const headings = await panel.locator('section h2').allInnerTexts();
     for (const heading of ['커서 위치의 셀', '활성값: 유닛 × 타임스텝', '예측', '손실']) {
