@@ -111,6 +111,36 @@ describe('gradient flow webview (Chromium)', function () {
           const ticks = ((await p.page.getAttribute('canvas.matrix', 'data-key-ticks')) ?? '').split('|');
           assert.ok(ticks.length >= 2, ticks.join());
           for (const tick of ticks) assert.match(tick, /^([125](e-?\d+)?|0\.0*[125]|[125]0*)$/);
+          // Log axes ticked at powers of ten or 1-2-5, at least two ticks each.
+          for (const label of ['Decay of the chosen row', 'Jacobian norm per step', 'Gradient norm per timestep']) {
+            const yTicks = ((await p.page.locator(`canvas.chart[aria-label^="${label}"]`).getAttribute('data-y-ticks')) ?? '').split('|').filter(Boolean);
+            assert.ok(yTicks.length >= 2, `${label}: y ticks ${yTicks.join(', ')}`);
+            for (const tick of yTicks) assert.match(tick, /^([125](e-?\d+)?|0\.0*[125]|[125]0*|[125],000)$/, `${label}: tick ${tick}`);
+          }
+          // A reference line's label never sits on a curve: in light, no pixel of the curve's blue inside the label's box.
+          if (theme === 'light') {
+            for (const label of ['Decay of the chosen row', 'Jacobian norm per step']) {
+              const found = await p.page.locator(`canvas.chart[aria-label^="${label}"]`).evaluate((node) => {
+                const c = node as unknown as PageElement & { getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }; width: number; clientWidth: number };
+                const r = c.width / c.clientWidth;
+                const labels = JSON.parse(c.dataset.hlineLabels ?? '[]') as { label: string; box: { left: number; top: number; right: number; bottom: number } | null }[];
+                return labels.map(({ label, box }) => {
+                  if (!box) return { label, blue: 0, inLegend: true };
+                  const x = Math.floor(box.left * r), y = Math.floor(box.top * r);
+                  const img = c.getContext('2d').getImageData(x, y, Math.ceil((box.right - box.left) * r), Math.ceil((box.bottom - box.top) * r)).data;
+                  let blue = 0;
+                  // The light theme's series blue, #1a85ff, and its antialiased edges.
+                  for (let i = 0; i < img.length; i += 4) if (Math.abs(img[i] - 26) < 50 && Math.abs(img[i + 1] - 133) < 50 && img[i + 2] > 225) blue++;
+                  return { label, blue, inLegend: false };
+                });
+              });
+              assert.ok(found.length >= 1, `${label}: its reference line is labelled`);
+              for (const f of found) {
+                assert.equal(f.blue, 0, `${label}: "${f.label}" is written over the curve (${f.blue} curve pixels in its box)`);
+                if (f.inLegend) assert.ok(((await p.page.locator(`canvas.chart[aria-label^="${label}"]`).getAttribute('data-legend')) ?? '') !== '', 'a label with no free place is named in the legend');
+              }
+            }
+          }
           await p.page.screenshot({ path: join(SCREENSHOTS, `gradient-${cell}-${size.width}-${theme}.png`), fullPage: true });
         }
         assert.deepEqual(p.errors, []);

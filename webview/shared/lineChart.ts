@@ -8,6 +8,9 @@ import { type Theme } from './theme';
 import { formatTick } from '../../src/protocol/format';
 import { elementSize } from './elementSize';
 import { t } from './strings';
+import { logAxis } from './logAxis';
+
+export { logTicks, logAxis } from './logAxis';
 
 export interface Series {
   readonly label: string;
@@ -63,23 +66,22 @@ export function fitCanvas(canvas: HTMLCanvasElement): { w: number; h: number; ct
   return { w, h, ctx };
 }
 
-/**
- * Ticks of a log axis (values, not exponents) between 10^lo and 10^hi: powers of ten, every
- * second or third one over many decades, and 1-2-5 steps when the range is under two decades.
- */
-export function logTicks(lo: number, hi: number): number[] {
-  const a = Math.floor(lo), b = Math.ceil(hi);
-  const decades = b - a;
-  const inRange = (v: number): boolean => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
-  if (decades <= 2) {
-    const out: number[] = [];
-    for (let e = a; e <= b; e++) for (const m of [1, 2, 5]) { const v = Number((m * 10 ** e).toPrecision(6)); if (inRange(v)) out.push(v); }
-    if (out.length >= 2) return out;
+/** A text's box on the canvas, CSS px. */
+interface Box { left: number; top: number; right: number; bottom: number }
+
+/** Whether the polyline `points` (CSS px, NaN breaks it) passes through `box`, sampled every pixel or so. */
+function crosses(points: readonly { x: number; y: number }[], box: Box): boolean {
+  const inside = (x: number, y: number): boolean => x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (!Number.isFinite(p.y)) continue;
+    if (inside(p.x, p.y)) return true;
+    const q = points[i + 1];
+    if (!q || !Number.isFinite(q.y)) continue;
+    const n = Math.ceil(Math.hypot(q.x - p.x, q.y - p.y));
+    for (let k = 1; k < n; k++) if (inside(p.x + ((q.x - p.x) * k) / n, p.y + ((q.y - p.y) * k) / n)) return true;
   }
-  const every = Math.max(1, Math.ceil(decades / 6));
-  const out: number[] = [];
-  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) if (e % every === 0) out.push(Number((10 ** e).toPrecision(6)));
-  return out;
+  return false;
 }
 
 /** The legend's line sample, CSS px: long enough to show a dashed series' dashes (5 on, 3 off, three times). */
@@ -149,7 +151,18 @@ function textWriter(ctx: CanvasRenderingContext2D, w: number, h: number): { put:
   return { put, clipped };
 }
 
+/**
+ * Draws the chart. A reference line's label goes where no series runs (right or left, above or
+ * below its line); when every such place is on a curve, the label moves to the legend instead.
+ */
 export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: readonly Series[], opt: ChartOptions = {}): void {
+  const homeless = drawPass(canvas, theme, series, opt, []);
+  if (homeless.length) drawPass(canvas, theme, series, opt, homeless);
+}
+
+/** One drawing, with the reference lines `inLegend` named in the legend; returns the lines whose label found no free place on the plot. */
+function drawPass(canvas: HTMLCanvasElement, theme: Theme, series: readonly Series[], opt: ChartOptions, inLegend: readonly HLine[]): HLine[] {
+  const homeless: HLine[] = [];
   const { w, h, ctx } = fitCanvas(canvas);
   ctx.clearRect(0, 0, w, h);
   ctx.font = `${FONT_PX}px ${theme.font}`;
@@ -172,7 +185,8 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   const xLabelBelow = !!opt.xLabel && ctx.measureText(opt.xLabel).width > padL - 14;
   const padB = xLabelBelow ? 36 : 22;
   // The legend names every series, wrapping onto as many lines as it needs above the plot.
-  const legend = legendLayout(ctx, series.map((s) => s.label), 8, w - 16);
+  const legendEntries: { label: string; color: string; dash?: readonly number[] }[] = [...series, ...inLegend.map((l) => ({ label: l.label ?? '', color: l.color, dash: [4, 3] }))];
+  const legend = legendLayout(ctx, legendEntries.map((s) => s.label), 8, w - 16);
   const legendLines = legend.reduce((n, e) => Math.max(n, e.line + e.rows.length), 0);
   const padT = 6 + legendLines * 15;
   if (!Number.isFinite(xMin)) {
@@ -183,12 +197,17 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
     lines.forEach((line, i) => put(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
     canvas.dataset.empty = 'true';
     canvas.dataset.clipped = clipped.join('|');
-    return;
+    canvas.dataset.yTicks = '';
+    canvas.dataset.hlineLabels = '[]';
+    return homeless;
   }
   if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
   if (yMax === yMin) { yMin -= opt.logY ? 0.5 : Math.abs(yMin) * 0.1 + 0.5; yMax += opt.logY ? 0.5 : Math.abs(yMax) * 0.1 + 0.5; }
   const yPad = (yMax - yMin) * 0.05;
   yMin -= yPad; yMax += yPad;
+  // A log axis shows at least two ticks, widening a narrow range to the 1-2-5 values around it.
+  const axis = opt.logY ? logAxis(yMin, yMax) : null;
+  if (axis) { yMin = axis.lo; yMax = axis.hi; }
   const pw = w - padL - padR, ph = h - padT - padB;
   const px = (x: number): number => padL + ((x - xMin) / (xMax - xMin)) * pw;
   const py = (y: number): number => padT + (1 - (fy(y) - yMin) / (yMax - yMin)) * ph;
@@ -200,7 +219,8 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   // Ticks as values; a log axis places them at their logarithms.
-  const yTicks = opt.logY ? logTicks(yMin, yMax) : niceTicks(yMin, yMax, Math.max(2, Math.min(4, Math.floor(ph / 28))));
+  const yTicks = axis ? axis.ticks : niceTicks(yMin, yMax, Math.max(2, Math.min(4, Math.floor(ph / 28))));
+  canvas.dataset.yTicks = yTicks.map(formatTick).join('|');
   for (const v of yTicks) {
     const y = padT + (1 - (fy(v) - yMin) / (yMax - yMin)) * ph;
     ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(w - padR, y); ctx.stroke();
@@ -223,20 +243,34 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   ctx.strokeStyle = theme.border;
   ctx.strokeRect(padL, padT, pw, ph);
 
+  // Where the curves run, CSS px (a gap in a series breaks its line), so no label is written over one.
+  const curves = series.map((s) => Array.from({ length: s.x.length }, (_, i) => {
+    const y = s.y[i];
+    return { x: px(s.x[i]), y: !Number.isFinite(y) || (opt.logY && !(y > 0)) ? NaN : py(Math.max(10 ** yMin, Math.min(10 ** yMax, y))) };
+  }));
+  // The dashed marker lines (the cursor, the horizon) are kept clear of labels too.
+  for (const m of opt.markers ?? []) if (m.kind === 'line' && m.x >= xMin && m.x <= xMax) curves.push([{ x: px(m.x), y: padT }, { x: px(m.x), y: padT + ph }]);
+  const placed: { label: string; box: Box }[] = [];
   for (const l of hlines) {
     ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = l.color;
     ctx.beginPath(); ctx.moveTo(padL, py(l.y)); ctx.lineTo(w - padR, py(l.y)); ctx.stroke(); ctx.restore();
+    if (inLegend.includes(l)) continue;
     // A label wider than the plot is shortened, or left to the caption under the chart: never cut.
     const label = [l.label, l.shortLabel].find((t) => t !== undefined && ctx.measureText(t).width <= pw - 8);
-    if (label) {
-      ctx.fillStyle = l.color;
-      ctx.textAlign = 'right';
-      // Above its line, or below it when the line runs too close to the top.
-      const above = py(l.y) - 2 - FONT_PX >= 0;
-      ctx.textBaseline = above ? 'bottom' : 'top';
-      put(label, w - padR - 4, above ? py(l.y) - 2 : py(l.y) + 2);
-    }
+    if (!label) continue;
+    const tw = ctx.measureText(label).width, y = py(l.y);
+    // Right of the plot first, then left; above the line, then below; inside the plot, clear of every curve by 2 px.
+    const spots = [w - padR - 4 - tw, padL + 4].flatMap((left) => [y - 2 - FONT_PX, y + 2].map((top) => ({ left, top, right: left + tw, bottom: top + FONT_PX })))
+      .filter((b) => b.top >= padT && b.bottom <= padT + ph);
+    const free = spots.find((b) => !curves.some((c) => crosses(c, { left: b.left - 2, top: b.top - 2, right: b.right + 2, bottom: b.bottom + 2 })));
+    if (!free) { if (l.label) homeless.push(l); continue; }
+    ctx.fillStyle = l.color;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    put(label, free.left, free.top);
+    placed.push({ label, box: free });
   }
+  canvas.dataset.hlineLabels = JSON.stringify([...placed, ...inLegend.map((l) => ({ label: l.label, box: null }))]);
 
   ctx.save();
   ctx.beginPath(); ctx.rect(padL, padT, pw, ph); ctx.clip();
@@ -278,7 +312,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   // Legend along the top, wrapped: every series named.
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  series.forEach((s, i) => {
+  legendEntries.forEach((s, i) => {
     const { x, line, rows } = legend[i];
     const y = 3 + line * 15;
     ctx.strokeStyle = s.color;
@@ -294,6 +328,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, theme: Theme, series: r
   canvas.dataset.legendDashed = series.map((s) => (s.dash ? '1' : '0')).join('');
   canvas.dataset.clipped = clipped.join('|');
   canvas.dataset.empty = 'false';
+  return homeless;
 }
 
 /** Exponential moving average (the "smoothing" of a loss curve); weight 0 returns the input. */
