@@ -27,7 +27,7 @@ import { denseOperator, largestSingularValues } from './spectral';
 import { mustWrap } from '../training/streams';
 import { sumSquares } from '../kernels/tensorOps';
 import { TRACE_VERSION, traceLayout, type Trace } from '../../protocol/traceLayout';
-import { passWorkspace } from '../training/trainingMemory';
+import { ReusablePass } from '../training/trainingMemory';
 import { checkInterrupt, type InterruptCheck } from '../errors';
 import { type Workspace } from '../model/workspace';
 
@@ -89,6 +89,9 @@ export function recordStreamTrace(net: Network, s: StreamPosition, interrupt?: I
   }, interrupt);
 }
 
+/** The trace's memory, kept from one trace to the next (a session records one every few steps). */
+const tracePass = new ReusablePass();
+
 /** `interrupt` is asked between the passes (and between layers of forward and backward): true abandons the trace (Interrupted). */
 export function recordTrace(network: Network, w: TraceWindow, interrupt?: InterruptCheck): Trace {
   // A copy of the weights, the workspace and the gradient in one SIMD arena where available
@@ -97,7 +100,7 @@ export function recordTrace(network: Network, w: TraceWindow, interrupt?: Interr
   // The itemized pass's and the Jacobians' buffers there too: their step matrices are then formed
   // on the SIMD kernels as well.
   const spare = itemizedFloats(network, T) + jacobianFloats(network, T);
-  const { net, ws, extra: [grads, scratch], alloc } = passWorkspace(network, 1, T, [network.layout.total, T * network.H], spare);
+  const { net, ws, extra: [grads, scratch], alloc } = tracePass.take(network, 1, T, [network.layout.total, T * network.H], spare);
   const { config, H, V } = net;
   const L = config.layers;
   const G = gateCount(config.cell);

@@ -50,17 +50,57 @@ export function trainingMemory(config: ModelConfig, batch: number, seqLen: numbe
  * asks for more buffers of those lengths in the same place (a trace's gradient, say); `spare`
  * floats more are left for `alloc` to hand out (buffers whose number the pass decides itself).
  */
-export function passWorkspace(net: Network, batch: number, steps: number, extra: readonly number[] = [], spare = 0): { net: Network; ws: Workspace; extra: FloatArray[]; alloc: (length: number) => FloatArray } {
-  if (net.params instanceof Float32Array) {
-    const lengths = [net.params.length, ...workspaceLengths(workspaceSizes(net.config, batch, steps)), ...extra];
-    const arena = SimdArena.create(lengths.reduce((sum, n) => sum + arenaFloats(n), 0) + spare);
-    if (arena !== null) {
-      const params = arena.alloc(net.params.length);
-      params.set(net.params);
-      const copy = net.withParams(params);
-      return { net: copy, ws: new Workspace(copy, batch, steps, arena.alloc), extra: extra.map(arena.alloc), alloc: arena.alloc };
-    }
-  }
+export function passWorkspace(net: Network, batch: number, steps: number, extra: readonly number[] = [], spare = 0): Pass {
+  return arenaPass(net, batch, steps, extra, spare)?.pass ?? ordinaryPass(net, batch, steps, extra);
+}
+
+export interface Pass {
+  net: Network;
+  ws: Workspace;
+  extra: FloatArray[];
+  alloc: (length: number) => FloatArray;
+}
+
+function arenaPass(net: Network, batch: number, steps: number, extra: readonly number[], spare: number): { pass: Pass; arena: SimdArena } | null {
+  if (!(net.params instanceof Float32Array)) return null;
+  const lengths = [net.params.length, ...workspaceLengths(workspaceSizes(net.config, batch, steps)), ...extra];
+  const arena = SimdArena.create(lengths.reduce((sum, n) => sum + arenaFloats(n), 0) + spare);
+  if (arena === null) return null;
+  const params = arena.alloc(net.params.length);
+  params.set(net.params);
+  const copy = net.withParams(params);
+  return { pass: { net: copy, ws: new Workspace(copy, batch, steps, arena.alloc), extra: extra.map(arena.alloc), alloc: arena.alloc }, arena };
+}
+
+function ordinaryPass(net: Network, batch: number, steps: number, extra: readonly number[]): Pass {
   const alloc = (n: number): FloatArray => allocLike(net.params, n);
   return { net, ws: new Workspace(net, batch, steps), extra: extra.map(alloc), alloc };
+}
+
+/**
+ * passWorkspace for a pass repeated on one network, such as the trace recorded every few steps:
+ * the arena of the last call is kept and handed out again, zeroed and holding the current
+ * weights, as long as the model and the shapes are the same. A fresh arena of a 3x256 LSTM's
+ * trace is about 40 MB whose pages fault in one by one as the pass first touches them, which
+ * cost a tenth of the trace. Each call invalidates what the previous one returned.
+ */
+export class ReusablePass {
+  private last: { key: string; config: Network['config']; arena: SimdArena; pass: Pass; spareFrom: number } | null = null;
+
+  take(net: Network, batch: number, steps: number, extra: readonly number[] = [], spare = 0): Pass {
+    const key = `${net.params.length} ${batch} ${steps} ${extra.join(',')} ${spare}`;
+    const last = this.last;
+    if (last !== null && last.config === net.config && last.key === key && net.params instanceof Float32Array) {
+      // Everything after the weights is zeroed, as in a fresh arena; the weights are copied anew.
+      last.arena.rewind(last.spareFrom, arenaFloats(net.params.length));
+      last.pass.net.params.set(net.params);
+      last.pass.ws.interrupt = null;
+      return last.pass;
+    }
+    this.last = null;
+    const made = arenaPass(net, batch, steps, extra, spare);
+    if (made === null) return ordinaryPass(net, batch, steps, extra);
+    this.last = { key, config: net.config, arena: made.arena, pass: made.pass, spareFrom: made.arena.used };
+    return made.pass;
+  }
 }

@@ -180,6 +180,27 @@ describe('trace', () => {
       for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * max, `entry ${i}: ${got[i]} vs ${want[i]}`);
     });
 
+    it(`${v.label}: a float32 trace in reused memory equals the same trace in fresh memory, with another model's trace in between`, () => {
+      const { net, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 2, 12, 31);
+      const options = { inputs, targets, h0, c0, trainingStep: 0, stream: 0, position: 0, carriedState: false };
+      // The same config object reuses the trace's memory; another model's replaces it.
+      const net32 = net.withParams(Float32Array.from(net.params));
+      const first = recordTrace(net32, options).data;
+      const again = recordTrace(net32, options).data;
+      const other = tinyNet(v.cell, v.resetAfter, 3, 8, 5);
+      recordTrace(other.net.withParams(Float32Array.from(other.net.params)), { ...options, h0: other.h0, c0: other.c0 });
+      const afterOther = recordTrace(net32, options).data;
+      // Changed weights must reach the reused copy: the trace of changed weights differs.
+      const changed = Float32Array.from(net.params, (w) => w * 0.5);
+      net32.params.set(changed);
+      const scaled = recordTrace(net32, options).data;
+      const fresh = recordTrace(new Network({ ...net.config }, changed), options).data;
+      assert.deepEqual(again, first);
+      assert.deepEqual(afterOther, first);
+      assert.notDeepEqual(scaled, first);
+      assert.deepEqual(scaled, fresh);
+    });
+
     it(`${v.label}: a float32 trace (SIMD arenas) has the float64 trace's Jacobian norms`, () => {
       const { net, inputs, targets, h0, c0 } = tinyNet(v.cell, v.resetAfter, 2, 12, 31);
       const net32 = net.withParams(Float32Array.from(net.params));

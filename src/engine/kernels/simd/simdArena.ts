@@ -140,6 +140,22 @@ export class SimdArena {
     }
   }
 
+  /** Floats handed out so far: a mark to rewind to. */
+  get used(): number {
+    return this.next;
+  }
+
+  /**
+   * Zeroes everything from `zeroFrom` on and hands out again what was allocated after `mark`, so
+   * a pass repeated on the same shapes reuses memory that is already mapped (a fresh arena's
+   * pages fault in one by one as the pass first touches them).
+   */
+  rewind(mark: number, zeroFrom = mark): void {
+    if (mark > this.next || zeroFrom > this.next) throw new Error(`SIMD arena rewind past its end: ${Math.max(mark, zeroFrom)} > ${this.next}`);
+    new Float32Array(this.memory.buffer, zeroFrom * 4, this.next - zeroFrom).fill(0);
+    this.next = mark;
+  }
+
   /** A zeroed view of `length` floats; throws if the arena was sized too small (a bug, not bad input). */
   readonly alloc = (length: number): Float32Array => {
     const start = this.next;
