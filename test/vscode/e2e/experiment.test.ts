@@ -1,14 +1,16 @@
 // RNN Lens: Run Experiment… in a real VS Code (code-server + Chromium) with the packaged .vsix:
 // the lag task from the palette (a few steps, for speed), its text in an untitled editor, the
 // comparison view with the three cells trained in workers, a screenshot
-// (media/screenshots/experiment.png), and one cell opened in the training panel.
+// (media/screenshots/experiment.png), and one cell opened in the training panel; then the other
+// two experiments the command offers: Dyck-1 (in the light theme, experiment-dyck1-light.png)
+// and "Compare cells on this file" on a bundled sample.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type RunningCodeServer } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
+  answerQuickInput, findWebviewFrame, hideNotifications, launchChromium, openFile, openWorkbench, recordFailure, runCommand, saveScreenshot, setColorScheme, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -37,6 +39,7 @@ describe('Run Experiment in a real VS Code (code-server + Chromium)', function (
     workspace = join(profile.dir, 'workspace');
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+    cpSync(join(repoRoot, 'samples', 'prose.txt'), join(workspace, 'prose.txt'));
     server = await launchCodeServer(profile, { workspace });
     browser = await launchChromium();
     page = await openWorkbench(browser, server.folderUrl(workspace));
@@ -90,5 +93,48 @@ describe('Run Experiment in a real VS Code (code-server + Chromium)', function (
     const panel = await findWebviewFrame(page, { selector: '#graph-section' }, 120_000);
     await waitFor('the panel to show the paused LSTM', async () => /paused/.test(await panel.locator('#train-state').innerText()), 120_000);
     assert.match(await page.locator('.statusbar-item').allInnerTexts().then((t) => t.join(' ')), new RegExp(`LSTM.*step ${STEPS}\\b`));
+  });
+
+  /** Runs the experiment `choice` from the palette for STEPS steps and waits for the view to say all three cells finished. */
+  async function runExperiment(choice: string): Promise<Frame> {
+    await runCommand(page, 'RNN Lens: Run Experiment...');
+    await answerQuickInput(page, choice);
+    await page.locator('.quick-input-widget input.input').fill(String(STEPS));
+    await answerQuickInput(page);
+    // The view is reused: wait for the new experiment's title, then for its three cells.
+    const frame = await findWebviewFrame(page, { selector: '#experiment-cells' }, 60_000);
+    return frame;
+  }
+
+  async function finishedCells(frame: Frame, title: RegExp): Promise<void> {
+    await waitFor(`the experiment view titled ${title}`, async () => title.test(await frame.locator('h1, h2').first().innerText().catch(() => '')), 60_000, 500);
+    await waitFor('the three cells to finish training', async () => (await frame.locator('body[data-finished="true"]').count()) > 0, 800_000, 1000);
+    const cards = frame.locator('.cell-card');
+    assert.deepEqual(await cards.evaluateAll((cs) => cs.map((c) => `${c.getAttribute('data-cell')}:${c.getAttribute('data-status')}`)), ['rnn:done', 'lstm:done', 'gru:done']);
+  }
+
+  it('counts brackets (Dyck-1): the three cells, the depth sentence, in the light theme', async function () {
+    this.timeout(900_000);
+    await setColorScheme(page, 'light');
+    const frame = await runExperiment('Counting brackets');
+    await finishedCells(frame, /Dyck-1/);
+    const sentence = await frame.locator('#experiment-sentence').innerText();
+    assert.match(sentence, new RegExp(`^On Dyck-1 after ${STEPS} steps the .*(RNN|LSTM|GRU).*\\. The gradient reaches back \\d+ steps for the RNN, \\d+ steps for the LSTM and \\d+ steps for the GRU\\.$`));
+    assert.match((await frame.locator('#experiment-memory').getAttribute('aria-label')) ?? '', /^Loss at the memory positions: /, 'the chart of the positions that need memory');
+    // The generated text: balanced brackets, one string per line.
+    const lines = await page.locator('.editor-instance .view-lines .view-line').allInnerTexts();
+    assert.ok(lines.some((l) => /^[()]+$/.test(l.trim())), `a Dyck-1 line in the editor, got ${JSON.stringify(lines.slice(0, 3))}`);
+    await hideNotifications(page);
+    await saveScreenshot(page, 'experiment-dyck1-light');
+  });
+
+  it('compares the three cells on the active file and names the best held-out loss', async function () {
+    this.timeout(900_000);
+    await openFile(page, 'prose.txt');
+    const frame = await runExperiment('Compare cells on this file');
+    await finishedCells(frame, /prose\.txt/);
+    const sentence = await frame.locator('#experiment-sentence').innerText();
+    assert.match(sentence, new RegExp(`^After ${STEPS} steps on prose\\.txt the held-out loss is lowest for the (RNN|LSTM|GRU) \\(`));
+    for (const cell of ['rnn', 'lstm', 'gru']) assert.match(await frame.locator(`.cell-card[data-cell="${cell}"]`).innerText(), /Gradient horizon\s+\d+/, `${cell}: gradient horizon`);
   });
 });

@@ -10,7 +10,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, explorerRow, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog,
+  answerQuickInput, explorerContextMenu, explorerRow, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog, setColorScheme,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -62,22 +62,7 @@ describe('RNN Lens insight in a real VS Code (code-server + Chromium)', function
     await saveScreenshot(page, `${name}-light`);
     await setScheme('dark');
   };
-  /**
-   * Switches the theme as a user does (Preferences: Color Theme) and waits for the workbench to
-   * carry the theme's class and the webviews to repaint. (Editing settings.json on disk, or the
-   * browser's colour scheme, was not picked up reliably by code-server.)
-   */
-  const setScheme = async (scheme: 'light' | 'dark'): Promise<void> => {
-    await runCommand(page, 'Preferences: Color Theme');
-    const box = page.locator('.quick-input-widget input.input');
-    await box.waitFor({ state: 'visible', timeout: 10_000 });
-    await box.fill(scheme === 'light' ? 'Light Modern' : 'Dark Modern');
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
-    const wanted = scheme === 'light' ? 'vs' : 'vs-dark';
-    await waitFor(`the ${scheme} theme`, async () => page.locator('.monaco-workbench').first().evaluate((e, c) => e.classList.contains(c), wanted), 20_000);
-    await page.waitForTimeout(1500);
-  };
+  const setScheme = (scheme: 'light' | 'dark'): Promise<void> => setColorScheme(page, scheme);
 
   before(async function () {
     this.timeout(300_000);

@@ -291,3 +291,20 @@ export async function recordFailure(page: Page | undefined, suite: string, title
   }
   console.log(lines.map((l) => `      ${l}`).join('\n'));
 }
+
+/**
+ * Switches the colour theme as a user does (Preferences: Color Theme) and waits for the workbench
+ * to carry the theme's class and the webviews to repaint. (Editing settings.json on disk, or the
+ * browser's colour scheme, was not picked up reliably by code-server.)
+ */
+export async function setColorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const box = page.locator('.quick-input-widget input.input');
+  await box.waitFor({ state: 'visible', timeout: 10_000 });
+  await box.fill(scheme === 'light' ? 'Light Modern' : 'Dark Modern');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  const wanted = scheme === 'light' ? 'vs' : 'vs-dark';
+  await waitFor(`the ${scheme} theme`, async () => page.locator('.monaco-workbench').first().evaluate((e, c) => e.classList.contains(c), wanted), 20_000);
+  await page.waitForTimeout(1500);
+}
