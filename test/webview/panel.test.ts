@@ -281,8 +281,13 @@ describe('training panel webview (Chromium)', function () {
     await p.page.context().close();
   });
 
-  it('restores the cursor, direction and selection after a reload (setState)', async () => {
+  it('restores the cursor, direction, selection and the graph\'s zoom after a reload (setState)', async () => {
     const { p } = await openWith('gru-english');
+    await p.page.click('#graph-zoom-in');
+    await p.page.click('#graph-zoom-in');
+    await p.settle();
+    assert.equal(await p.page.getAttribute('#graph', 'data-zoom'), '1.5');
+    const columns = await p.page.getAttribute('#graph', 'data-columns');
     await p.page.click('#t-first');
     for (let i = 0; i < 3; i++) await p.page.click('#t-next');
     await p.page.click('#direction');
@@ -298,6 +303,9 @@ describe('training panel webview (Chromium)', function () {
     assert.equal(await p.page.inputValue('#t-slider'), '3');
     assert.equal(await p.page.getAttribute('#graph', 'data-direction'), 'backward');
     assert.match((await p.page.textContent('#heat-readout')) ?? '', /unit 7 \(selected\) at t = 3/);
+    assert.equal(await p.page.getAttribute('#graph', 'data-zoom'), '1.5', 'the zoom level survives the reload');
+    assert.equal(await p.page.getAttribute('#graph', 'data-columns'), columns, 'as many columns as before the reload');
+    assert.equal(await p.page.isDisabled('#graph-zoom-out'), false, 'zoomed in, − is enabled');
     await p.page.context().close();
   });
 

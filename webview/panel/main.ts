@@ -35,6 +35,8 @@ interface PanelState {
   heatSource: string;
   heatSort: HeatSort;
   history: TrainingHistory;
+  /** The graph's zoom level (graphGeometry's ZOOM_LEVELS): kept across a reload like the cursor. */
+  zoom: number;
 }
 
 const saved = loadState<PanelState>() ?? {};
@@ -77,15 +79,21 @@ const centreButton = el('button', { text: t('panel.centre'), attrs: { type: 'but
 /** Zooms the graph (0: back to the fitted level 1) and redraws what follows the shown columns. */
 function zoomGraph(steps: number | 'fit'): void {
   if (steps === 'fit') graph.setZoom(1); else graph.zoomBy(steps);
+  syncZoomButtons();
+  persist();
+  scheduleCursor();
+}
+function syncZoomButtons(): void {
   zoomOutButton.disabled = graph.zoom <= 1;
   zoomInButton.disabled = graph.zoom >= ZOOM_LEVELS[ZOOM_LEVELS.length - 1];
-  scheduleCursor();
 }
 fitButton.addEventListener('click', () => zoomGraph('fit'));
 zoomOutButton.addEventListener('click', () => zoomGraph(-1));
 zoomInButton.addEventListener('click', () => zoomGraph(1));
 centreButton.addEventListener('click', () => { graph.centre(); scheduleCursor(); });
-zoomOutButton.disabled = true;
+// The zoom the panel had before a reload (the graph applies it when the first trace arrives).
+graph.setZoom(typeof saved.zoom === 'number' && Number.isFinite(saved.zoom) ? saved.zoom : 1);
+syncZoomButtons();
 // Ctrl (or Cmd) and the wheel zoom the graph; the wheel alone still scrolls the panel.
 graphBox.addEventListener('wheel', (e) => {
   if (!e.ctrlKey && !e.metaKey) return;
@@ -151,7 +159,7 @@ function persist(): void {
 function persistNow(): void {
   const state: PanelState = {
     cursor: view.cursor, direction: view.direction, layer: view.layer, selection: heatmap.selection,
-    heatSource: heatmap.source, heatSort: heatmap.sort, history,
+    heatSource: heatmap.source, heatSort: heatmap.sort, history, zoom: graph.zoom,
   };
   saveState(state);
 }
