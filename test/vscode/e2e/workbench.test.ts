@@ -11,7 +11,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openFile, openWorkbench, recordFailure, runCommand, saveScreenshot, statusBarText, waitFor, watchBrowserLog, webviewFrames,
+  answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, hideNotifications, launchChromium, openFile, openWorkbench, recordFailure, runCommand, saveScreenshot, setColorScheme, statusBarText, waitFor, watchBrowserLog, webviewFrames,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -139,6 +139,13 @@ describe('RNN Lens in a real VS Code (code-server + Chromium)', function () {
     await waitFor('the Gradient Flow view to follow the cursor', async () => (await view.locator('body').innerText()) !== before, 10_000);
     await hideNotifications(page);
     await saveScreenshot(page, 'gradient-flow');
+    // The panel and the view in the other themes a student may use (issue 12: light, dark and
+    // high contrast all legible); the pictures are looked at, the theme's arrival is asserted.
+    for (const scheme of ['light', 'high-contrast'] as const) {
+      await setColorScheme(page, scheme);
+      await saveScreenshot(page, `gradient-flow-${scheme}`);
+    }
+    await setColorScheme(page, 'dark');
     gradientView = view;
   });
 

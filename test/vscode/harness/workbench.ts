@@ -297,14 +297,14 @@ export async function recordFailure(page: Page | undefined, suite: string, title
  * to carry the theme's class and the webviews to repaint. (Editing settings.json on disk, or the
  * browser's colour scheme, was not picked up reliably by code-server.)
  */
-export async function setColorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+export async function setColorScheme(page: Page, scheme: 'light' | 'dark' | 'high-contrast'): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
   const box = page.locator('.quick-input-widget input.input');
   await box.waitFor({ state: 'visible', timeout: 10_000 });
-  await box.fill(scheme === 'light' ? 'Light Modern' : 'Dark Modern');
+  await box.fill(scheme === 'light' ? 'Light Modern' : scheme === 'dark' ? 'Dark Modern' : 'Dark High Contrast');
   await page.waitForTimeout(500);
   await page.keyboard.press('Enter');
-  const wanted = scheme === 'light' ? 'vs' : 'vs-dark';
+  const wanted = scheme === 'light' ? 'vs' : scheme === 'dark' ? 'vs-dark' : 'hc-black';
   await waitFor(`the ${scheme} theme`, async () => page.locator('.monaco-workbench').first().evaluate((e, c) => e.classList.contains(c), wanted), 20_000);
   await page.waitForTimeout(1500);
 }
