@@ -41,3 +41,10 @@ export function errorText(error: { readonly message: string; readonly code?: str
 export function workerErrorText(message: { readonly message: string; readonly code?: string; readonly args?: ErrorArgs }): string {
   return errorText(message);
 }
+
+/** Why training stopped at a non-finite loss or gradient (`tensor`: 'loss' or the first tensor that went non-finite). */
+export function nonFiniteText(step: number, tensor: string): string {
+  return tensor === 'loss'
+    ? vscode.l10n.t('Training stopped at step {0}: the loss became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', step)
+    : vscode.l10n.t('Training stopped at step {0}: the gradient of {1} became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', step, tensor);
+}

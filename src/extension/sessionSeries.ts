@@ -1,13 +1,15 @@
 /**
  * A session's series, kept by the extension host for the session's whole life: the training and
- * validation loss (validation only at the steps it was measured) and the timeline of samples. A
- * view opened at any time, or reloaded, is sent all of it, so no chart depends on when its view
- * was opened; a new session starts its own (a loaded checkpoint's own history when it has one).
+ * validation loss (validation only at the steps it was measured), the timeline of samples and the
+ * training statistics the Gradient Flow view charts over training. A view opened at any time, or
+ * reloaded, is sent all of it, so no chart depends on when its view was opened; a new session
+ * starts its own (a loaded checkpoint's own loss history when it has one).
  */
 
 import { type LossHistory } from '../engine/io/sessionRecord';
 import { type ProgressMessage } from '../protocol/worker';
-import { type HostToWebview, type TrainingSample } from '../protocol/webview';
+import { type HostToWebview, type StatsInfo, type TrainingSample } from '../protocol/webview';
+import { addStats, copyStats, emptyStats } from '../protocol/statsHistory';
 
 /** Points kept per curve; beyond, every other old point goes (the curve's shape survives). */
 export const MAX_SERIES_POINTS = 2000;
@@ -24,6 +26,8 @@ export class SessionSeries {
   readonly valSteps: number[] = [];
   readonly valLoss: number[] = [];
   readonly samples: TrainingSample[] = [];
+  /** Gradient norms, update ratios and σ_max(W_hh) over training (capped: protocol/statsHistory.ts). */
+  readonly stats = emptyStats();
 
   constructor(from?: LossHistory) {
     if (!from) return;
@@ -51,6 +55,10 @@ export class SessionSeries {
     }
   }
 
+  addStats(s: StatsInfo): void {
+    addStats(this.stats, s);
+  }
+
   addSample(sample: TrainingSample): void {
     this.samples.push(sample);
     if (this.samples.length > MAX_TIMELINE) {
@@ -68,6 +76,10 @@ export class SessionSeries {
 
   historyMessage(): HostToWebview {
     return { type: 'history', session: this.id, steps: [...this.steps], loss: [...this.loss], valSteps: [...this.valSteps], valLoss: [...this.valLoss] };
+  }
+
+  statsMessage(): HostToWebview {
+    return { type: 'statsHistory', session: this.id, history: copyStats(this.stats) };
   }
 
   samplesMessage(): HostToWebview {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { type SessionState } from './sessionState';
 import { type TrainingSession } from './trainingSession';
 import { formatCount, formatLoss, formatSpeed, formatValidation } from '../protocol/format';
+import { type SessionActivity } from '../protocol/webview';
 
 const ICONS: Record<SessionState, string> = {
   idle: '$(pulse)',
@@ -31,6 +32,8 @@ export interface StatusView {
   lastRate?: number;
   threads?: number;
   fileName: string;
+  /** What is under way that the state does not say (a start's step, a pause not yet confirmed). */
+  activity?: SessionActivity | null;
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -47,10 +50,11 @@ export class StatusBar implements vscode.Disposable {
    * numbers and speed as the panel prints them (protocol/format.ts), so the two never disagree.
    */
   static format(view: StatusView): string {
-    const parts = [ICONS[view.state], view.cell.toUpperCase()];
+    const parts = [view.activity ? '$(loading~spin)' : ICONS[view.state], view.cell.toUpperCase()];
     if (view.step !== undefined) parts.push(vscode.l10n.t('step {0}', formatCount(view.step)));
     if (view.loss !== undefined) parts.push(vscode.l10n.t('loss {0}', formatLoss(view.loss)));
-    if (view.state === 'training' && view.charsPerSec !== undefined) parts.push(`· ${speedOf(view)}`);
+    if (view.activity) parts.push(`· ${activityName(view.activity)}`);
+    else if (view.state === 'training' && view.charsPerSec !== undefined) parts.push(`· ${speedOf(view)}`);
     else if (view.state === 'paused' || view.state === 'starting' || view.state === 'stopping') parts.push(`· ${stateName(view.state)}`);
     return parts.join(' ');
   }
@@ -59,7 +63,8 @@ export class StatusBar implements vscode.Disposable {
   static tooltip(view: StatusView): string {
     const val = view.valLoss !== undefined && view.valLoss !== null ? `; ${formatValidation(view.valLoss, view.valStep)}` : '';
     const speed = view.charsPerSec !== undefined ? `; ${speedOf(view)}` : '';
-    return vscode.l10n.t('RNN Lens: {0} on {1}{2}. Click to show the panel.', stateName(view.state), view.fileName, `${val}${speed}`);
+    const state = view.activity ? activityName(view.activity) : stateName(view.state);
+    return vscode.l10n.t('RNN Lens: {0} on {1}{2}. Click to show the panel.', state, view.fileName, `${val}${speed}`);
   }
 
   show(view: StatusView): void {
@@ -77,7 +82,7 @@ export class StatusBar implements vscode.Disposable {
     const p = session.latestProgress;
     this.show({
       cell: session.info?.config.cell ?? '', state: session.state, fileName: session.source.fileName,
-      threads: session.info?.threads ?? 1, lastRate: session.trainingRate,
+      threads: session.info?.threads ?? 1, lastRate: session.trainingRate, activity: session.activity.activity,
       ...(p ? { step: p.step, loss: p.loss, valLoss: p.valLoss, valStep: p.valStep ?? null, charsPerSec: p.charsPerSec } : {}),
     });
   }
@@ -113,5 +118,15 @@ function stateName(state: SessionState): string {
     case 'stopping': return vscode.l10n.t('stopping');
     case 'stopped': return vscode.l10n.t('stopped');
     case 'failed': return vscode.l10n.t('failed');
+  }
+}
+
+/** What a session is doing, as the panel's header also says it ("pausing…"). */
+function activityName(activity: SessionActivity): string {
+  switch (activity) {
+    case 'reading': return vscode.l10n.t('reading text…');
+    case 'building': return vscode.l10n.t('building the model…');
+    case 'firstStep': return vscode.l10n.t('first step…');
+    case 'pausing': return vscode.l10n.t('pausing…');
   }
 }

@@ -12,9 +12,10 @@ import {
 import { type LossHistory } from '../engine/io/sessionRecord';
 import { type TrainingSample } from '../protocol/webview';
 import { SessionSeries } from './sessionSeries';
+import { SessionActivityTracker } from './sessionActivity';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
-import { workerErrorText } from './engineErrors';
+import { nonFiniteText, workerErrorText } from './engineErrors';
 
 /** Where the training text came from. `text` is the snapshot: later edits to the file do not reach the session. */
 export interface TrainingSource {
@@ -50,6 +51,8 @@ export class TrainingSession implements vscode.Disposable {
   readonly machine = new SessionStateMachine();
   /** The session's loss curves and samples, kept whole for every view (see sessionSeries.ts). */
   readonly series: SessionSeries;
+  /** What is under way that the state does not say: the start's steps, a pause not yet confirmed. */
+  readonly activity = new SessionActivityTracker();
   private client: WorkerClient | null = null;
   private readonly requests = new PendingRequests<Reply>();
   private failure: string | null = null;
@@ -112,18 +115,15 @@ export class TrainingSession implements vscode.Disposable {
     });
   }
 
-  get state(): SessionState {
-    return this.machine.state;
-  }
+  get state(): SessionState { return this.machine.state; }
 
   /** Why the session failed (null unless state is 'failed'). */
-  get failureReason(): string | null {
-    return this.failure;
-  }
+  get failureReason(): string | null { return this.failure; }
 
   /** Starts the worker and training; resolves once the model is built (rejects with the user-facing reason otherwise). */
   start(options: StartOptions): Promise<void> {
     if (!this.machine.apply('start')) return Promise.reject(new Error('This session has already been started.'));
+    this.activity.starting();
     const started = new Promise<void>((resolve, reject) => { this.startWaiter = { resolve, reject }; });
     const startMs = this.timeouts.startMs ?? START_TIMEOUT_MS;
     const timer = setTimeout(() => {
@@ -154,6 +154,7 @@ export class TrainingSession implements vscode.Disposable {
 
   pause(): boolean {
     if (this.state !== 'training') return false;
+    this.activity.pausing();
     this.client?.send({ type: 'pause' });
     return true;
   }
@@ -209,6 +210,7 @@ export class TrainingSession implements vscode.Disposable {
     if (this.machine.isFinished || this.state === 'idle') return Promise.resolve();
     const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
     if (this.state !== 'stopping') {
+      this.activity.ended();
       this.machine.apply('stop');
       this.client?.send({ type: 'stop' });
       const stopMs = this.timeouts.stopMs ?? STOP_TIMEOUT_MS;
@@ -226,6 +228,7 @@ export class TrainingSession implements vscode.Disposable {
   dispose(): void {
     if (!this.machine.isFinished) this.finish('stopped');
     this.stateSubscription.dispose();
+    this.activity.dispose();
     for (const e of [this.stateEmitter, this.startedEmitter, this.progressEmitter, this.statsEmitter, this.traceEmitter, this.checkpointEmitter, this.problemEmitter, this.stepLimitEmitter, this.sampleEmitter, this.overfitEmitter]) e.dispose();
   }
 
@@ -242,9 +245,8 @@ export class TrainingSession implements vscode.Disposable {
       else this.requests.settle(message.replyTo, message);
       if (message.type !== 'checkpoint') return;
     }
+    this.activity.workerMessage(message);
     switch (message.type) {
-      case 'ready':
-        return;
       case 'started': {
         this.info = message;
         this.log.info(`Model built: ${message.config.cell.toUpperCase()} ${message.config.layers}x${message.config.hidden}, vocabulary ${message.config.vocab.length}, ${message.paramCount} parameters; ${message.trainLength} training and ${message.valLength} validation characters.`);
@@ -260,15 +262,16 @@ export class TrainingSession implements vscode.Disposable {
         this.machine.apply(message.state === 'paused' ? 'pause' : 'resume');
         if (message.reason === 'maxSteps') this.stepLimitEmitter.fire(message.step);
         return;
+      case 'stats':
+        this.latestStats = message;
+        this.series.addStats(message);
+        this.statsEmitter.fire(message);
+        return;
       case 'progress':
         this.latestProgress = message;
         this.series.addProgress(message);
         if (message.state === 'training' && message.charsPerSec > 0) this.trainingRate = message.charsPerSec;
         this.progressEmitter.fire(message);
-        return;
-      case 'stats':
-        this.latestStats = message;
-        this.statsEmitter.fire(message);
         return;
       case 'trace':
         this.latestTrace = message;
@@ -281,15 +284,11 @@ export class TrainingSession implements vscode.Disposable {
         this.checkpointEmitter.fire(event);
         return;
       }
-      case 'nonFinite': {
-        const reason = message.tensor === 'loss'
-          ? vscode.l10n.t('Training stopped at step {0}: the loss became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', message.step)
-          : vscode.l10n.t('Training stopped at step {0}: the gradient of {1} became non-finite (NaN or infinity). The last good weights are kept; try a lower learningRate or set clipNorm.', message.step, message.tensor);
-        this.failure = reason;
-        this.log.error(reason);
-        this.problemEmitter.fire(reason);
+      case 'nonFinite':
+        this.failure = nonFiniteText(message.step, message.tensor);
+        this.log.error(this.failure);
+        this.problemEmitter.fire(this.failure);
         return;
-      }
       case 'error':
         this.log.error(message.message);
         if (this.state === 'starting') {
@@ -314,6 +313,8 @@ export class TrainingSession implements vscode.Disposable {
         this.overfitting = message;
         this.overfitEmitter.fire(message);
         return;
+      case 'ready':
+      case 'building':
       case 'stepped':
       case 'sample':
       case 'gradcheck':
@@ -336,6 +337,7 @@ export class TrainingSession implements vscode.Disposable {
   private finish(outcome: 'stopped' | 'failed', reason?: string): void {
     if (this.machine.isFinished) return;
     if (outcome === 'failed') this.failure = reason ?? this.failure ?? 'Training failed.';
+    this.activity.ended();
     this.machine.apply(outcome === 'failed' ? 'fail' : 'stopped');
     const error = new RequestFailedError(outcome === 'failed' ? this.failure ?? vscode.l10n.t('Training failed.') : vscode.l10n.t('The training session has ended.'));
     this.requests.failAll(error);

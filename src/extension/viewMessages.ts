@@ -38,9 +38,10 @@ export function sessionViewState(session: TrainingSession | null): HostToWebview
   if (!session) return [];
   const start = sessionMessage(session);
   if (!start) return [];
-  const out: HostToWebview[] = [start, session.series.historyMessage(), session.series.samplesMessage()];
+  const out: HostToWebview[] = [start, session.series.historyMessage(), session.series.samplesMessage(), session.series.statsMessage()];
   const state = toWebviewState(session.state);
   if (session.latestProgress && state) out.push(progressMessage(session.latestProgress, state));
+  out.push({ type: 'activity', activity: session.activity.activity, fileName: session.source.fileName });
   if (session.latestStats) out.push(statsMessage(session.latestStats));
   if (session.latestTrace) out.push(traceMessage(session.latestTrace));
   if (session.overfitting) out.push({ type: 'notice', text: overfittingNotice(session, session.overfitting) });

@@ -39,7 +39,12 @@ export class Views implements SessionFollower, vscode.Disposable {
     this.disposables.push(
       this.gradientView,
       vscode.window.registerWebviewViewProvider(GradientFlowViewProvider.viewType, this.gradientView),
-      this.gradientView.onDidReceiveMessage((m) => options.onMessage(m, 'gradient')),
+      this.gradientView.onDidReceiveMessage((m) => {
+        // A (re)loaded page was handed the latest messages; the statistics over training it gets whole, as they are now.
+        const session = options.host.session;
+        if (m.type === 'ready' && session?.info) this.gradientView.post(session.series.statsMessage());
+        options.onMessage(m, 'gradient');
+      }),
       TrainingPanel.registerSerializer(options.extensionUri, (panel) => this.wirePanel(panel)),
     );
     const tabs = vscode.window.tabGroups;
@@ -62,7 +67,12 @@ export class Views implements SessionFollower, vscode.Disposable {
         // The session's own curves and timeline replace the last session's (empty, or a loaded checkpoint's history).
         this.post(session.series.historyMessage());
         this.post(session.series.samplesMessage());
+        this.post(session.series.statsMessage());
         this.post({ type: 'notice', text: '' });
+      }),
+      session.activity.onDidChange((activity) => {
+        this.updateStatus();
+        this.post({ type: 'activity', activity, fileName: session.source.fileName });
       }),
       session.onSample(() => this.post(session.series.samplesMessage())),
       session.onProgress((p) => {

@@ -12,6 +12,7 @@ import { type TrainSettings, CELL_TYPES, MAX_VOCAB, OPTIMIZER_KINDS, validateSet
 import { type TraceHeader, type Trace, TRACE_VERSION, checkTrace } from './traceLayout';
 import { MAX_WORKERS, type ProgressMessage, type StartedMessage } from './worker';
 import { type TensorStats } from '../engine/training/update';
+import { parseStatsHistory, type StatsHistory } from './statsHistory';
 import {
   isCappedString as isStr, isFiniteNumber as isFiniteNum, isIntegerIn as isInt, isOneOf as oneOf, isRecord as isObj,
   MAX_FILE_NAME, MAX_HIDDEN, MAX_LAYERS, MAX_TENSORS, MAX_WINDOW,
@@ -106,10 +107,22 @@ export type HostToWebview =
   /** A sentence for the page's live region, e.g. that the cursor is at the end of the pass it walks (not replayed). */
   | { readonly type: 'announce'; readonly text: string }
   /** Something about the session the learner should see in the panel (overfitting); '' clears it. */
-  | { readonly type: 'notice'; readonly text: string };
+  | { readonly type: 'notice'; readonly text: string }
+  /** What the session is doing that its state does not say (see SessionActivity); null once it does. */
+  | { readonly type: 'activity'; readonly activity: SessionActivity | null; readonly fileName: string }
+  /** The session's training statistics over training as the host keeps them (replaces the view's). */
+  | { readonly type: 'statsHistory'; readonly session: number; readonly history: StatsHistory };
 
 export type HostToWebviewType = HostToWebview['type'];
-export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'cursor', 'samples', 'selection', 'announce', 'notice'];
+export const HOST_TO_WEBVIEW_TYPES: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'cursor', 'samples', 'selection', 'announce', 'notice', 'activity', 'statsHistory'];
+
+/**
+ * While a session starts: 'reading' (the worker starts and is handed the text), 'building' (it
+ * has the text and builds the model), 'firstStep' (the model is built, no step reported yet);
+ * while it trains, 'pausing' from the moment Pause is asked until the worker confirms it.
+ */
+export type SessionActivity = 'reading' | 'building' | 'firstStep' | 'pausing';
+export const SESSION_ACTIVITIES: readonly SessionActivity[] = ['reading', 'building', 'firstStep', 'pausing'];
 /** Longest announcement. */
 export const MAX_ANNOUNCE = 500;
 
@@ -303,6 +316,13 @@ export function parseHostToWebview(v: unknown): HostToWebview | null {
       return isStr(v.text, MAX_ANNOUNCE) ? { type: 'announce', text: v.text } : null;
     case 'notice':
       return isStr(v.text, MAX_ANNOUNCE) ? { type: 'notice', text: v.text } : null;
+    case 'activity':
+      return (v.activity === null || oneOf(v.activity, SESSION_ACTIVITIES)) && isStr(v.fileName, MAX_ANNOUNCE)
+        ? { type: 'activity', activity: v.activity, fileName: v.fileName } : null;
+    case 'statsHistory': {
+      const history = parseStatsHistory(v.history);
+      return history && isInt(v.session, 0, Number.MAX_SAFE_INTEGER) ? { type: 'statsHistory', session: v.session, history } : null;
+    }
     default:
       return null;
   }
@@ -339,7 +359,7 @@ export function traceMessage(trace: Trace): HostToWebview {
 // Keep-the-latest buffer (host side)
 
 /** The order a reloaded webview is brought up to date in: context first, then data, then the cursor on it. */
-const REPLAY_ORDER: readonly HostToWebviewType[] = ['session', 'history', 'progress', 'stats', 'trace', 'selection', 'cursor', 'samples'];
+const REPLAY_ORDER: readonly HostToWebviewType[] = ['session', 'history', 'statsHistory', 'progress', 'activity', 'stats', 'trace', 'selection', 'cursor', 'samples'];
 
 /**
  * The latest message of each type, so a webview that was hidden (and, with

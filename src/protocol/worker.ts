@@ -210,6 +210,8 @@ export type StopReason = 'requested' | 'nonFinite' | 'error';
 
 export type WorkerToHost =
   | { readonly type: 'ready' }
+  /** The worker has the start message's text and builds the model (what the panel says while a big model starts). */
+  | { readonly type: 'building' }
   | StartedMessage
   /** The training loop switched between running and paused (`maxSteps`: the step limit was reached). */
   | { readonly type: 'state'; readonly state: TrainingState; readonly step: number; readonly reason: 'request' | 'maxSteps' }
@@ -318,6 +320,8 @@ export function validateWorkerToHost(message: unknown): WorkerToHost | null {
   switch (m.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'building':
+      return { type: 'building' };
     case 'started':
       return isModelConfig(m.config) && isSettings(m.settings) && isStep(m.paramCount) && isStep(m.trainLength)
         && isStep(m.valLength) && isNumberIn(m.unigramEntropy, 0, MAX_ENTROPY) && isStep(m.step) && isTrainingState(m.state)

@@ -59,7 +59,10 @@ const loop = new TrainingLoop(post, engine, {
 
 port.on('message', (raw: unknown) => {
   const message = validateHostToWorker(raw);
-  if (message?.type === 'start' && message.interrupt) interrupt = new Int32Array(message.interrupt, 0, 1);
+  if (message?.type === 'start') {
+    if (message.interrupt) interrupt = new Int32Array(message.interrupt, 0, 1);
+    post({ type: 'building' }, []);
+  }
   if ((message?.type === 'pause' || message?.type === 'stop') && interrupt) Atomics.store(interrupt, 0, 0);
   if (message) loop.handle(message);
 });

@@ -215,6 +215,56 @@ describe('training panel webview (Chromium)', function () {
     await p.page.context().close();
   });
 
+  it('while a big model starts, says reading text, building the model, first step (never "no session"), and Play is not offered; Pause says pausing… until confirmed', async () => {
+    const trace = loadTrace('lstm-english');
+    // A panel that showed an earlier session: the new start must not look like it.
+    const { p } = await openWith('gru-english');
+    const read = async (): Promise<{ badge: string; stats: string; play: boolean; step: boolean; stop: boolean; playText: string }> => {
+      await p.settle();
+      const page = p.page;
+      return {
+        badge: (await page.textContent('#train-state')) ?? '', stats: (await page.textContent('#progress-text')) ?? '',
+        play: !(await page.isDisabled('#play-pause')), step: !(await page.isDisabled('#train-step')), stop: !(await page.isDisabled('#stop')),
+        playText: (await page.textContent('#play-pause')) ?? '',
+      };
+    };
+    const seen: string[] = [];
+    for (const activity of ['reading', 'building'] as const) {
+      await p.send({ type: 'activity', activity, fileName: 'big.txt' });
+      const s = await read();
+      seen.push(s.badge);
+      assert.match(s.stats, new RegExp(`Starting a session on big\\.txt: ${s.badge}`), 'the header says the start\'s step, not the last session\'s numbers');
+      assert.ok(!s.play && !s.step && s.stop, `while starting only Stop is offered (${JSON.stringify(s)})`);
+    }
+    // The model is built: the session and its first trace arrive, the numbers do not yet.
+    await p.send(sessionFor(trace));
+    await p.send({ type: 'activity', activity: 'firstStep', fileName: 'big.txt' });
+    await p.sendTrace(trace);
+    let s = await read();
+    seen.push(s.badge);
+    assert.match(s.stats, /Starting a session on english\.txt: first step/, 'the built session names its file');
+    assert.ok(!s.play && !s.step, 'Play does not look available before the first step');
+    await p.send({ type: 'progress', progress: { step: 1, loss: 4.2, valLoss: null, charsPerSec: 900, state: 'training' } });
+    await p.send({ type: 'activity', activity: null, fileName: 'big.txt' });
+    s = await read();
+    seen.push(s.badge);
+    assert.match(s.stats, /^step 1 · loss 4\.200/);
+    assert.ok(s.play && s.playText === 'Pause' && !s.step);
+    assert.deepEqual(seen, ['reading text…', 'building the model…', 'first step…', 'training']);
+    assert.ok(seen.every((b) => b !== 'no session'));
+    await p.send({ type: 'activity', activity: 'pausing', fileName: 'big.txt' });
+    s = await read();
+    assert.equal(s.badge, 'pausing…');
+    assert.ok(!s.play && s.playText === 'Pausing…' && !s.step, 'no second Pause, no step while the pause is on its way');
+    await p.send({ type: 'progress', progress: { step: 2, loss: 4.1, valLoss: null, charsPerSec: 0, state: 'paused' } });
+    await p.send({ type: 'activity', activity: null, fileName: 'big.txt' });
+    s = await read();
+    assert.equal(s.badge, 'paused');
+    assert.ok(s.play && s.playText === 'Play' && s.step);
+    await assertClean(p);
+    await p.page.context().close();
+  });
+
   it('ignores the host\'s echoes of older cursor reports, so quick steps are not dragged back', async () => {
     const { p, d } = await openWith('gru-english');
     const reports = async (): Promise<number[]> =>

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { formatValue } from '../../src/protocol/format';
 import { TraceData, gradientHorizon, layerHorizon, saturationFraction, traceSaturation } from '../../webview/shared/traceData';
-import { addStats, emptyStats } from '../../webview/gradient/statsHistory';
+import { addStats, emptyStats } from '../../src/protocol/statsHistory';
 import { diagnose, meanGate } from '../../webview/gradient/diagnosis';
 import { loadTrace } from '../fixtures/traces/traceFile';
 import { traceSection } from '../../src/protocol/traceLayout';

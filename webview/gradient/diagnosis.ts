@@ -8,7 +8,7 @@
  */
 
 import { type TraceData, layerHorizon, meanJacobian } from '../shared/traceData';
-import { type StatsHistory } from './statsHistory';
+import { type StatsHistory } from '../../src/protocol/statsHistory';
 import { formatCount, formatValue } from '../../src/protocol/format';
 import { englishT, type Translate } from '../../src/protocol/strings';
 

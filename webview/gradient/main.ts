@@ -16,7 +16,7 @@ import { TraceData } from '../shared/traceData';
 import { drawLineChart, type Series, type Marker } from '../shared/lineChart';
 import { formatCount, formatLoss, formatValue } from '../../src/protocol/format';
 import { BpttMatrix } from './bpttMatrix';
-import { addStats, emptyStats, type StatsHistory } from './statsHistory';
+import { addStats, emptyStats, type StatsHistory } from '../../src/protocol/statsHistory';
 import { diagnose } from './diagnosis';
 
 interface GradientState {
@@ -257,6 +257,8 @@ function handle(m: HostToWebview): void {
   switch (m.type) {
     case 'session': session = m.session; scheduler.schedule('training', drawTraining); break;
     case 'stats': addStats(state.stats, m.stats); scheduler.schedule('training', drawTraining); scheduler.schedule('diagnosis', drawDiagnosis); break;
+    // The host's record of the whole session: it replaces ours (a view opened late, or a new session).
+    case 'statsHistory': state.stats = m.history; scheduler.schedule('training', drawTraining); scheduler.schedule('diagnosis', drawDiagnosis); break;
     case 'trace': onTrace(new TraceData({ header: m.header, ids: m.ids, data: m.data })); break;
     case 'cursor':
       state.cursor = m.t;

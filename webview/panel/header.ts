@@ -3,7 +3,7 @@
  * chars/s), the training controls, and the timestep cursor with its spoken description.
  */
 
-import { type SessionInfo, type ProgressInfo, type PanelAction, type CursorDirection } from '../../src/protocol/webview';
+import { type SessionInfo, type ProgressInfo, type PanelAction, type CursorDirection, type SessionActivity } from '../../src/protocol/webview';
 import { el, button } from '../shared/dom';
 import { formatCount, formatLoss, formatSpeed, formatState, formatValidation, formatValue } from '../../src/protocol/format';
 import { t } from '../shared/strings';
@@ -34,6 +34,9 @@ export class Header {
   private direction: CursorDirection = 'forward';
   private steps = 1;
   private threads = 1;
+  private progress: ProgressInfo | null = null;
+  /** What is under way that the state does not say (a start's step, a pause not yet confirmed). */
+  private activity: SessionActivity | null = null;
 
   constructor(onAction: (a: PanelAction) => void, private readonly cursor: CursorControls, private readonly getCursor: () => number) {
     this.playPause = button(t('panel.play'), t('panel.play.title'), () => onAction(this.training ? 'pause' : 'play'), 'primary');
@@ -78,19 +81,45 @@ export class Header {
   }
 
   setProgress(p: ProgressInfo | null): void {
+    this.progress = p;
+    this.render();
+  }
+
+  /**
+   * While a session starts, the header says which step it is at (and nothing of the session
+   * before it); while a pause is on its way, "pausing…" until the worker confirms it.
+   */
+  setActivity(activity: SessionActivity | null, fileName: string): void {
+    if (activity === 'reading') {
+      this.progress = null;
+      this.title.textContent = fileName;
+      this.title.title = fileName;
+      this.model.textContent = '';
+    }
+    this.activity = activity;
+    this.render();
+  }
+
+  private render(): void {
+    const p = this.progress;
+    const activity = this.activity;
+    const starting = activity !== null && activity !== 'pausing';
     this.training = p?.state === 'training';
-    this.state.textContent = p ? formatState(p.state) : t('panel.noSession');
-    this.state.className = `badge ${p?.state ?? 'none'}`;
+    this.state.textContent = activity ? t(`panel.activity.${activity}`) : p ? formatState(p.state) : t('panel.noSession');
+    this.state.className = `badge ${activity ? 'busy' : p?.state ?? 'none'}`;
     if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
-    this.stats.textContent = p
-      ? t('panel.stats', formatCount(p.step), formatLoss(p.loss), formatValidation(p.valLoss, p.valStep), this.speed(p))
-      : t('panel.waiting');
-    this.playPause.textContent = this.training ? t('panel.pause') : t('panel.play');
+    this.stats.textContent = starting ? t('panel.activity.starting', this.title.textContent ?? '', t(`panel.activity.${activity}`))
+      : p ? t('panel.stats', formatCount(p.step), formatLoss(p.loss), formatValidation(p.valLoss, p.valStep), this.speed(p))
+        : t('panel.waiting');
+    const pausing = activity === 'pausing';
+    this.playPause.textContent = pausing ? t('panel.activity.pausingButton') : this.training ? t('panel.pause') : t('panel.play');
     this.playPause.title = this.training ? t('panel.pause.title') : t('panel.play.title');
-    this.playPause.setAttribute('aria-label', this.playPause.title);
-    this.playPause.disabled = !p || p.state === 'stopped' || p.state === 'failed';
-    this.stepBtn.disabled = !p || this.training || p.state === 'stopped' || p.state === 'failed';
-    this.stopBtn.disabled = !p || p.state === 'stopped' || p.state === 'failed';
+    this.playPause.setAttribute('aria-label', pausing ? t('panel.activity.pausingButton') : this.playPause.title);
+    const ended = !p || p.state === 'stopped' || p.state === 'failed';
+    this.playPause.disabled = starting || pausing || ended;
+    this.stepBtn.disabled = starting || pausing || ended || this.training;
+    // A start can be stopped at any of its steps.
+    this.stopBtn.disabled = !starting && ended;
   }
 
   /** The training speed as the status bar says it (one formatter for both: protocol/format.ts). */

@@ -322,6 +322,9 @@ function handle(m: HostToWebview): void {
     case 'announce':
       header.announce.textContent = m.text;
       break;
+    case 'activity':
+      header.setActivity(m.activity, m.fileName);
+      break;
     case 'notice':
       notice.textContent = m.text;
       notice.hidden = m.text === '';

@@ -148,5 +148,11 @@ export function panelStrings(): Record<keyof typeof PANEL_EN, string> {
     'graph.wxh.layer': vscode.l10n.t('W_xh of layer {0}: the layer below\'s h_t is this layer\'s input'),
     'graph.why': vscode.l10n.t('W_hy, then softmax'),
     'graph.loss': vscode.l10n.t('−log of the target\'s probability'),
+    'panel.activity.reading': vscode.l10n.t('reading text…'),
+    'panel.activity.building': vscode.l10n.t('building the model…'),
+    'panel.activity.firstStep': vscode.l10n.t('first step…'),
+    'panel.activity.pausing': vscode.l10n.t('pausing…'),
+    'panel.activity.pausingButton': vscode.l10n.t('Pausing…'),
+    'panel.activity.starting': vscode.l10n.t('Starting a session on {0}: {1}'),
   };
 }

@@ -144,4 +144,10 @@ export const PANEL_EN = {
   'graph.wxh.layer': 'W_xh of layer {0}: the layer below\'s h_t is this layer\'s input',
   'graph.why': 'W_hy, then softmax',
   'graph.loss': '−log of the target\'s probability',
+  'panel.activity.reading': 'reading text…',
+  'panel.activity.building': 'building the model…',
+  'panel.activity.firstStep': 'first step…',
+  'panel.activity.pausing': 'pausing…',
+  'panel.activity.pausingButton': 'Pausing…',
+  'panel.activity.starting': 'Starting a session on {0}: {1}',
 } as const;
