@@ -86,15 +86,12 @@ export function largestSingularValues(op: BatchedLinearMap, opts: LanczosOptions
   const X = op.alloc(count * cols);
   const Y = op.alloc(count * rows);
   const Z = op.alloc(count * cols);
-  const start = new Float64Array(cols);
-  for (let i = 0; i < cols; i++) start[i] = 1 + i / cols; // not orthogonal to anything in particular, and fixed
-  scale(start, 1 / norm(start));
   const Q: Float64Array[][] = [];
   const alpha: number[][] = [];
   const beta: number[][] = [];
   for (let m = 0; m < count; m++) {
     const given = opts.starts?.[m];
-    const q0 = given && given.length === cols && norm(given) > 0 ? Float64Array.from(given) : Float64Array.from(start);
+    const q0 = given && given.length === cols && norm(given) > 0 ? given.slice() : fixedStart(cols);
     scale(q0, 1 / norm(q0));
     Q.push([q0]);
     alpha.push([]);
@@ -104,22 +101,31 @@ export function largestSingularValues(op: BatchedLinearMap, opts: LanczosOptions
   const active = Int32Array.from({ length: count }, (_, m) => m);
   let live = count;
   for (let j = 0; live > 0; j++) {
-    for (let r = 0; r < live; r++) X.set(Q[active[r]][j], r * cols);
+    // Element by element: TypedArray.set and .from between float64 and float32 arrays take a slow
+    // generic path in V8, which cost more than the products of a 256 x 256 operator.
+    for (let r = 0; r < live; r++) copyInto(X, r * cols, Q[active[r]][j]);
     op.apply(active, live, X, Y);
     op.applyT(active, live, Y, Z);
     let kept = 0;
     for (let r = 0; r < live; r++) {
       const m = active[r];
       const q = Q[m];
-      const w = Float64Array.from(Z.subarray(r * cols, (r + 1) * cols)); // A^T A q_j
+      const w = copyOut(Z, r * cols, cols); // A^T A q_j
       const a = dot(q[j], w);
       // Orthogonalize against every earlier q (that is the three-term recurrence, done in full):
       // in floating point the recurrence alone loses orthogonality, and a non-orthogonal basis
-      // can report more than sigma_1. Twice, because once is not enough after heavy cancellation.
-      for (let pass = 0; pass < 2; pass++) for (let i = 0; i <= j; i++) axpy(w, -dot(q[i], w), q[i]);
-      const b = norm(w);
+      // can report more than sigma_1. A second time when the first cancelled most of w (the
+      // DGKS test: w lost more than 1 - 1/sqrt 2 of its length), because once is then not enough.
+      const before = norm(w);
+      for (let i = 0; i <= j; i++) axpy(w, -dot(q[i], w), q[i]);
+      let b = norm(w);
+      if (b < Math.SQRT1_2 * before) {
+        for (let i = 0; i <= j; i++) axpy(w, -dot(q[i], w), q[i]);
+        b = norm(w);
+      }
       alpha[m].push(a);
-      const th = largestTridiagonalEigenvalue(alpha[m], beta[m]);
+      // theta never decreases with j (the Krylov space only grows): the last one bounds it below.
+      const th = largestTridiagonalEigenvalue(alpha[m], beta[m], theta[m]);
       theta[m] = th;
       // The Ritz vector Q s of theta leaves the residual ||A^T A Q s - theta Q s|| = b |s_last|.
       const y = topEigenvector(alpha[m], beta[m], th);
@@ -149,9 +155,9 @@ export function largestSingularValues(op: BatchedLinearMap, opts: LanczosOptions
  * eigenvalues below x. Between the largest diagonal entry (a Rayleigh quotient) and the
  * Gershgorin bound.
  */
-function largestTridiagonalEigenvalue(alpha: readonly number[], beta: readonly number[]): number {
+function largestTridiagonalEigenvalue(alpha: readonly number[], beta: readonly number[], atLeast = -Infinity): number {
   const k = alpha.length;
-  let lo = -Infinity;
+  let lo = atLeast;
   let hi = -Infinity;
   for (let i = 0; i < k; i++) {
     lo = Math.max(lo, alpha[i]);
@@ -221,6 +227,23 @@ export function denseOperator(data: FloatArray, off: number, rows: number, cols:
 /** sigma_max of a row-major matrix block W [rows, cols] at offset `off` of `data`. */
 export function matrixSpectralNorm(data: FloatArray, off: number, rows: number, cols: number): number {
   return largestSingularValues(denseOperator(data, off, rows, cols), { tolerance: data instanceof Float64Array ? 1e-12 : 1e-6 })[0];
+}
+
+/** Not orthogonal to anything in particular, and fixed. */
+function fixedStart(cols: number): Float64Array {
+  const start = new Float64Array(cols);
+  for (let i = 0; i < cols; i++) start[i] = 1 + i / cols;
+  return start;
+}
+
+function copyInto(dst: FloatArray, at: number, src: Float64Array): void {
+  for (let i = 0; i < src.length; i++) dst[at + i] = src[i];
+}
+
+function copyOut(src: FloatArray, at: number, length: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = src[at + i];
+  return out;
 }
 
 export function norm(a: Float64Array): number {
