@@ -128,6 +128,9 @@ describe('every picture readable at its default size (Chromium, issue 12)', func
         // The graph canvas is no wider than the panel: nothing drawn off to the side.
         const box = (await p.page.locator('#graph').boundingBox())!;
         assert.ok(box.x >= 0 && box.x + box.width <= size.width, 'the graph fits the panel');
+        // Every text the graph draws lies inside its canvas: nothing cut at the right edge of a narrow panel.
+        const cut = drawn.filter((r) => r.left < -0.5 || r.right > box.width + 0.5).map((r) => `${r.text} (${r.left.toFixed(0)}..${r.right.toFixed(0)})`);
+        assert.deepEqual([...new Set(cut)], [], `text cut at the graph's edges (${box.width} px wide)`);
         const cols = Number(await p.page.getAttribute('#graph', 'data-columns'));
         assert.ok(cols >= 4, `at least four readable columns (${cols})`);
         // Stepping to the end and back keeps the cursor among the shown columns; the overview agrees.

@@ -13,6 +13,7 @@ import { DivergingScale } from '../shared/colorScale';
 import { visibleChar } from '../shared/format';
 import { formatLoss, formatProbability, formatValue, lossDigitsToFit } from '../../src/protocol/format';
 import { type ColorBarSpec, sampleColors } from '../shared/colorBar';
+import { wrapWords } from '../shared/lineChart';
 import { DX, DY, SIZE, MIN_FONT, GUTTER_WIDE, TEXT_PAD, parseNodeId, rowNames } from './graphGeometry';
 import { t } from '../shared/strings';
 
@@ -222,11 +223,11 @@ export class GraphPainter {
       ctx.setLineDash([]);
       ctx.fillStyle = th.orange;
       ctx.textAlign = 'left';
-      ctx.fillText(t(d.header.carriedState ? 'graph.start.carried' : 'graph.start.zero'), bx - DX / 2, top - 4);
+      this.fillAbove(ctx, t(d.header.carriedState ? 'graph.start.carried' : 'graph.start.zero'), bx - DX / 2, top - 4);
     } else {
       ctx.textAlign = 'left';
       ctx.fillStyle = th.muted;
-      ctx.fillText(t('graph.earlier', f.first - 1), -DX - SIZE.h.width / 2, top - 4);
+      this.fillAbove(ctx, t('graph.earlier', f.first - 1), -DX - SIZE.h.width / 2, top - 4);
     }
     if (f.view.direction !== 'backward') return;
     const [lo, hi] = this.gradLogRange;
@@ -251,6 +252,16 @@ export class GraphPainter {
         if (l > 0) { ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x, y + DY); ctx.stroke(); }
       }
     }
+  }
+
+  /**
+   * A note above the top row from `x` to the right edge of the shown columns, on two lines when one
+   * is too long for a narrow panel (the room above the top row holds two), never cut at the edge.
+   */
+  private fillAbove(ctx: CanvasRenderingContext2D, text: string, x: number, bottom: number): void {
+    const right = (this.frame.columns - 1) * DX + SIZE.L.width / 2 + 4;
+    const lines = wrapWords(ctx, text, right - x);
+    lines.slice(-2).forEach((line, i, shown) => ctx.fillText(line, x, bottom - (shown.length - 1 - i) * (MIN_FONT + 2)));
   }
 
   /**

@@ -88,7 +88,7 @@ function crosses(points: readonly { x: number; y: number }[], box: Box): boolean
 const SWATCH = 24;
 
 /** `text` broken at spaces into lines no wider than `width` (a single longer word keeps its own line). */
-function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+export function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const last = lines[lines.length - 1];
