@@ -80,7 +80,7 @@ export interface Harness {
   readonly browser: Browser;
   readonly origin: string;
   close(): Promise<void>;
-  open(bundle: 'panel' | 'gradient' | 'insight', opts?: { width?: number; height?: number; reducedMotion?: boolean }): Promise<WebviewPage>;
+  open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts?: { width?: number; height?: number; reducedMotion?: boolean }): Promise<WebviewPage>;
 }
 
 export interface WebviewPage {
@@ -119,7 +119,7 @@ export async function startHarness(): Promise<Harness> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  async function open(bundle: 'panel' | 'gradient' | 'insight', opts: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<WebviewPage> {
+  async function open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<WebviewPage> {
     const context = await browser.newContext({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 }, reducedMotion: opts.reducedMotion ? 'reduce' : 'no-preference' });
     const page = await context.newPage();
     const errors: string[] = [];

@@ -89,6 +89,32 @@ function card(c: ExperimentCellView, s: ExperimentViewState): HTMLElement {
   return el('section', { className: 'card cell-card', attrs: { 'data-cell': c.cell, 'data-status': c.status } }, children);
 }
 
+/** The card shown per cell and what it was drawn from. */
+const shownCards = new Map<string, { drawnFrom: string; element: HTMLElement }>();
+
+/**
+ * Redraws only the cards whose content changed. The host posts the state again when the view is
+ * shown or focused; rebuilding every card then would replace an Open in Panel button between the
+ * press and the release of a click, and the click would be lost.
+ */
+function renderCards(s: ExperimentViewState): void {
+  const wanted = s.cells.map((c) => ({ c, drawnFrom: JSON.stringify([c, s.totalSteps, s.chance !== null]) }));
+  const sameCells = wanted.length === shownCards.size && wanted.every(({ c }, i) => [...shownCards.keys()][i] === c.cell);
+  if (!sameCells) {
+    shownCards.clear();
+    for (const { c, drawnFrom } of wanted) shownCards.set(c.cell, { drawnFrom, element: card(c, s) });
+    cells.replaceChildren(...[...shownCards.values()].map((x) => x.element));
+    return;
+  }
+  for (const { c, drawnFrom } of wanted) {
+    const shown = shownCards.get(c.cell)!;
+    if (shown.drawnFrom === drawnFrom) continue;
+    const element = card(c, s);
+    shown.element.replaceWith(element);
+    shownCards.set(c.cell, { drawnFrom, element });
+  }
+}
+
 function render(s: ExperimentViewState): void {
   state = s;
   heading.textContent = title(s);
@@ -96,7 +122,7 @@ function render(s: ExperimentViewState): void {
   sentence.textContent = sentenceOfState(s, t);
   lossTitle.textContent = t('experiment.lossChart');
   memoryTitleEl.textContent = s.chance !== null ? `${memoryTitle(s)} (${t('experiment.chance')} ${formatLoss(s.chance)})` : memoryTitle(s);
-  cells.replaceChildren(...s.cells.map((c) => card(c, s)));
+  renderCards(s);
   document.body.dataset.finished = String(s.cells.every((c) => c.status !== 'training'));
   draw();
 }
