@@ -33,20 +33,42 @@ const l10nRestrictions = [
  * The webviews' text goes through t() (webview/shared/strings.ts), whose table the host sends in
  * the display language: English written straight into the page (textContent, a title, an
  * aria-label, a button, a heading, a chart label) would reach Korean readers in English. Text is a
- * run of three lower-case letters, so symbols ('t = ', 'k →', 'h_t') and regex flags pass.
+ * run of three lower-case letters, so symbols ('t = ', 'k →', 'h_t'), the functions of the
+ * equations ('tanh', 'softmax') and regex flags pass.
  */
-const WORDS = ':matches(Literal[value=/[a-z]{3}/], TemplateLiteral:has(TemplateElement[value.raw=/[a-z]{3}/]))';
+const WORDS = ':matches(Literal[value=/^(?!(tanh|softmax)$)[\\s\\S]*[a-z]{3}/], TemplateLiteral:has(TemplateElement[value.raw=/[a-z]{3}/]))';
 const T_MESSAGE = 'Webview text must go through t(\'key\') (webview/shared/strings.ts): add the English to src/protocol/webviewText/, run npm run l10n and translate it in l10n/bundle.l10n.ko.json.';
+/** Where a page's text goes: [the node that takes it, the field or argument it is in]. */
+const TEXT_PLACES = [
+  ['AssignmentExpression[left.property.name=/^(textContent|innerText|title|placeholder)$/]', '.right'],
+  ['Property[key.name=/^(text|title|label|shortLabel|name|xLabel|yLabel|emptyText|caption|ariaLabel)$/]', '.value'],
+  ['Property[key.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/]', '.value'],
+  ["CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/]", '.arguments:nth-child(2)'],
+  ['CallExpression[callee.property.name=/^(createTextNode|fillText|strokeText)$/]', '.arguments:first-child'],
+  ["CallExpression[callee.name='button']", '.arguments:matches(:nth-child(1), :nth-child(2))'],
+  ['CallExpression[callee.name=/^(select|checkbox)$/]', '.arguments:first-child'],
+  ["CallExpression[callee.name='section']", '.arguments:nth-child(2)'],
+];
+/**
+ * Text reaches its place through a choice or a join as well: `a ? 'Unit' : 'Select a unit'`,
+ * `name ?? 'none'`, `'Unit ' + n`, `${a ? 'on' : 'off'}` (never through a call, so t('key') passes).
+ */
+const THROUGH = ":matches(ConditionalExpression, LogicalExpression, BinaryExpression[operator='+'], TemplateLiteral)";
+const INSIDE = ':matches(.consequent, .alternate, .left, .right, .expressions)';
+/**
+ * A table of tuples (`[['ablate', 'Ablate', (n) => `Ablate ${n}…`]]`) holds text too: a string in a
+ * nested array that reads as words (a capital, a space or punctuation; not an id like 'mul_f'),
+ * or a template an arrow in it returns.
+ */
+const PROSE = 'Literal[value=/^(?![a-z][\\w.#:-]*$)(?!(tanh|softmax)$)[\\s\\S]*[a-z]{3}/]';
 const webviewRestrictions = [
-  `AssignmentExpression[left.property.name=/^(textContent|innerText|title|placeholder)$/] > ${WORDS}.right`,
-  `Property[key.name=/^(text|title|label|xLabel|yLabel|emptyText|caption|ariaLabel)$/] > ${WORDS}.value`,
-  `Property[key.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/] > ${WORDS}.value`,
-  `CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(aria-label|aria-valuetext|title|placeholder|alt)$/] > ${WORDS}.arguments:nth-child(2)`,
-  `CallExpression[callee.property.name=/^(createTextNode|fillText|strokeText)$/] > ${WORDS}.arguments:first-child`,
-  `CallExpression[callee.name='button'] > ${WORDS}.arguments:matches(:nth-child(1), :nth-child(2))`,
-  `CallExpression[callee.name=/^(select|checkbox)$/] > ${WORDS}.arguments:first-child`,
-  `CallExpression[callee.name='section'] > ${WORDS}.arguments:nth-child(2)`,
-  `CallExpression[callee.name='select'] ArrayExpression > ArrayExpression > ${WORDS}:nth-child(2)`,
+  ...TEXT_PLACES.flatMap(([place, field]) => [
+    `${place} > ${WORDS}${field}`,
+    `${place} > ${THROUGH}${field} > ${WORDS}${INSIDE}`,
+    `${place} > ${THROUGH}${field} > ${THROUGH}${INSIDE} > ${WORDS}${INSIDE}`,
+  ]),
+  `ArrayExpression > ArrayExpression > ${PROSE}`,
+  `ArrayExpression > ArrayExpression > ArrowFunctionExpression > ${WORDS}.body`,
 ].map((selector) => ({ selector, message: T_MESSAGE }));
 
 export default tseslint.config(
@@ -70,8 +92,6 @@ export default tseslint.config(
   },
   {
     files: ['webview/**/*.ts'],
-    // The cell diagram's node names, explanations and equations are not in the table yet (issue 18).
-    ignores: ['webview/panel/cellDiagram.ts', 'webview/panel/cellEquations.ts'],
     rules: { 'no-restricted-syntax': ['error', ...webviewRestrictions] },
   },
   {

@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import { type StringsMessage, type WebviewStrings } from '../protocol/strings';
+import { cellStrings } from './webviewText/cell';
 import { experimentStrings } from './webviewText/experiment';
 import { gradientStrings } from './webviewText/gradient';
 import { insightStrings } from './webviewText/insight';
@@ -15,7 +16,7 @@ import { sharedStrings } from './webviewText/shared';
 import { unitsStrings } from './webviewText/units';
 
 export function webviewStrings(): WebviewStrings {
-  return { ...sharedStrings(), ...panelStrings(), ...gradientStrings(), ...insightStrings(), ...unitsStrings(), ...experimentStrings() };
+  return { ...sharedStrings(), ...panelStrings(), ...cellStrings(), ...gradientStrings(), ...insightStrings(), ...unitsStrings(), ...experimentStrings() };
 }
 
 /** The message a page gets in its HTML: the display language and the table in it. */

@@ -16,6 +16,7 @@
  */
 
 import { type FormatWords } from './format';
+import { CELL_EN } from './webviewText/cell';
 import { EXPERIMENT_EN } from './webviewText/experiment';
 import { GRADIENT_EN } from './webviewText/gradient';
 import { INSIGHT_EN } from './webviewText/insight';
@@ -24,7 +25,7 @@ import { SHARED_EN } from './webviewText/shared';
 import { UNITS_EN } from './webviewText/units';
 
 export const WEBVIEW_STRINGS_EN = {
-  ...SHARED_EN, ...PANEL_EN, ...GRADIENT_EN, ...INSIGHT_EN, ...UNITS_EN, ...EXPERIMENT_EN,
+  ...SHARED_EN, ...PANEL_EN, ...CELL_EN, ...GRADIENT_EN, ...INSIGHT_EN, ...UNITS_EN, ...EXPERIMENT_EN,
 } as const;
 
 export type WebviewStringKey = keyof typeof WEBVIEW_STRINGS_EN;

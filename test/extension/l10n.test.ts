@@ -163,6 +163,24 @@ document.body.append(p, document.createTextNode('sort units'), String(series.len
       ]);
     });
 
+    it('flags English reaching its place through a choice, a join or a table of tuples', async function () {
+      this.timeout(60_000);
+      const flagged = await lint(`${header}
+declare const on: boolean;
+const p = el('p', { text: on ? t('insight.title') : 'Nothing yet' });
+p.textContent = on ? \`Unit \${n}:\` : '';
+p.title = t('insight.title') + ' (selected)';
+p.setAttribute('aria-label', on ? (n > 1 ? 'many units' : t('insight.title')) : t('insight.title'));
+const q = el('p', { attrs: { title: \`\${on ? 'open' : t('insight.title')}\` } });
+const bar = { name: n > 0 ? 'signed vectors' : t('insight.title') };
+const ACTIONS = [['ablate', 'Ablate', (u: string) => \`Ablate \${u} at every character\`], ['hold', 'Hold at…', () => t('insight.title')]];
+document.body.append(p, q, String(ACTIONS.length), String(bar));
+`);
+      assert.deepEqual(flagged, [
+        "'Nothing yet", '`Unit ${n}:`', "' (selected)", "'many units'", "'open' : t('", "'signed vect", "'Ablate', (u", '`Ablate ${u}', "'Hold at…', ",
+      ]);
+    });
+
     it('passes t(), symbols, ids, class names and regex flags', async function () {
       this.timeout(60_000);
       assert.deepEqual(await lint(`${header}
@@ -173,7 +191,13 @@ button(t('units.remove'), t('units.remove.title', 'x'), () => undefined, 'link')
 section('why', t('insight.why.heading'));
 select(t('insight.why.score'), [['grad', t('insight.why.score.grad')]], 'grad', () => undefined);
 ctx.fillText('k →', 0, 0);
+ctx.fillText('tanh', 0, 0);
 p.title = \`/\${n}/gu\`;
+p.textContent = t(n > 1 ? 'units.remove' : 'insight.title');
+p.title = n > 1 ? t('insight.title') : '';
+const edges = [['c_prev', 'mul_f'], ['tanh_c', 'mul_o']];
+const ops = [['tanh', n]];
+document.body.append(String(edges.length), String(ops.length));
 `), []);
     });
   });

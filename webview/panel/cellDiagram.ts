@@ -20,7 +20,9 @@ import { ColorBar, sampleColors } from '../shared/colorBar';
 import { fitCanvas } from '../shared/lineChart';
 import { el } from '../shared/dom';
 import { visibleChar } from '../shared/format';
-import { CellEquations, OUTPUT, type Equation } from './cellEquations';
+import { CellEquations, outputEquation, type Equation } from './cellEquations';
+import { t } from '../shared/strings';
+import { formatCount } from '../../src/protocol/format';
 
 type Vec = Float32Array | null;
 type Getter = (d: TraceData, l: number, t: number) => Vec;
@@ -48,39 +50,40 @@ const map = (a: Float32Array, f: (x: number, i: number) => number): Float32Array
 };
 const mul = (a: Float32Array, b: Float32Array): Float32Array => map(a, (x, i) => x * b[i]);
 
-const SIGMA = 'σ: local derivative σ\'(a) = s(1 − s), at most 1/4, small when the gate saturates near 0 or 1';
-const TANH = 'tanh: local derivative tanh\'(a) = 1 − y², y = tanh(a); near ±1 the gradient vanishes';
-const TIMES = '×: multiply swaps its inputs: ∂(a⊙b)/∂a = b and ∂(a⊙b)/∂b = a';
-const PLUS = '+: add passes the gradient through unchanged to both inputs';
+// The operators' local derivatives, told in every tooltip that uses one.
+const SIGMA = (): string => t('cell.op.sigma');
+const TANH = (): string => t('cell.op.tanh');
+const TIMES = (): string => t('cell.op.times');
+const PLUS = (): string => t('cell.op.plus');
 
 const input = (d: TraceData, l: number, t: number): Vec => (l > 0 ? d.h(l - 1, t) : null);
 const inputNode = (col: number, row: number): CellNode => ({
-  id: 'x', label: 'x_t input', kind: 'value', col, row, value: input,
-  title: 'The cell\'s input: the one-hot character x_t for layer 0, the layer below\'s h_t otherwise',
+  id: 'x', label: t('cell.node.x'), kind: 'value', col, row, value: input,
+  title: t('cell.node.x.title'),
 });
 
 function lstmGraph(): CellGraph {
   const gate = (g: number) => (d: TraceData, l: number, t: number): Vec => d.gate(l, t, g);
   const nodes: CellNode[] = [
-    { id: 'c_prev', label: 'c_{t-1}', kind: 'value', col: 0, row: 0, title: 'The cell state carried in from the previous step; gradient shown: dL/dc_t ⊙ f, the part that flows back through the forget gate', value: (d, l, t) => d.cPrev(l, t),
+    { id: 'c_prev', label: 'c_{t-1}', kind: 'value', col: 0, row: 0, title: t('cell.lstm.cPrev.title'), value: (d, l, t) => d.cPrev(l, t),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 1)), },
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: 'The hidden state from the previous step; gradient shown: what this step sends back to it through the four gates and W_hh', value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 4.4, title: t('cell.lstm.hPrev.title'), value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(1.4, 4.4),
-    { id: 'f', label: 'f forget σ', kind: 'value', sigmoid: true, col: 1, row: 3, title: 'f = σ(W_if x + b_if + W_hf h_{t-1} + b_hf), the forget gate. ' + SIGMA, value: gate(1),
+    { id: 'f', label: t('cell.lstm.f'), kind: 'value', sigmoid: true, col: 1, row: 3, title: t('cell.lstm.f.title', SIGMA()), value: gate(1),
       grad: (d, l, t) => mul(d.dc(l, t), d.cPrev(l, t)) },
-    { id: 'i', label: 'i input σ', kind: 'value', sigmoid: true, col: 2.3, row: 3, title: 'i = σ(W_ii x + b_ii + W_hi h_{t-1} + b_hi), the input gate. ' + SIGMA, value: gate(0),
+    { id: 'i', label: t('cell.lstm.i'), kind: 'value', sigmoid: true, col: 2.3, row: 3, title: t('cell.lstm.i.title', SIGMA()), value: gate(0),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 2)) },
-    { id: 'g', label: 'g cand. tanh', kind: 'value', col: 3.6, row: 3, title: 'g = tanh(W_ig x + b_ig + W_hg h_{t-1} + b_hg), the candidate. ' + TANH, value: gate(2),
+    { id: 'g', label: t('cell.lstm.g'), kind: 'value', col: 3.6, row: 3, title: t('cell.lstm.g.title', TANH()), value: gate(2),
       grad: (d, l, t) => mul(d.dc(l, t), d.gate(l, t, 0)) },
-    { id: 'o', label: 'o output σ', kind: 'value', sigmoid: true, col: 4.9, row: 3, title: 'o = σ(W_io x + b_io + W_ho h_{t-1} + b_ho), the output gate. ' + SIGMA, value: gate(3),
+    { id: 'o', label: t('cell.lstm.o'), kind: 'value', sigmoid: true, col: 4.9, row: 3, title: t('cell.lstm.o.title', SIGMA()), value: gate(3),
       grad: (d, l, t) => mul(d.dh(l, t), map(d.c(l, t), Math.tanh)) },
-    { id: 'mul_f', label: '×', kind: 'op', col: 1.4, row: 0, title: 'f ⊙ c_{t-1}. ' + TIMES },
-    { id: 'mul_i', label: '×', kind: 'op', col: 2.95, row: 1.6, title: 'i ⊙ g. ' + TIMES },
-    { id: 'add', label: '+', kind: 'op', col: 3.4, row: 0, title: 'c_t = f ⊙ c_{t-1} + i ⊙ g. ' + PLUS + ': the uninterrupted path that lets LSTM gradients survive' },
-    { id: 'c', label: 'c_t cell', kind: 'value', col: 5, row: 0, title: 'c_t, the cell state', value: (d, l, t) => d.c(l, t), grad: (d, l, t) => d.dc(l, t) },
-    { id: 'tanh_c', label: 'tanh', kind: 'op', col: 5, row: 1.6, title: 'tanh(c_t). ' + TANH },
-    { id: 'mul_o', label: '×', kind: 'op', col: 5.9, row: 3, title: 'h_t = o ⊙ tanh(c_t). ' + TIMES },
-    { id: 'h', label: 'h_t hidden', kind: 'value', col: 6.6, row: 1.6, title: 'h_t, the hidden state (to the layer above, the decoder and step t+1)', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+    { id: 'mul_f', label: '×', kind: 'op', col: 1.4, row: 0, title: t('cell.lstm.mulF.title', TIMES()) },
+    { id: 'mul_i', label: '×', kind: 'op', col: 2.95, row: 1.6, title: t('cell.lstm.mulI.title', TIMES()) },
+    { id: 'add', label: '+', kind: 'op', col: 3.4, row: 0, title: t('cell.lstm.add.title', PLUS()) },
+    { id: 'c', label: t('cell.lstm.c'), kind: 'value', col: 5, row: 0, title: t('cell.lstm.c.title'), value: (d, l, t) => d.c(l, t), grad: (d, l, t) => d.dc(l, t) },
+    { id: 'tanh_c', label: 'tanh', kind: 'op', col: 5, row: 1.6, title: t('cell.lstm.tanhC.title', TANH()) },
+    { id: 'mul_o', label: '×', kind: 'op', col: 5.9, row: 3, title: t('cell.lstm.mulO.title', TIMES()) },
+    { id: 'h', label: t('cell.node.h'), kind: 'value', col: 6.6, row: 1.6, title: t('cell.lstm.h.title'), value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
   ];
   const edges: [string, string][] = [
     ['c_prev', 'mul_f'], ['f', 'mul_f'], ['mul_f', 'add'], ['i', 'mul_i'], ['g', 'mul_i'], ['mul_i', 'add'], ['add', 'c'],
@@ -88,36 +91,34 @@ function lstmGraph(): CellGraph {
     ...(['f', 'i', 'g', 'o'] as const).flatMap((g) => [['h_prev', g], ['x', g]] as [string, string][]),
   ];
   const equations: Equation[] = [
-    { eq: 'i_t = σ(W_xi x_t + W_hi h_{t−1} + b_i)', name: 'input gate', node: 'i' },
-    { eq: 'f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)', name: 'forget gate', node: 'f' },
-    { eq: 'o_t = σ(W_xo x_t + W_ho h_{t−1} + b_o)', name: 'output gate', node: 'o' },
-    { eq: 'g_t = tanh(W_xg x_t + W_hg h_{t−1} + b_g)', name: 'candidate', node: 'g' },
-    { eq: 'c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t', name: 'cell state', node: 'c', ops: ['mul_f', 'mul_i', 'add'] },
-    { eq: 'h_t = o_t ⊙ tanh(c_t)', name: 'hidden state', node: 'h', ops: ['tanh_c', 'mul_o'] },
-    OUTPUT,
+    { eq: 'i_t = σ(W_xi x_t + W_hi h_{t−1} + b_i)', name: t('cell.eq.input'), node: 'i' },
+    { eq: 'f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)', name: t('cell.eq.forget'), node: 'f' },
+    { eq: 'o_t = σ(W_xo x_t + W_ho h_{t−1} + b_o)', name: t('cell.eq.outputGate'), node: 'o' },
+    { eq: 'g_t = tanh(W_xg x_t + W_hg h_{t−1} + b_g)', name: t('cell.eq.candidate'), node: 'g' },
+    { eq: 'c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t', name: t('cell.eq.cell'), node: 'c', ops: ['mul_f', 'mul_i', 'add'] },
+    { eq: 'h_t = o_t ⊙ tanh(c_t)', name: t('cell.eq.hidden'), node: 'h', ops: ['tanh_c', 'mul_o'] },
+    outputEquation(),
   ];
   return { nodes, edges, equations };
 }
 
 function gruGraph(resetAfter: boolean): CellGraph {
   const gate = (g: number) => (d: TraceData, l: number, t: number): Vec => d.gate(l, t, g);
-  const nTitle = resetAfter
-    ? 'n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t-1} + b_hn)), the candidate (reset after, PyTorch). '
-    : 'n = tanh(W_in x + b_in + W_hn (r ⊙ h_{t-1}) + b_hn), the candidate (Cho et al. 2014). ';
+  const nTitle = t(resetAfter ? 'cell.gru.n.after' : 'cell.gru.n.before', TANH());
   const nodes: CellNode[] = [
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: 'The hidden state from the previous step; gradient shown: all this step sends back to it (the copy path z ⊙ dL/dh_t plus the gate paths through the weights)', value: (d, l, t) => d.hPrev(l, t),
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0, title: t('cell.gru.hPrev.title'), value: (d, l, t) => d.hPrev(l, t),
       grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(0, 4.4),
-    { id: 'r', label: 'r reset σ', kind: 'value', sigmoid: true, col: 1.2, row: 3, title: 'r = σ(W_ir x + b_ir + W_hr h_{t-1} + b_hr), the reset gate. ' + SIGMA, value: gate(0), grad: (d, l, t) => d.dReset(l, t) },
-    { id: 'z', label: 'z update σ', kind: 'value', sigmoid: true, col: 2.5, row: 3, title: 'z = σ(W_iz x + b_iz + W_hz h_{t-1} + b_hz), the update gate. ' + SIGMA, value: gate(1),
+    { id: 'r', label: t('cell.gru.r'), kind: 'value', sigmoid: true, col: 1.2, row: 3, title: t('cell.gru.r.title', SIGMA()), value: gate(0), grad: (d, l, t) => d.dReset(l, t) },
+    { id: 'z', label: t('cell.gru.z'), kind: 'value', sigmoid: true, col: 2.5, row: 3, title: t('cell.gru.z.title', SIGMA()), value: gate(1),
       grad: (d, l, t) => { const h = d.hPrev(l, t), n = d.gate(l, t, 2); return map(d.dh(l, t), (g, i) => g * (h[i] - n[i])); } },
-    { id: 'n', label: 'n cand. tanh', kind: 'value', col: 4, row: 3, title: nTitle + TANH, value: gate(2),
+    { id: 'n', label: t('cell.gru.n'), kind: 'value', col: 4, row: 3, title: nTitle, value: gate(2),
       grad: (d, l, t) => { const z = d.gate(l, t, 1); return map(d.dh(l, t), (g, i) => g * (1 - z[i])); } },
-    { id: 'one_minus', label: '1−', kind: 'op', col: 3.1, row: 1.6, title: '1 − z: passes the gradient through with its sign flipped' },
-    { id: 'mul_n', label: '×', kind: 'op', col: 4.4, row: 1.6, title: '(1 − z) ⊙ n. ' + TIMES },
-    { id: 'mul_z', label: '×', kind: 'op', col: 2.5, row: 0, title: 'z ⊙ h_{t-1}: the path that copies the old state. ' + TIMES },
-    { id: 'add', label: '+', kind: 'op', col: 5, row: 0, title: 'h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}: the interpolation. ' + PLUS },
-    { id: 'h', label: 'h_t hidden', kind: 'value', col: 6.4, row: 0, title: 'h_t, the hidden state', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+    { id: 'one_minus', label: '1−', kind: 'op', col: 3.1, row: 1.6, title: t('cell.gru.oneMinus.title') },
+    { id: 'mul_n', label: '×', kind: 'op', col: 4.4, row: 1.6, title: t('cell.gru.mulN.title', TIMES()) },
+    { id: 'mul_z', label: '×', kind: 'op', col: 2.5, row: 0, title: t('cell.gru.mulZ.title', TIMES()) },
+    { id: 'add', label: '+', kind: 'op', col: 5, row: 0, title: t('cell.gru.add.title', PLUS()) },
+    { id: 'h', label: t('cell.node.h'), kind: 'value', col: 6.4, row: 0, title: t('cell.gru.h.title'), value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
   ];
   const edges: [string, string][] = [
     ['h_prev', 'mul_z'], ['z', 'mul_z'], ['z', 'one_minus'], ['one_minus', 'mul_n'], ['n', 'mul_n'], ['mul_n', 'add'], ['mul_z', 'add'], ['add', 'h'],
@@ -126,27 +127,27 @@ function gruGraph(resetAfter: boolean): CellGraph {
   // The lecture's GRU (h̃_t is the candidate, here n_t as in PyTorch), with the variant this model uses.
   const candidate = resetAfter ? 'n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t−1} + b_hn))' : 'n_t = tanh(W_xn x_t + W_hn (r_t ⊙ h_{t−1}) + b_n)';
   const equations: Equation[] = [
-    { eq: 'r_t = σ(W_xr x_t + W_hr h_{t−1} + b_r)', name: 'reset gate', node: 'r' },
-    { eq: 'z_t = σ(W_xz x_t + W_hz h_{t−1} + b_z)', name: 'update gate', node: 'z' },
-    { eq: candidate, name: resetAfter ? 'candidate (h̃ in the lecture; reset applied after the product, as in PyTorch)' : 'candidate (h̃ in the lecture)', node: 'n' },
-    { eq: 'h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ n_t', name: 'hidden state', node: 'h', ops: ['mul_z', 'one_minus', 'mul_n', 'add'] },
-    OUTPUT,
+    { eq: 'r_t = σ(W_xr x_t + W_hr h_{t−1} + b_r)', name: t('cell.eq.reset'), node: 'r' },
+    { eq: 'z_t = σ(W_xz x_t + W_hz h_{t−1} + b_z)', name: t('cell.eq.update'), node: 'z' },
+    { eq: candidate, name: t(resetAfter ? 'cell.eq.gruCandidate.after' : 'cell.eq.gruCandidate'), node: 'n' },
+    { eq: 'h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ n_t', name: t('cell.eq.hidden'), node: 'h', ops: ['mul_z', 'one_minus', 'mul_n', 'add'] },
+    outputEquation(),
   ];
   return { nodes, edges, equations };
 }
 
 function rnnGraph(): CellGraph {
   const nodes: CellNode[] = [
-    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0.4, title: 'The hidden state from the previous step; gradient shown: W_hhᵀ (dL/da), what this step sends back to it', value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
+    { id: 'h_prev', label: 'h_{t-1}', kind: 'value', col: 0, row: 0.4, title: t('cell.rnn.hPrev.title'), value: (d, l, t) => d.hPrev(l, t), grad: (d, l, t) => d.dhPrev(l, t) },
     inputNode(0, 3.4),
-    { id: 'a', label: 'a affine', kind: 'value', col: 2.4, row: 1.9, title: 'a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, the affine map (a + passes gradient to both terms)', value: (d, l, t) => d.gate(l, t, 0),
+    { id: 'a', label: t('cell.rnn.a'), kind: 'value', col: 2.4, row: 1.9, title: t('cell.rnn.a.title'), value: (d, l, t) => d.gate(l, t, 0),
       grad: (d, l, t) => { const h = d.h(l, t); return map(d.dh(l, t), (g, i) => g * (1 - h[i] * h[i])); } },
-    { id: 'tanh', label: 'tanh', kind: 'op', col: 4.2, row: 1.9, title: 'h_t = tanh(a). ' + TANH },
-    { id: 'h', label: 'h_t hidden', kind: 'value', col: 5.8, row: 1.9, title: 'h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), the hidden state', value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
+    { id: 'tanh', label: 'tanh', kind: 'op', col: 4.2, row: 1.9, title: t('cell.rnn.tanh.title', TANH()) },
+    { id: 'h', label: t('cell.node.h'), kind: 'value', col: 5.8, row: 1.9, title: t('cell.rnn.h.title'), value: (d, l, t) => d.h(l, t), grad: (d, l, t) => d.dh(l, t) },
   ];
   const equations: Equation[] = [
-    { eq: 'h_t = tanh(W_hh h_{t−1} + W_xh x_t)', name: 'hidden state (a, the sum inside tanh, includes the biases)', node: 'h', ops: ['tanh'] },
-    OUTPUT,
+    { eq: 'h_t = tanh(W_hh h_{t−1} + W_xh x_t)', name: t('cell.eq.rnnHidden'), node: 'h', ops: ['tanh'] },
+    outputEquation(),
   ];
   return { nodes, edges: [['h_prev', 'a'], ['x', 'a'], ['a', 'tanh'], ['tanh', 'h']], equations };
 }
@@ -173,7 +174,7 @@ export class CellDiagram {
   constructor(private theme: Theme) {
     this.scale = new DivergingScale(theme);
     this.gateScale = new GateScale(theme);
-    this.canvas = el('canvas', { className: 'cell-canvas', attrs: { role: 'img', 'aria-label': 'The selected cell as a computational graph', 'aria-describedby': 'cell-given cell-equations' } });
+    this.canvas = el('canvas', { className: 'cell-canvas', attrs: { role: 'img', 'aria-label': t('cell.aria'), 'aria-describedby': 'cell-given cell-equations' } });
     this.caption = el('p', { className: 'caption', attrs: { id: 'cell-caption' } });
     this.element = el('div', { className: 'cell' }, [this.caption, el('div', { className: 'cell-scroll' }, [this.canvas]), this.gateBar.element, this.signedBar.element, this.equations.element]);
     this.canvas.addEventListener('mousemove', (e) => {
@@ -190,18 +191,17 @@ export class CellDiagram {
     this.gateScale = new GateScale(theme);
   }
 
-  draw(d: TraceData, l: number, t: number, backward: boolean): void {
+  draw(d: TraceData, l: number, step: number, backward: boolean): void {
     const key = `${d.cell}:${d.header.gruResetAfter}`;
     if (key !== this.graphKey) {
       this.graphKey = key;
       this.graph = d.cell === 'lstm' ? lstmGraph() : d.cell === 'gru' ? gruGraph(d.header.gruResetAfter) : rnnGraph();
     }
     const g = this.graph!;
-    this.caption.textContent = `${d.cell.toUpperCase()} cell, layer ${l}, t = ${t}: input ${visibleChar(d.inputChar(t))}` +
-      (backward ? ' (backward: gradients of the window loss shown under the values)' : ' (forward: values)');
-    this.drawCanvas(d, g, l, t, backward);
+    this.caption.textContent = t(backward ? 'cell.caption.backward' : 'cell.caption.forward', d.cell.toUpperCase(), l, formatCount(step), visibleChar(d.inputChar(step)));
+    this.drawCanvas(d, g, l, step, backward);
     this.drawLegends(d);
-    this.equations.fill(d, g.equations, g.nodes, l, t, backward);
+    this.equations.fill(d, g.equations, g.nodes, l, step, backward);
   }
 
   private drawLegends(d: TraceData): void {
@@ -210,10 +210,9 @@ export class CellDiagram {
     if (key === this.legendKey) return;
     this.legendKey = key;
     this.gateBar.element.hidden = !hasGates;
-    if (hasGates) this.gateBar.set({ name: `σ gates (${d.cell === 'lstm' ? 'i, f, o' : 'r, z'}), 0 closed to 1 open:`, colors: sampleColors(this.gateScale.css), low: '0', high: '1' });
-    const signed = d.cell === 'lstm' ? 'h and g on −1..+1; c and the gradients' : d.cell === 'gru' ? 'h and n on −1..+1; the gradients' : 'h on −1..+1; a and the gradients';
+    if (hasGates) this.gateBar.set({ name: t('cell.legend.gates', d.cell === 'lstm' ? 'i, f, o' : 'r, z'), colors: sampleColors(this.gateScale.css), low: '0', high: '1' });
     this.signedBar.set({
-      name: `signed vectors: ${signed} each scaled to its largest |value|:`,
+      name: t(d.cell === 'lstm' ? 'cell.legend.signed.lstm' : d.cell === 'gru' ? 'cell.legend.signed.gru' : 'cell.legend.signed.rnn'),
       colors: sampleColors(this.scale.css), low: '−', mid: '0', high: '+',
     });
   }

@@ -10,6 +10,7 @@ import { type TraceData } from '../shared/traceData';
 import { el } from '../shared/dom';
 import { visibleChar } from '../shared/format';
 import { formatValue } from '../../src/protocol/format';
+import { t } from '../shared/strings';
 
 type Vec = Float32Array | null;
 type Getter = (d: TraceData, l: number, t: number) => Vec;
@@ -21,7 +22,9 @@ export interface Equation { readonly eq: string; readonly name: string; readonly
 export interface EquationNode { readonly id: string; readonly title: string; readonly value?: Getter; readonly grad?: Getter }
 
 /** The decoder, the same for every cell: the lecture's y_t = W_hy h_t, then the softmax. */
-export const OUTPUT: Equation = { eq: 'y_t = W_hy h_t,   ŷ_t = softmax(y_t)', name: 'scores and prediction' };
+export function outputEquation(): Equation {
+  return { eq: 'y_t = W_hy h_t,   ŷ_t = softmax(y_t)', name: t('cell.eq.output') };
+}
 
 /** `text` with x_t, W_hy, h_{t−1} written as a base and a subscript (DOM nodes, never HTML). */
 export function withSubscripts(text: string): Node[] {
@@ -43,7 +46,7 @@ function mean(v: Float32Array): number { let s = 0; for (const x of v) s += x; r
 export class CellEquations {
   readonly element: HTMLElement;
   private readonly given = el('p', { className: 'cell-given', attrs: { id: 'cell-given' } });
-  private readonly list = el('ol', { className: 'cell-eqs', attrs: { id: 'cell-equations', 'aria-label': 'The cell\'s equations' } });
+  private readonly list = el('ol', { className: 'cell-eqs', attrs: { id: 'cell-equations', 'aria-label': t('cell.eq.aria') } });
   private notes: HTMLElement[] = [];
   private key: Equation[] | null = null;
 
@@ -52,7 +55,7 @@ export class CellEquations {
   }
 
   /** The lines for this cell's equations (built once per cell type), then their numbers at (l, t). */
-  fill(d: TraceData, equations: Equation[], nodes: readonly EquationNode[], l: number, t: number, backward: boolean): void {
+  fill(d: TraceData, equations: Equation[], nodes: readonly EquationNode[], l: number, step: number, backward: boolean): void {
     const byId = new Map(nodes.map((n) => [n.id, n]));
     if (this.key !== equations) {
       this.key = equations;
@@ -69,22 +72,24 @@ export class CellEquations {
     }
     equations.forEach((e, i) => {
       const n = e.node ? byId.get(e.node) : undefined;
-      let text = e.name;
-      const v = n?.value?.(d, l, t);
-      if (v) text += ` · ‖·‖ ${formatValue(norm(v))}, mean ${formatValue(mean(v))}`;
-      const g = backward ? n?.grad?.(d, l, t) : null;
-      if (g) text += ` · gradient ‖∂L/∂·‖ ${formatValue(norm(g))}`;
+      const parts = [e.name];
+      const v = n?.value?.(d, l, step);
+      if (v) parts.push(t('cell.eq.norms', formatValue(norm(v)), formatValue(mean(v))));
+      const g = backward ? n?.grad?.(d, l, step) : null;
+      if (g) parts.push(t('cell.eq.gradient', formatValue(norm(g))));
+      const text = parts.join(' · ');
       if (this.notes[i].textContent !== text) this.notes[i].textContent = text;
     });
     // What the equations start from: the input and the previous state(s).
-    const parts: string[] = [l === 0 ? `x_t = one-hot ${visibleChar(d.inputChar(t))}` : `x_t = h_t of layer ${l - 1}`];
+    const parts: string[] = [l === 0 ? t('cell.given.oneHot', visibleChar(d.inputChar(step))) : t('cell.given.below', l - 1)];
     for (const id of ['h_prev', 'c_prev']) {
       const n = byId.get(id);
-      const v = n?.value?.(d, l, t);
+      const v = n?.value?.(d, l, step);
       if (!v) continue;
-      const g = backward ? n?.grad?.(d, l, t) : null;
-      parts.push(`${id === 'h_prev' ? 'h_{t−1}' : 'c_{t−1}'}: ‖·‖ ${formatValue(norm(v))}${g ? `, gradient ‖∂L/∂·‖ ${formatValue(norm(g))}` : ''}`);
+      const g = backward ? n?.grad?.(d, l, step) : null;
+      const name = id === 'h_prev' ? 'h_{t−1}' : 'c_{t−1}';
+      parts.push(g ? t('cell.given.stateGradient', name, formatValue(norm(v)), formatValue(norm(g))) : t('cell.given.state', name, formatValue(norm(v))));
     }
-    this.given.replaceChildren(...withSubscripts(`Given ${parts.join('; ')}.`));
+    this.given.replaceChildren(...withSubscripts(t('cell.given', parts.join('; '))));
   }
 }

@@ -7,13 +7,15 @@
 
 import { type HeatmapUnitAction } from '../../src/protocol/webview';
 import { button, el } from '../shared/dom';
+import { t } from '../shared/strings';
+import { formatCount } from '../../src/protocol/format';
 
 export interface UnitTarget { readonly layer: number; readonly unit: number; readonly state: 'h' | 'c' }
 
 const ACTIONS: readonly [HeatmapUnitAction, string, (name: string) => string][] = [
-  ['ablate', 'Ablate', (n) => `Ablate ${n}: hold it at 0 at every character and paint how the loss of each prediction changes`],
-  ['hold', 'Hold at…', (n) => `Hold ${n} at a value you choose and paint how the loss changes`],
-  ['sample', 'Sample held', (n) => `Generate text with ${n} held at 0, beside a normal sample with the same seed`],
+  ['ablate', t('unitBar.ablate'), (n) => t('unitBar.ablate.title', n)],
+  ['hold', t('unitBar.hold'), (n) => t('unitBar.hold.title', n)],
+  ['sample', t('unitBar.sample'), (n) => t('unitBar.sample.title', n)],
 ];
 
 export class UnitActionBar {
@@ -38,8 +40,8 @@ export class UnitActionBar {
   set(target: UnitTarget | null): void {
     this.target = target;
     const name = target ? `${target.state} ${target.layer}:${target.unit}` : '';
-    this.label.textContent = target ? `Unit ${name}:` : 'Select a unit (click its row, or ↑ ↓ on a focused map) to ablate it, hold it or sample with it held.';
-    this.label.title = target ? `layer ${target.layer}, unit ${target.unit}, ${target.state === 'c' ? 'cell state c' : 'hidden state h'}` : '';
+    this.label.textContent = target ? t('unitBar.unit', name) : t('unitBar.none');
+    this.label.title = target ? t(target.state === 'c' ? 'unitBar.unit.c' : 'unitBar.unit.h', formatCount(target.layer), formatCount(target.unit)) : '';
     this.element.dataset.unit = name;
     ACTIONS.forEach(([, , title], i) => {
       const b = this.buttons[i];

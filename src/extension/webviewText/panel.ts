@@ -154,5 +154,15 @@ export function panelStrings(): Record<keyof typeof PANEL_EN, string> {
     'panel.activity.pausing': vscode.l10n.t('pausing…'),
     'panel.activity.pausingButton': vscode.l10n.t('Pausing…'),
     'panel.activity.starting': vscode.l10n.t('Starting a session on {0}: {1}'),
+    'unitBar.ablate': vscode.l10n.t('Ablate'),
+    'unitBar.ablate.title': vscode.l10n.t('Ablate {0}: hold it at 0 at every character and paint how the loss of each prediction changes'),
+    'unitBar.hold': vscode.l10n.t('Hold at…'),
+    'unitBar.hold.title': vscode.l10n.t('Hold {0} at a value you choose and paint how the loss changes'),
+    'unitBar.sample': vscode.l10n.t('Sample held'),
+    'unitBar.sample.title': vscode.l10n.t('Generate text with {0} held at 0, beside a normal sample with the same seed'),
+    'unitBar.unit': vscode.l10n.t('Unit {0}:'),
+    'unitBar.none': vscode.l10n.t('Select a unit (click its row, or ↑ ↓ on a focused map) to ablate it, hold it or sample with it held.'),
+    'unitBar.unit.h': vscode.l10n.t('layer {0}, unit {1}, hidden state h'),
+    'unitBar.unit.c': vscode.l10n.t('layer {0}, unit {1}, cell state c'),
   };
 }
