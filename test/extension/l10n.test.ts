@@ -6,7 +6,7 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -120,6 +120,30 @@ describe('localization: Korean and English', () => {
     }
     assert.ok(ko.includes('h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)'), 'the RNN equation is unchanged');
     assert.ok(!/그래디언트|그라디언트/.test(ko), 'gradient is 기울기 throughout');
+  });
+
+  it('says each idea with one Korean term in the manifest, the bundle and the walkthrough pages', () => {
+    const walkthrough = path.join(root, 'media', 'walkthrough', 'ko');
+    const files: [string, string][] = [
+      ['package.nls.ko.json', Object.values(nlsKo).join('\n')],
+      ['l10n/bundle.l10n.ko.json', Object.values(bundleKo).join('\n')],
+      ...readdirSync(walkthrough).filter((f) => f.endsWith('.md')).map((f): [string, string] => [`media/walkthrough/ko/${f}`, readFileSync(path.join(walkthrough, f), 'utf8')]),
+    ];
+    assert.ok(files.length >= 8, 'the walkthrough has its Korean pages');
+    // The term used, and the variants a translator might reach for instead (docs/localization.md).
+    const terms: [string, RegExp][] = [
+      ['갱신 게이트 (GRU update gate)', /업데이트 게이트/],
+      ['은닉 상태', /숨겨진 상태|히든 상태|은닉상태/],
+      ['망각 게이트', /포겟 게이트|잊음 게이트|삭제 게이트/],
+      ['리셋 게이트', /재설정 게이트|초기화 게이트/],
+      ['기울기 소실', /기울기 사라짐|그래디언트 소실|경사 소실/],
+      ['기울기 폭발', /기울기 폭주|경사 폭발/],
+      ['역전파 / 순전파 (the passes)', /역방향 패스|정방향 패스|순방향 패스|후방 전파/],
+      ['창 (the training window)', /윈도우/],
+      ['기본 RNN (vanilla)', /바닐라 RNN/],
+    ];
+    const found = files.flatMap(([file, text]) => terms.filter(([, banned]) => banned.test(text)).map(([term, banned]) => `${file}: ${text.match(banned)![0]} (use ${term})`));
+    assert.deepEqual(found, []);
   });
 
   it('reads Korean at run time once VS Code loads the Korean bundle (status bar, hover)', () => {
