@@ -6,7 +6,9 @@
 export const INPUT_ERROR_CODES = [
   'fileEmpty', 'fileUtf16', 'fileBinary', 'fileBadUtf8',
   'textEmpty', 'textFewChars', 'textManyChars', 'textTooShort', 'textUnknownChars', 'primeUnknownChars',
-  'initDiffers', 'resumeWeightsOnly', 'resumeOtherText', 'notCheckpoint',
+  'initDiffers', 'resumeWeightsOnly', 'resumeOtherText', 'notCheckpoint', 'checkpointInvalid', 'tensorNotF32',
+  'featureSyntax', 'featureNoName', 'featureNoPattern', 'featureBuiltin', 'featureBadRegex', 'featureTwice', 'featureUnknown',
+  'holdSyntax', 'holdValue', 'trainingDiverged', 'heldOutUnknownChars', 'analysisStale',
 ] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 

@@ -27,6 +27,22 @@ export function codeText(code: string | undefined, args: ErrorArgs = {}): string
     case 'resumeWeightsOnly': return vscode.l10n.t('This checkpoint holds weights only, no training state to resume; start a new run from it instead.');
     case 'resumeOtherText': return vscode.l10n.t('This checkpoint was trained on a different text ({was} characters, this one has {now} or differs); resume with the original file or start a new run.', args);
     case 'notCheckpoint': return vscode.l10n.t('not an RNN Lens checkpoint: the safetensors metadata has no "{key}" entry', args);
+    case 'checkpointInvalid': return vscode.l10n.t('The file is damaged or is not an RNN Lens model this version can read ({detail}).', args);
+    case 'tensorNotF32': return vscode.l10n.t('Tensor {name} is {dtype}; only F32 (float32) tensors can be read (in PyTorch: model.float() before saving).', args);
+    case 'featureSyntax': return vscode.l10n.t('{spec} is not a feature; write NAME=REGEX, e.g. digits=[0-9]+', args);
+    case 'featureNoName': return vscode.l10n.t('{spec}: the feature needs a name before =', args);
+    case 'featureNoPattern': return vscode.l10n.t('{spec}: the feature needs a regular expression after =', args);
+    case 'featureBuiltin': return vscode.l10n.t('{name} is a built-in feature; give yours another name', args);
+    case 'featureBadRegex': return vscode.l10n.t('Feature {name}: the regular expression is not valid ({detail})', args);
+    case 'featureTwice': return vscode.l10n.t('Two features are called {name}; give each its own name', args);
+    case 'featureUnknown': return vscode.l10n.t('Unknown feature {name}; the built-in ones are {builtins}', args);
+    case 'holdSyntax': return vscode.l10n.t('{spec} is not a unit to hold; write {syntax}, e.g. 0:12, c:1:5 or h:0:3=0.5', args);
+    case 'holdValue': return vscode.l10n.t('{spec}: the value after = must be a finite number', args);
+    case 'trainingDiverged': return vscode.l10n.t('Training diverged at step {step} ({count} non-finite steps in a row); lower the learning rate.', args);
+    case 'heldOutUnknownChars': return vscode.l10n.t('The held-out text has characters the training text lacks.');
+    case 'analysisStale': return args.what === 'weights'
+      ? vscode.l10n.t('The weights of this analysis are no longer current; run it again.')
+      : vscode.l10n.t('The text of this analysis is no longer current; run it again.');
     case 'noAnswer': return vscode.l10n.t('No answer from the training worker within {seconds} s.', args);
     default: return null;
   }

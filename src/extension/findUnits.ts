@@ -15,6 +15,8 @@ import { type InsightContext, runWithProgress } from './insightContext';
 import { attachView, type PageDelivery } from './pageDelivery';
 import { html, webviewOptions } from './trainingPanel';
 import { UserError } from './userError';
+import { errorText } from './engineErrors';
+import { InputError } from '../engine/errors';
 
 /** Units listed per feature. */
 export const UNITS_PER_FEATURE = 5;
@@ -114,7 +116,8 @@ export class FindUnitsView implements vscode.WebviewViewProvider, vscode.Disposa
         const f = parseFeature(v);
         return taken.has(f.name) ? vscode.l10n.t('There is already a feature called {0}.', f.name) : undefined;
       } catch (error) {
-        return (error as Error).message;
+        if (error instanceof InputError) return errorText(error);
+        throw error;
       }
     };
     const answer = await vscode.window.showInputBox({

@@ -18,6 +18,8 @@ import { unitName, type UnitRefView } from '../protocol/units';
 import { type InsightContext, runWithProgress } from './insightContext';
 import { LevelPainter } from './levelPainter';
 import { UserError } from './userError';
+import { errorText } from './engineErrors';
+import { InputError } from '../engine/errors';
 
 /** Characters per held sample. */
 export const HELD_SAMPLE_LENGTH = 400;
@@ -114,7 +116,8 @@ export class UnitAblation implements vscode.Disposable {
         try {
           return outside(parseHold(v));
         } catch (error) {
-          return (error as Error).message;
+          if (error instanceof InputError) return errorText(error);
+          throw error;
         }
       };
       const answer = await vscode.window.showInputBox({

@@ -30,8 +30,8 @@ let context: { textKey: string; modelKey: string; ctx: JobContext } | null = nul
 const running = new Map<number, { cancelled: boolean }>();
 
 function contextFor(textKey: string, modelKey: string): JobContext {
-  if (!text || text.key !== textKey) throw new InputError('The text of this analysis is no longer current; run it again.');
-  if (!model || model.key !== modelKey) throw new InputError('The weights of this analysis are no longer current; run it again.');
+  if (!text || text.key !== textKey) throw new InputError('The text of this analysis is no longer current; run it again.', 'analysisStale', { what: 'text' });
+  if (!model || model.key !== modelKey) throw new InputError('The weights of this analysis are no longer current; run it again.', 'analysisStale', { what: 'weights' });
   if (context && context.textKey === textKey && context.modelKey === modelKey) return context.ctx;
   const ctx: JobContext = { model: model.model, text: text.text, ids: encodeText(text.text, model.model.config.vocab), cache: new UnitStateCache() };
   context = { textKey, modelKey, ctx };

@@ -37,7 +37,7 @@ async function run(job: ExperimentJob): Promise<void> {
   const heldOutText = job.heldOut !== '' ? job.heldOut : sliceCodePoints(job.text, trainer.trainLength, trainer.trainLength + MAX_VALIDATION_CHARS + 1);
   const known = new Set(trainer.config.vocab);
   // Held-out characters the training text never showed cannot be read; the task generators never make them.
-  if ([...heldOutText].some((c) => !known.has(c))) throw new InputError('The held-out text has characters the training text lacks.');
+  if ([...heldOutText].some((c) => !known.has(c))) throw new InputError('The held-out text has characters the training text lacks.', 'heldOutUnknownChars');
   const heldOut = encodeText(heldOutText, trainer.config.vocab);
   let sum = 0;
   let n = 0;
@@ -46,7 +46,7 @@ async function run(job: ExperimentJob): Promise<void> {
   for (let done = 1; done <= job.steps; done++) {
     const stats = trainer.trainStep({ stats: false });
     if (stats.nonFinite !== null) {
-      if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) throw new InputError(`Training diverged at step ${stats.step} (${skippedInARow} non-finite steps in a row); lower the learning rate.`);
+      if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) throw new InputError(`Training diverged at step ${stats.step} (${skippedInARow} non-finite steps in a row); lower the learning rate.`, 'trainingDiverged', { step: stats.step, count: skippedInARow });
     } else {
       skippedInARow = 0;
       sum += stats.loss;

@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INPUT_ERROR_CODES, InputError } from '../../src/engine/errors';
 import { checkTrainable, decodeTextBytes } from '../../src/engine/text';
+import { decodeCheckpoint } from '../../src/engine/io/checkpoint';
+import { featureList, parseFeature } from '../../src/engine/analysis/features';
+import { parseHold } from '../../src/engine/analysis/ablation';
 import { DEFAULT_SETTINGS } from '../../src/engine/model/config';
 import { RequestFailedError, validateWorkerToHost } from '../../src/protocol/worker';
 import { codeText, errorText } from '../../src/extension/engineErrors';
@@ -29,7 +32,8 @@ describe('engine and worker errors in the display language (src/extension/engine
   it('every input error code has its message, in Korean too, with every argument filled', () => {
     l10n.useBundle(koBundle);
     for (const code of INPUT_ERROR_CODES) {
-      const args = { order: 'BE', offset: 7, byte: '0xff', vocab: 300, max: 256, length: 10, batch: 16, seqLen: 40, valFraction: 0.05, total: 700, count: 3, shown: '"é"', more: 2, what: 'hidden (64)', was: 100, now: 90, key: 'rnn_lens' };
+      const args = { order: 'BE', offset: 7, byte: '0xff', vocab: 300, max: 256, length: 10, batch: 16, seqLen: 40, valFraction: 0.05, total: 700, count: 3, shown: '"é"', more: 2, what: 'hidden (64)', was: 100, now: 90, key: 'rnn_lens',
+        detail: 'tensor x is missing', name: 'w', dtype: 'F16', spec: '"x"', syntax: '[h:|c:]LAYER:UNIT[=VALUE]', builtins: 'in-quotes', step: 12 };
       const text = codeText(code, args);
       assert.ok(text, `${code} has a message`);
       assert.match(text, /[가-힣]/, `${code} is Korean`);
@@ -47,6 +51,22 @@ describe('engine and worker errors in the display language (src/extension/engine
     assert.equal(errorText(empty), '파일이 비어 있습니다. 학습할 텍스트가 없습니다.');
     assert.match(messageOf(binary), /^이진 파일로 보입니다\(오프셋 1에 NUL 바이트\)/);
     assert.match(messageOf(short), /^텍스트가 너무 짧습니다: 6자이지만, 배치 \d+ × \(seqLen \d+ \+ 1\)/);
+  });
+
+  it('says in Korean what is wrong with a damaged model file, a typed feature or a typed unit', () => {
+    const damaged = thrown(() => decodeCheckpoint(new Uint8Array([1, 2, 3])));
+    const feature = thrown(() => parseFeature('digits'));
+    const regex = thrown(() => parseFeature('open=('));
+    const twice = thrown(() => featureList([{ name: 'x', pattern: 'a' }, { name: 'x', pattern: 'b' }]));
+    const hold = thrown(() => parseHold('layer one'));
+    for (const e of [damaged, feature, regex, twice, hold]) assert.ok(e.code, `${e.message} has a code`);
+    assert.equal(errorText(feature), feature.message, 'English: the engine\'s message');
+    l10n.useBundle(koBundle);
+    assert.match(errorText(damaged), /^파일이 손상되었거나 이 버전이 읽을 수 있는 RNN Lens 모델이 아닙니다 \(not a safetensors file: 3 bytes/);
+    assert.equal(errorText(feature), '"digits"은(는) 특징이 아닙니다. 이름=정규식 형식으로 쓰세요. 예: digits=[0-9]+');
+    assert.match(errorText(regex), /^특징 open: 정규식이 올바르지 않습니다 \(/);
+    assert.equal(errorText(twice), 'x(이)라는 특징이 두 개입니다. 각각 다른 이름을 붙이세요');
+    assert.match(errorText(hold), /^"layer one"은\(는\) 고정할 유닛이 아닙니다\. \[h:\|c:\]LAYER:UNIT\[=VALUE\] 형식으로/);
   });
 
   it('carries a worker error\'s code and arguments across the channel, and refuses malformed ones', () => {

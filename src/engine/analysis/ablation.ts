@@ -29,9 +29,9 @@ const SPEC = /^(?:([hc]):)?(\d+):(\d+)(?:=(.*))?$/;
 /** Reads one spec (see the top of the file); the message of a bad one says what is expected. */
 export function parseHold(spec: string): UnitHold {
   const m = SPEC.exec(spec.trim());
-  if (!m) throw new InputError(`${JSON.stringify(spec)} is not a unit to hold; write ${HOLD_SYNTAX}, e.g. 0:12, c:1:5 or h:0:3=0.5`);
+  if (!m) throw new InputError(`${JSON.stringify(spec)} is not a unit to hold; write ${HOLD_SYNTAX}, e.g. 0:12, c:1:5 or h:0:3=0.5`, 'holdSyntax', { spec: JSON.stringify(spec), syntax: HOLD_SYNTAX });
   const value = m[4] === undefined ? 0 : Number(m[4].trim() === '' ? Number.NaN : m[4]);
-  if (!Number.isFinite(value)) throw new InputError(`${JSON.stringify(spec)}: the value after = must be a finite number`);
+  if (!Number.isFinite(value)) throw new InputError(`${JSON.stringify(spec)}: the value after = must be a finite number`, 'holdValue', { spec: JSON.stringify(spec) });
   return { state: m[1] === 'c' ? 'c' : 'h', layer: Number(m[2]), unit: Number(m[3]), value };
 }
 

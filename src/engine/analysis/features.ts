@@ -24,12 +24,12 @@ export interface FeatureSpec {
 /** Reads one `NAME=REGEX`; the name may not be empty or repeat a built-in. */
 export function parseFeature(spec: string): FeatureSpec {
   const eq = spec.indexOf('=');
-  if (eq < 0) throw new InputError(`${JSON.stringify(spec)} is not a feature; write NAME=REGEX, e.g. digits=[0-9]+`);
+  if (eq < 0) throw new InputError(`${JSON.stringify(spec)} is not a feature; write NAME=REGEX, e.g. digits=[0-9]+`, 'featureSyntax', { spec: JSON.stringify(spec) });
   const name = spec.slice(0, eq).trim();
   const pattern = spec.slice(eq + 1);
-  if (name === '') throw new InputError(`${JSON.stringify(spec)}: the feature needs a name before =`);
-  if (pattern === '') throw new InputError(`${JSON.stringify(spec)}: the feature needs a regular expression after =`);
-  if ((BUILTIN_FEATURES as readonly string[]).includes(name)) throw new InputError(`${name} is a built-in feature; give yours another name`);
+  if (name === '') throw new InputError(`${JSON.stringify(spec)}: the feature needs a name before =`, 'featureNoName', { spec: JSON.stringify(spec) });
+  if (pattern === '') throw new InputError(`${JSON.stringify(spec)}: the feature needs a regular expression after =`, 'featureNoPattern', { spec: JSON.stringify(spec) });
+  if ((BUILTIN_FEATURES as readonly string[]).includes(name)) throw new InputError(`${name} is a built-in feature; give yours another name`, 'featureBuiltin', { name });
   compilePattern(name, pattern); // refuse a bad pattern now, with its own error
   return { name, pattern };
 }
@@ -39,7 +39,7 @@ export function featureList(custom: readonly FeatureSpec[]): FeatureSpec[] {
   const all = [...BUILTIN_FEATURES.map((name) => ({ name })), ...custom];
   const names = new Set<string>();
   for (const f of all) {
-    if (names.has(f.name)) throw new InputError(`two features are called ${f.name}; give each its own name`);
+    if (names.has(f.name)) throw new InputError(`two features are called ${f.name}; give each its own name`, 'featureTwice', { name: f.name });
     names.add(f.name);
   }
   return all;
@@ -49,7 +49,7 @@ function compilePattern(name: string, pattern: string): RegExp {
   try {
     return new RegExp(pattern, 'gu');
   } catch (e) {
-    throw new InputError(`feature ${name}: ${(e as Error).message}`);
+    throw new InputError(`feature ${name}: ${(e as Error).message}`, 'featureBadRegex', { name, detail: (e as Error).message });
   }
 }
 
@@ -92,7 +92,7 @@ export function featureScanner(spec: FeatureSpec, text: string): (ch: string) =>
     case 'whitespace':
       return (ch) => (/\s/u.test(ch) ? 1 : 0);
     default:
-      throw new InputError(`unknown feature ${spec.name}; the built-in ones are ${BUILTIN_FEATURES.join(', ')}`);
+      throw new InputError(`unknown feature ${spec.name}; the built-in ones are ${BUILTIN_FEATURES.join(', ')}`, 'featureUnknown', { name: spec.name, builtins: BUILTIN_FEATURES.join(', ') });
   }
 }
 

@@ -78,6 +78,17 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
 
 /** Reads and fully validates a checkpoint. Throws InputError with a one-line reason. */
 export function decodeCheckpoint(bytes: Uint8Array): CheckpointData {
+  try {
+    return decode(bytes);
+  } catch (error) {
+    // Each of the many ways a file can be damaged keeps its own English detail; the extension
+    // says "damaged or not an RNN Lens model" in the display language around it.
+    if (error instanceof InputError && error.code === undefined) throw new InputError(error.message, 'checkpointInvalid', { detail: error.message });
+    throw error;
+  }
+}
+
+function decode(bytes: Uint8Array): CheckpointData {
   const { tensors, metadata } = readSafetensors(bytes);
   const rawModel = metadata.get(MODEL_METADATA_KEY);
   if (rawModel === undefined) throw new InputError(`not an RNN Lens checkpoint: the safetensors metadata has no "${MODEL_METADATA_KEY}" entry`, 'notCheckpoint', { key: MODEL_METADATA_KEY });

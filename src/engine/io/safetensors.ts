@@ -100,7 +100,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
     if (!isPlainObject(raw)) throw new InputError(`safetensors header entry "${clip(name)}" is not an object`);
     const { dtype, shape, data_offsets: offsets } = raw;
     if (typeof dtype !== 'string') throw new InputError(`tensor ${clip(name)} has no dtype`);
-    if (dtype !== 'F32') throw new InputError(`tensor ${clip(name)} has dtype ${clip(dtype)}; only F32 (float32) is supported (in PyTorch: model.float() before saving)`);
+    if (dtype !== 'F32') throw new InputError(`tensor ${clip(name)} has dtype ${clip(dtype)}; only F32 (float32) is supported (in PyTorch: model.float() before saving)`, 'tensorNotF32', { name: clip(name), dtype: clip(dtype) });
     if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isCount)) {
       throw new InputError(`tensor ${clip(name)} has a malformed shape (expected a list of at most ${MAX_RANK} non-negative integers)`);
     }
