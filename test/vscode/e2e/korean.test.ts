@@ -3,7 +3,7 @@
 // trains the "hello" example. The real Korean language pack cannot be downloaded here, so a
 // tiny one (test/vscode/fixtures/ko-language-pack) makes `ko` a language VS Code resolves: the
 // workbench's own words stay English, the extension's manifest and bundles load in Korean.
-// Screenshots for the README: media/screenshots/korean-panel.png and walkthrough.png.
+// Screenshots for the README: media/screenshots/korean-panel.png, korean-cell.png and walkthrough.png.
 import * as assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  closeQuickInput, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog, webviewFrames,
+  closeQuickInput, hideNotifications, launchChromium, openWorkbench, recordFailure, runCommand, saveScreenshot, waitFor, watchBrowserLog, webviewFrames,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -135,5 +135,12 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
     await waitFor('the loss caption', async () => /^스텝 [\d,]+: 학습 손실/.test(await panel.locator('#loss-text').innerText()), 45_000);
     await page.waitForTimeout(2000);
     await saveScreenshot(page, 'korean-panel');
+    // The cell diagram: its caption, legend and equations in Korean, symbols as they are.
+    assert.match(await panel.locator('#cell-caption').innerText(), /^RNN 셀, 층 0, t = \d+: 입력 /);
+    assert.match(await panel.locator('#cell-equations').innerText(), /h_?t = tanh\(W_?hh h_?t−1 \+ W_?xh x_?t\)\s*은닉 상태/);
+    assert.match(await panel.locator('#cell-given').innerText(), /^주어진 값: x_?t = 원-핫 /);
+    await hideNotifications(page);
+    await panel.locator('#cell-section').scrollIntoViewIfNeeded();
+    await saveScreenshot(panel.locator('#cell-section'), 'korean-cell');
   });
 });
