@@ -52,12 +52,22 @@ describe('gradient flow webview (Chromium)', function () {
       await p.settle();
       assert.equal(await p.page.getAttribute('#row-text', 'data-row'), String(d.T - 1));
       assert.equal(Number(await p.page.getAttribute('#row-text', 'data-horizon')), d.horizon(0, d.T - 1));
-      assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖d\\(L_t/T\\)/dh_t‖ = ${escape(formatValue(d.itemized(0, d.T - 1, d.T - 1)))}`));
+      // The notation rendered: ∂ for the derivative, real subscripts (text content "‖∂(Lt/T)/∂ht‖").
+      assert.match((await p.page.textContent('#row-text')) ?? '', new RegExp(`‖∂\\(Lt/T\\)/∂ht‖ = ${escape(formatValue(d.itemized(0, d.T - 1, d.T - 1)))}`));
+      assert.deepEqual(await p.page.locator('#row-text sub').allTextContents(), ['t', 't']);
       const diagnosis = await p.page.locator('#diagnosis li').allTextContents();
       assert.ok(diagnosis.some((x) => x.includes(`horizon ${layerHorizon(d, 0)} steps${d.L > 1 ? ' (layer 0)' : ''} of a`)), diagnosis.join('\n'));
       // The reason given is the cell's own: W_hh only for the vanilla RNN.
       const said = diagnosis.join('\n');
-      if (cell === 'rnn') assert.match(said, /largest singular value of W_hh/);
+      if (cell === 'rnn') assert.match(said, /largest singular value of Whh/);
+      // No notation left as typed: W<sub>hh</sub>, ∂L/∂c<sub>t−1</sub>, f<sup>10</sup>.
+      assert.ok(!/[_^]|\bd[Lh]\//.test(said), said);
+      if (cell === 'lstm') {
+        assert.match(said, /∂L\/∂ct−1 = ∂L\/∂ct ⊙ ft/);
+        assert.ok((await p.page.locator('#diagnosis li sub').allTextContents()).includes('t−1'));
+        assert.ok((await p.page.locator('#diagnosis li sup').allTextContents()).includes('10'), 'f to the power 10 as a superscript');
+      }
+      if (cell === 'rnn') assert.ok((await p.page.locator('#diagnosis li sub').allTextContents()).includes('hh'), 'W with subscript hh');
       else assert.ok(!/singular value/.test(said), said);
       if (cell === 'lstm') assert.match(said, /forget gate/);
       if (cell === 'gru') assert.match(said, /update gate/);

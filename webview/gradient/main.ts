@@ -17,6 +17,7 @@ import { drawLineChart, type Series, type Marker } from '../shared/lineChart';
 import { formatCount, formatLoss, formatValue } from '../../src/protocol/format';
 import { BpttMatrix } from './bpttMatrix';
 import { addStats, emptyStats, type StatsHistory } from '../../src/protocol/statsHistory';
+import { setMath } from '../shared/mathDom';
 import { diagnose } from './diagnosis';
 
 interface GradientState {
@@ -74,6 +75,8 @@ app.replaceChildren(
     trainingText,
   ]),
 );
+// The headings' notation as the lecture writes it (‖∂L/∂h<sub>t</sub>‖), not as typed.
+for (const h of app.querySelectorAll<HTMLElement>('h2, h3')) setMath(h, h.textContent ?? '');
 app.setAttribute('aria-busy', 'false');
 
 // ----- drawing
@@ -112,7 +115,7 @@ function drawTraceParts(): void {
   const horizon = d.horizon(l, row);
   matrix.draw(row, horizon);
   const base = d.itemized(l, row, row);
-  rowText.textContent = t(state.row === null ? 'gradient.row.following' : 'gradient.row', row, l, formatValue(base), t(horizon === 1 ? 'gradient.steps.one' : 'gradient.steps.many', horizon), horizon);
+  setMath(rowText, t(state.row === null ? 'gradient.row.following' : 'gradient.row', row, l, formatValue(base), t(horizon === 1 ? 'gradient.steps.one' : 'gradient.steps.many', horizon), horizon));
   rowText.dataset.row = String(row);
   rowText.dataset.horizon = String(horizon);
   const back = Float64Array.from({ length: row + 1 }, (_, j) => j);
@@ -143,7 +146,7 @@ function drawTraceParts(): void {
     const norm = `‖dh_${ct}/dh_${ct - 1}‖ = ${formatValue(d.jacobian(k, ct))}`;
     return d.L > 1 ? t('gradient.jacobian.layer', k, norm) : norm;
   });
-  jacobianText.textContent = t('gradient.jacobian.text', norms.join('; '));
+  setMath(jacobianText, t('gradient.jacobian.text', norms.join('; ')));
 }
 
 function fillTable(d: TraceData): void {
@@ -178,7 +181,7 @@ function drawTraining(): void {
   const cell = data?.cell ?? session?.settings.cell ?? null;
   spectralHeading.hidden = spectralCanvas.hidden = cell !== 'rnn';
   spectralNote.hidden = cell === 'rnn' || cell === null;
-  spectralNote.textContent = cell === 'lstm' ? t('gradient.spectral.note.lstm') : cell === 'gru' ? t('gradient.spectral.note.gru') : '';
+  setMath(spectralNote, cell === 'lstm' ? t('gradient.spectral.note.lstm') : cell === 'gru' ? t('gradient.spectral.note.gru') : '');
   if (cell === 'rnn') {
     drawLineChart(spectralCanvas, theme, h.spectral.map((s, l) => ({ label: t('gradient.spectral.series', l), color: palette()[l], x: h.steps, y: s })),
       { xLabel: t('gradient.step'), xIntegerTicks: true, hlines: [{ y: 1, color: theme.muted, label: '1' }], emptyText: t('gradient.spectral.empty') });
@@ -209,7 +212,7 @@ function drawDiagnosis(): void {
   if (key === lastDiagnosis) return;
   lastDiagnosis = key;
   diagnosisList.replaceChildren(...(lines.length
-    ? lines.map((x) => el('li', { className: x.level, text: x.text }))
+    ? lines.map((x) => { const li = el('li', { className: x.level }); setMath(li, x.text); return li; })
     : [el('li', { text: t('gradient.waiting') })]));
 }
 

@@ -9,6 +9,7 @@ import { formatTick } from '../../src/protocol/format';
 import { elementSize } from './elementSize';
 import { t } from './strings';
 import { logAxis } from './logAxis';
+import { mathText } from './maths';
 
 export { logTicks, logAxis } from './logAxis';
 
@@ -185,7 +186,11 @@ function drawPass(canvas: HTMLCanvasElement, theme: Theme, series: readonly Seri
   const xLabelBelow = !!opt.xLabel && ctx.measureText(opt.xLabel).width > padL - 14;
   const padB = xLabelBelow ? 36 : 22;
   // The legend names every series, wrapping onto as many lines as it needs above the plot.
-  const legendEntries: { label: string; color: string; dash?: readonly number[] }[] = [...series, ...inLegend.map((l) => ({ label: l.label ?? '', color: l.color, dash: [4, 3] }))];
+  // Labels in the lecture's notation (∂L/∂hₜ, not dL/dh_t): plain Unicode, as a canvas writes text.
+  const legendEntries: { label: string; color: string; dash?: readonly number[] }[] = [
+    ...series.map((s) => ({ label: mathText(s.label), color: s.color, dash: s.dash })),
+    ...inLegend.map((l) => ({ label: mathText(l.label ?? ''), color: l.color, dash: [4, 3] })),
+  ];
   const legend = legendLayout(ctx, legendEntries.map((s) => s.label), 8, w - 16);
   const legendLines = legend.reduce((n, e) => Math.max(n, e.line + e.rows.length), 0);
   const padT = 6 + legendLines * 15;
@@ -193,7 +198,7 @@ function drawPass(canvas: HTMLCanvasElement, theme: Theme, series: readonly Seri
     // Say what will appear here and when, wrapped to the chart's width.
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = 'top';
-    const lines = wrapWords(ctx, opt.emptyText ?? t('chart.noData'), w - 16);
+    const lines = wrapWords(ctx, mathText(opt.emptyText ?? t('chart.noData')), w - 16);
     lines.forEach((line, i) => put(line, 8, Math.max(4, h / 2 - (lines.length * 15) / 2) + i * 15));
     canvas.dataset.empty = 'true';
     canvas.dataset.clipped = clipped.join('|');
@@ -256,7 +261,7 @@ function drawPass(canvas: HTMLCanvasElement, theme: Theme, series: readonly Seri
     ctx.beginPath(); ctx.moveTo(padL, py(l.y)); ctx.lineTo(w - padR, py(l.y)); ctx.stroke(); ctx.restore();
     if (inLegend.includes(l)) continue;
     // A label wider than the plot is shortened, or left to the caption under the chart: never cut.
-    const label = [l.label, l.shortLabel].find((t) => t !== undefined && ctx.measureText(t).width <= pw - 8);
+    const label = [l.label, l.shortLabel].map((t) => (t === undefined ? undefined : mathText(t))).find((t) => t !== undefined && ctx.measureText(t).width <= pw - 8);
     if (!label) continue;
     const tw = ctx.measureText(label).width, y = py(l.y);
     // Right of the plot first, then left; above the line, then below; inside the plot, clear of every curve by 2 px.
