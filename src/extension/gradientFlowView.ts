@@ -19,12 +19,13 @@ export class GradientFlowViewProvider implements vscode.WebviewViewProvider, vsc
   private viewDisposables: vscode.Disposable[] = [];
   readonly onDidReceiveMessage: vscode.Event<WebviewToHost> = this.messageEmitter.event;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `whole`: what the page gets whole each time it (re)loads or shows again, after the latest messages (the session's statistics over training). */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly whole: () => HostToWebview[] = () => []) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
-    const attached = attachView(view, webviewOptions(this.extensionUri), () => this.latest.all(),
+    const attached = attachView(view, webviewOptions(this.extensionUri), () => [...this.latest.all(), ...this.whole()],
       () => html(view.webview, this.extensionUri, 'gradient', vscode.l10n.t('RNN Lens gradient flow')),
       (raw) => this.receive(raw),
       () => {

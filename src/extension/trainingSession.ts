@@ -110,7 +110,7 @@ export class TrainingSession implements vscode.Disposable {
   ) {
     this.series = new SessionSeries(history);
     this.stateSubscription = this.machine.onDidChange((state, previous) => {
-      this.log.info(`Session ${previous} -> ${state}`);
+      this.log.info(`Session ${previous} -> ${state}${this.series.stats.steps.length > 0 ? ` (statistics over training kept for ${this.series.stats.steps.length} steps)` : ''}`);
       this.stateEmitter.fire(state);
     });
   }

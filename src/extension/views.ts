@@ -35,16 +35,15 @@ export class Views implements SessionFollower, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly options: ViewsOptions) {
-    this.gradientView = new GradientFlowViewProvider(options.extensionUri);
+    // Opened late or shown again, the view gets the session's whole record of statistics over training.
+    this.gradientView = new GradientFlowViewProvider(options.extensionUri, () => {
+      const session = options.host.session;
+      return session?.info ? [session.series.statsMessage()] : [];
+    });
     this.disposables.push(
       this.gradientView,
       vscode.window.registerWebviewViewProvider(GradientFlowViewProvider.viewType, this.gradientView),
-      this.gradientView.onDidReceiveMessage((m) => {
-        // A (re)loaded page was handed the latest messages; the statistics over training it gets whole, as they are now.
-        const session = options.host.session;
-        if (m.type === 'ready' && session?.info) this.gradientView.post(session.series.statsMessage());
-        options.onMessage(m, 'gradient');
-      }),
+      this.gradientView.onDidReceiveMessage((m) => options.onMessage(m, 'gradient')),
       TrainingPanel.registerSerializer(options.extensionUri, (panel) => this.wirePanel(panel)),
     );
     const tabs = vscode.window.tabGroups;
@@ -130,6 +129,8 @@ export class Views implements SessionFollower, vscode.Disposable {
           panel.post(session.series.historyMessage());
           panel.post(session.series.samplesMessage());
         }
+        // What is under way, or that nothing is: until it hears, a freshly loaded page claims nothing (not "no session" while a model starts).
+        if (m.type === 'ready') panel.post({ type: 'activity', activity: session?.machine.isLive ? session.activity.activity : null, fileName: session?.source.fileName ?? '' });
         this.options.onMessage(m, 'panel');
       }),
       panel.onDidDispose(() => {

@@ -37,6 +37,8 @@ export class Header {
   private progress: ProgressInfo | null = null;
   /** What is under way that the state does not say (a start's step, a pause not yet confirmed). */
   private activity: SessionActivity | null = null;
+  /** False until the host has said anything: a page that has just loaded claims nothing (not even "no session"). */
+  private heard = false;
 
   constructor(onAction: (a: PanelAction) => void, private readonly cursor: CursorControls, private readonly getCursor: () => number) {
     this.playPause = button(t('panel.play'), t('panel.play.title'), () => onAction(this.training ? 'pause' : 'play'), 'primary');
@@ -81,6 +83,7 @@ export class Header {
   }
 
   setProgress(p: ProgressInfo | null): void {
+    if (p) this.heard = true;
     this.progress = p;
     this.render();
   }
@@ -97,6 +100,7 @@ export class Header {
       this.model.textContent = '';
     }
     this.activity = activity;
+    this.heard = true;
     this.render();
   }
 
@@ -105,12 +109,13 @@ export class Header {
     const activity = this.activity;
     const starting = activity !== null && activity !== 'pausing';
     this.training = p?.state === 'training';
-    this.state.textContent = activity ? t(`panel.activity.${activity}`) : p ? formatState(p.state) : t('panel.noSession');
+    this.state.hidden = !this.heard;
+    this.state.textContent = activity ? t(`panel.activity.${activity}`) : p ? formatState(p.state) : this.heard ? t('panel.noSession') : '';
     this.state.className = `badge ${activity ? 'busy' : p?.state ?? 'none'}`;
     if (p && this.training && p.charsPerSec > 0) this.lastRate = p.charsPerSec;
     this.stats.textContent = starting ? t('panel.activity.starting', this.title.textContent ?? '', t(`panel.activity.${activity}`))
       : p ? t('panel.stats', formatCount(p.step), formatLoss(p.loss), formatValidation(p.valLoss, p.valStep), this.speed(p))
-        : t('panel.waiting');
+        : this.heard ? t('panel.waiting') : '';
     const pausing = activity === 'pausing';
     this.playPause.textContent = pausing ? t('panel.activity.pausingButton') : this.training ? t('panel.pause') : t('panel.play');
     this.playPause.title = this.training ? t('panel.pause.title') : t('panel.play.title');

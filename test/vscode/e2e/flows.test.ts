@@ -12,7 +12,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, launchChromium, openWorkbench, quickInput, quickInputHeading, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
+  acceptPathDialog, answerQuickInput, explorerContextMenu, extensionErrors, findWebviewFrame, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -337,36 +337,6 @@ describe('RNN Lens flows in a real VS Code (code-server + Chromium)', function (
     assert.deepEqual(ours, []);
   });
 });
-
-/**
- * VS Code's simple file dialog (what code-server shows for open and save): optionally pick a file
- * from the proposed folder's listing, then accept.
- */
-async function acceptPathDialog(page: Page, appendName?: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await waitFor('the dialog to propose a path', async () => (await input.inputValue()).startsWith('/'), 10_000);
-  await quickInput(page).waitFor({ timeout: 15_000 });
-  // Read without waiting: the dialog may close between two reads (see quickInputHeading).
-  const { title } = await quickInputHeading(page);
-  const movedOn = async (): Promise<boolean> => {
-    const now = await quickInputHeading(page);
-    return !now.visible || now.title !== title;
-  };
-  if (appendName) {
-    // Pick the file from the dialog's listing of the folder (typing races the dialog's own updates).
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: appendName }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
-    // Clicking a file usually accepts it, and the next question (a quick pick) opens at once: an
-    // Enter pressed then would answer that question instead. So Enter only if the dialog stays.
-    if (await waitFor('the dialog to take the file', movedOn, 5_000).catch(() => false)) return;
-    await waitFor('the file name in the dialog', async () => (await input.inputValue({ timeout: 1_000 })).endsWith(appendName), 5_000);
-  }
-  await input.press('Enter');
-  // The callers assert what the dialog led to (a file written, the next question), so a dialog
-  // that is slow to go away is not a failure by itself.
-  await waitFor('the file dialog to accept the path', movedOn, 10_000).catch(() => {});
-}
 
 /** The extension host processes of the code-server started as process group `pgid`. */
 function extensionHosts(pgid: number): number[] {
