@@ -11,6 +11,7 @@ import { el } from '../shared/dom';
 import { visibleChar } from '../shared/format';
 import { formatValue } from '../../src/protocol/format';
 import { t } from '../shared/strings';
+import { RovingList } from '../shared/rovingList';
 
 type Vec = Float32Array | null;
 type Getter = (d: TraceData, l: number, t: number) => Vec;
@@ -49,6 +50,8 @@ export class CellEquations {
   private readonly list = el('ol', { className: 'cell-eqs', attrs: { id: 'cell-equations', 'aria-label': t('cell.eq.aria') } });
   private notes: HTMLElement[] = [];
   private key: Equation[] | null = null;
+  /** The lines are one tab stop; the arrow keys go from line to line (each line's tooltip, the operators' derivatives, is its description). */
+  private readonly roving = new RovingList(this.list);
 
   constructor() {
     this.element = el('div', { className: 'cell-text' }, [this.given, this.list]);
@@ -69,6 +72,7 @@ export class CellEquations {
           note,
         ]);
       }));
+      this.roving.reset();
     }
     equations.forEach((e, i) => {
       const n = e.node ? byId.get(e.node) : undefined;

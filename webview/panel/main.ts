@@ -26,6 +26,7 @@ import { UnitActionBar } from './unitActions';
 import { PredictionStrip } from './predictionStrip';
 import { TrainingCharts, emptyHistory, type TrainingHistory } from './trainingCharts';
 import { SampleTimeline } from './sampleTimeline';
+import { skipLinks } from '../shared/skipLinks';
 
 interface PanelState {
   cursor: number;
@@ -147,6 +148,7 @@ app.replaceChildren(
   section('samples-section', t('panel.samples.heading'), [samples.element]),
   section('saturation-section', t('panel.saturation.heading'), [charts.saturationElement]),
 );
+app.prepend(skipLinks(Array.from(app.querySelectorAll<HTMLElement>(':scope > section'))));
 app.setAttribute('aria-busy', 'false');
 
 // ----- state

@@ -27,5 +27,6 @@ export function sharedStrings(): Record<keyof typeof SHARED_EN, string> {
     'char.tab': vscode.l10n.t('tab'),
     'char.return': vscode.l10n.t('carriage return'),
     'char.control': vscode.l10n.t('control {0}'),
+    'skipLinks.label': vscode.l10n.t('Jump to a section'),
   };
 }

@@ -22,4 +22,5 @@ export const SHARED_EN = {
   'char.tab': 'tab',
   'char.return': 'carriage return',
   'char.control': 'control {0}',
+  'skipLinks.label': 'Jump to a section',
 } as const;
