@@ -6,6 +6,7 @@
  */
 
 import { RequestFailedError } from '../protocol/worker';
+import { type ErrorArgs } from '../engine/errors';
 import {
   analysisTransferables, validateAnalysisToHost, type AnalysisAnswer, type AnalysisJob, type AnalysisToHost, type HostToAnalysis,
 } from '../protocol/analysis';
@@ -100,16 +101,16 @@ export class AnalysisClient {
       const message = validateAnalysisToHost(raw);
       if (message) this.receive(message);
     });
-    const died = (reason: string): void => {
+    const died = (reason: string, code: string, args: ErrorArgs): void => {
       if (this.worker !== worker) return;
       this.worker = null;
       this.textKey = null;
       this.modelKey = null;
       this.log.warn(reason);
-      this.failAll(new RequestFailedError(reason));
+      this.failAll(new RequestFailedError(reason, code, args));
     };
-    worker.on('error', (error) => died(`The analysis worker crashed: ${error.message.split('\n')[0]}`));
-    worker.on('exit', (code) => died(`The analysis worker exited (code ${code}).`));
+    worker.on('error', (error) => { const detail = error.message.split('\n')[0]; died(`The analysis worker crashed: ${detail}`, 'analysisCrashed', { detail }); });
+    worker.on('exit', (code) => died(`The analysis worker exited (code ${code}).`, 'analysisExited', { code }));
     return worker;
   }
 

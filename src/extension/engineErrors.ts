@@ -43,6 +43,11 @@ export function codeText(code: string | undefined, args: ErrorArgs = {}): string
     case 'analysisStale': return args.what === 'weights'
       ? vscode.l10n.t('The weights of this analysis are no longer current; run it again.')
       : vscode.l10n.t('The text of this analysis is no longer current; run it again.');
+    case 'workerOutOfMemory': return vscode.l10n.t('The training worker ran out of memory (limit {limit} MB); try a smaller hiddenSize, layers, batchSize or seqLength.', args);
+    case 'workerCrashed': return vscode.l10n.t('The training worker crashed: {detail}', args);
+    case 'workerExited': return vscode.l10n.t('The training worker exited unexpectedly (code {code}).', args);
+    case 'analysisCrashed': return vscode.l10n.t('The analysis worker crashed: {detail}', args);
+    case 'analysisExited': return vscode.l10n.t('The analysis worker exited (code {code}).', args);
     case 'noAnswer': return vscode.l10n.t('No answer from the training worker within {seconds} s.', args);
     default: return null;
   }

@@ -28,7 +28,7 @@ export async function runGradientCheck(
       if (m.type === 'gradcheck') requests.settle(m.replyTo, m);
       else if (m.type === 'error' && m.replyTo !== undefined) requests.fail(m.replyTo, new RequestFailedError(m.message, m.code, m.args));
     },
-    died: (reason) => requests.failAll(new RequestFailedError(reason)),
+    died: (reason, code, args) => requests.failAll(new RequestFailedError(reason, code, args)),
   });
   try {
     const { id, reply } = requests.open(GRADCHECK_TIMEOUT_MS);

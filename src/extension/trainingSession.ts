@@ -15,7 +15,7 @@ import { SessionSeries } from './sessionSeries';
 import { SessionActivityTracker } from './sessionActivity';
 import { SessionStateMachine, type SessionState } from './sessionState';
 import { WorkerClient, type WorkerFactory } from './workerClient';
-import { nonFiniteText, workerErrorText } from './engineErrors';
+import { codeText, nonFiniteText, workerErrorText } from './engineErrors';
 
 /** Where the training text came from. `text` is the snapshot: later edits to the file do not reach the session. */
 export interface TrainingSource {
@@ -133,10 +133,10 @@ export class TrainingSession implements vscode.Disposable {
     try {
       this.client = new WorkerClient(this.workerFactory, {
         message: (m) => this.onMessage(m),
-        died: (reason) => this.fail(reason),
+        died: (reason, code, args) => this.fail(codeText(code, args) ?? reason),
       });
     } catch (error) {
-      this.fail(`Could not start the training worker: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(vscode.l10n.t('Could not start the training worker: {0}', error instanceof Error ? error.message.split('\n')[0] : String(error)));
       return started;
     }
     this.client.send({

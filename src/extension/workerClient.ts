@@ -5,6 +5,7 @@
  */
 
 import { Worker } from 'node:worker_threads';
+import { type ErrorArgs } from '../engine/errors';
 import { transferablesOf, validateWorkerToHost, type HostToWorker, type WorkerToHost } from '../protocol/worker';
 
 /** The part of node's Worker the host uses. */
@@ -26,10 +27,15 @@ export function nodeWorkerFactory(scriptPath: string, options: { execArgv?: stri
   return () => new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false, ...options });
 }
 
+export type WorkerDeathCode = 'workerOutOfMemory' | 'workerCrashed' | 'workerExited';
+
 export interface WorkerClientEvents {
   message(message: WorkerToHost): void;
-  /** The worker is gone without being asked to go: `reason` is a sentence for the user. */
-  died(reason: string): void;
+  /**
+   * The worker is gone without being asked to go: `reason` is a sentence for the user in English
+   * (the CLI's), `code` and `args` say it in the display language (engineErrors.ts codeText).
+   */
+  died(reason: string, code: WorkerDeathCode, args: ErrorArgs): void;
 }
 
 export class WorkerClient {
@@ -47,11 +53,11 @@ export class WorkerClient {
     });
     this.worker.on('error', (error) => {
       const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.end(oom
-        ? `The training worker ran out of memory (limit ${WORKER_HEAP_MB} MB); try a smaller hiddenSize, layers, batchSize or seqLength.`
-        : `The training worker crashed: ${error.message.split('\n')[0]}`);
+      const detail = error.message.split('\n')[0];
+      if (oom) this.end(`The training worker ran out of memory (limit ${WORKER_HEAP_MB} MB); try a smaller hiddenSize, layers, batchSize or seqLength.`, 'workerOutOfMemory', { limit: WORKER_HEAP_MB });
+      else this.end(`The training worker crashed: ${detail}`, 'workerCrashed', { detail });
     });
-    this.worker.on('exit', (code) => this.end(`The training worker exited unexpectedly (code ${code}).`));
+    this.worker.on('exit', (code) => this.end(`The training worker exited unexpectedly (code ${code}).`, 'workerExited', { code }));
   }
 
   get isAlive(): boolean {
@@ -77,10 +83,10 @@ export class WorkerClient {
     }
   }
 
-  private end(reason: string): void {
+  private end(reason: string, code: WorkerDeathCode, args: ErrorArgs): void {
     if (this.ended) return;
     this.ended = true;
-    this.events.died(reason);
+    this.events.died(reason, code, args);
     void this.worker.terminate().catch(() => undefined);
   }
 }

@@ -39,6 +39,11 @@ describe('engine and worker errors in the display language (src/extension/engine
       assert.match(text, /[가-힣]/, `${code} is Korean`);
       assert.doesNotMatch(text, /\{[a-z]+\}/i, `${code} fills its placeholders`);
     }
+    for (const code of ['workerOutOfMemory', 'workerCrashed', 'workerExited', 'analysisCrashed', 'analysisExited', 'noAnswer']) {
+      const text = codeText(code, { limit: 2048, detail: 'boom', code: 3, seconds: 10 });
+      assert.ok(text && /[가-힣]/.test(text) && !/\{[a-z]+\}/i.test(text), `${code}: ${text}`);
+    }
+    assert.equal(codeText('workerOutOfMemory', { limit: 2048 }), '학습 워커의 메모리가 부족합니다(한도 2048 MB). hiddenSize, layers, batchSize 또는 seqLength를 줄여 보세요.');
     assert.equal(codeText('somethingNew'), null);
   });
 
