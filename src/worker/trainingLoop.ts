@@ -211,6 +211,8 @@ export class TrainingLoop {
 
   private pause(reason: 'request' | 'maxSteps'): void {
     if (this.state !== 'training') return;
+    // At the step limit nobody waits on a click: validate at the last step, so the final numbers agree.
+    if (reason === 'maxSteps' && this.valStep !== this.requireTrainer().step) this.updateValidation(this.timing.now(), true);
     this.state = 'paused';
     const step = this.requireTrainer().step;
     // Progress first: whoever reacts to "paused" then already holds the step it paused at. Both
@@ -330,10 +332,9 @@ export class TrainingLoop {
   }
 
   /** The validation pass costs a forward pass over the held-out text: keep it within a small share of the time. */
-  private updateValidation(now: number): void {
+  private updateValidation(now: number, force = false): void {
     const trainer = this.trainer;
-    if (!trainer || trainer.valLength === 0) return;
-    if (now < this.nextValidationAt) return;
+    if (!trainer || trainer.valLength === 0 || (now < this.nextValidationAt && !force)) return;
     const t0 = this.timing.now();
     let v: number | null;
     try {

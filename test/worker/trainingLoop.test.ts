@@ -191,6 +191,18 @@ describe('worker: training loop (in process, fake trainer and clock)', () => {
     assert.ok(w.trainer().step > 25);
   });
 
+  it('at maxSteps the final progress names a validation measured at the last step, before "paused" goes out', () => {
+    const w = setUp();
+    w.loop.handle({ ...start, maxSteps: 25 }); // 25 steps of 1 ms: well inside the one validation a second
+    w.trainer().valCurve = [1.25];
+    w.slices(10);
+    const stateAt = w.sent.findIndex((s) => s.message.type === 'state' && s.message.state === 'paused');
+    const before = w.sent.slice(0, stateAt).map((s) => s.message).filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.type === 'progress');
+    // The 25 steps fit in the first time slice, before any progress report could validate.
+    assert.equal(w.trainer().validations, 1, 'the validation at the limit');
+    assert.deepEqual([before.at(-1)!.step, before.at(-1)!.valLoss, before.at(-1)!.valStep], [25, 1.25, 25]);
+  });
+
   it('posts a trace every traceEvery steps, with its buffers in the transfer list', () => {
     const w = setUp();
     w.loop.handle({ ...start, traceEvery: 100 });
