@@ -141,6 +141,7 @@ describe('localization: Korean and English', () => {
       ['역전파 / 순전파 (the passes)', /역방향 패스|정방향 패스|순방향 패스|후방 전파/],
       ['창 (the training window)', /윈도우/],
       ['기본 RNN (vanilla)', /바닐라 RNN/],
+      ['스텝 (a training step, a step back in time)', /단계 \{|\}단계|첫 단계|단계별/],
     ];
     const found = files.flatMap(([file, text]) => terms.filter(([, banned]) => banned.test(text)).map(([term, banned]) => `${file}: ${text.match(banned)![0]} (use ${term})`));
     assert.deepEqual(found, []);

@@ -131,7 +131,7 @@ describe('RNN Lens in Korean (code-server --locale ko)', function () {
     assert.equal(await panel.locator('#train-step').innerText(), '한 스텝 학습');
     assert.equal(await panel.locator('#direction').innerText(), '순전파');
     assert.equal(await panel.locator('#t-slider').getAttribute('aria-label'), '타임스텝');
-    assert.match(await panel.locator('#graph-text').innerText(), /^RNN을\(를\) 타임스텝 \d+개와 층 \d+개에 걸쳐 펼쳤습니다/);
+    assert.match(await panel.locator('#graph-text').innerText(), /^RNN 셀을 타임스텝 \d+개와 층 \d+개에 걸쳐 펼쳤습니다/);
     await waitFor('the loss caption', async () => /^스텝 [\d,]+: 학습 손실/.test(await panel.locator('#loss-text').innerText()), 45_000);
     await page.waitForTimeout(2000);
     await saveScreenshot(page, 'korean-panel');
