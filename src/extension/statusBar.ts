@@ -56,7 +56,7 @@ export class StatusBar implements vscode.Disposable {
     if (view.activity) parts.push(`· ${activityName(view.activity)}`);
     else if (view.state === 'training' && view.charsPerSec !== undefined) parts.push(`· ${speedOf(view)}`);
     else if (view.state === 'paused' || view.state === 'starting' || view.state === 'stopping') parts.push(`· ${stateName(view.state)}`);
-    return parts.join(' ');
+    return parts.filter((p) => p !== '').join(' ');
   }
 
   /** The tooltip: state, file, validation with the step it was measured at, and the speed. */

@@ -28,7 +28,7 @@ describe('extension: what a session is doing while it starts and pauses (one tru
     session.activity.onDidChange((a) => seen.push(a));
     const start = session.start(options);
     assert.equal(session.activity.activity, 'reading');
-    assert.equal(StatusBar.format({ cell: '', state: session.state, fileName: 'x.txt', activity: session.activity.activity }), '$(loading~spin)  · reading text…');
+    assert.equal(StatusBar.format({ cell: '', state: session.state, fileName: 'x.txt', activity: session.activity.activity }), '$(loading~spin) · reading text…');
     FakeWorker.last.emit({ type: 'building' });
     assert.equal(session.activity.activity, 'building');
     FakeWorker.last.emit(started);
