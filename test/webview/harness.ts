@@ -11,6 +11,7 @@ import { join, extname, normalize } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWebviewHtml } from '../../src/extension/webviewHtml';
+import { WEBVIEW_STRING_KEYS, WEBVIEW_STRINGS_EN, type StringsMessage, type WebviewStrings } from '../../src/protocol/strings';
 import { type Trace } from '../../src/protocol/traceLayout';
 import { type PageGlobals } from './pageGlobals';
 
@@ -80,7 +81,7 @@ export interface Harness {
   readonly browser: Browser;
   readonly origin: string;
   close(): Promise<void>;
-  open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts?: { width?: number; height?: number; reducedMotion?: boolean }): Promise<WebviewPage>;
+  open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts?: { width?: number; height?: number; reducedMotion?: boolean; lang?: 'ko' }): Promise<WebviewPage>;
 }
 
 export interface WebviewPage {
@@ -104,8 +105,9 @@ export async function startHarness(): Promise<Harness> {
     if (url.pathname.startsWith('/page/')) {
       const bundle = url.pathname.slice('/page/'.length).replace(/\.html$/, '');
       const origin = `http://${req.headers.host}`;
+      const strings = url.searchParams.get('lang') === 'ko' ? koreanStrings() : undefined;
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(buildWebviewHtml({ cspSource: origin, title: `test ${bundle}`, scriptUri: `${origin}/dist/${bundle}.js`, styleUris: [`${origin}/dist/${bundle}.css`] }));
+      res.end(buildWebviewHtml({ cspSource: origin, title: `test ${bundle}`, scriptUri: `${origin}/dist/${bundle}.js`, styleUris: [`${origin}/dist/${bundle}.css`], strings }));
       return;
     }
     const file = normalize(join(DIST, url.pathname.replace(/^\/dist\//, '')));
@@ -119,7 +121,7 @@ export async function startHarness(): Promise<Harness> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  async function open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<WebviewPage> {
+  async function open(bundle: 'panel' | 'gradient' | 'insight' | 'experiment', opts: { width?: number; height?: number; reducedMotion?: boolean; lang?: 'ko' } = {}): Promise<WebviewPage> {
     const context = await browser.newContext({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 }, reducedMotion: opts.reducedMotion ? 'reduce' : 'no-preference' });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -141,7 +143,7 @@ export async function startHarness(): Promise<Harness> {
         setState: (s: unknown) => { state = s; sessionStorage.setItem('vscodeState', JSON.stringify(s)); },
       });
     });
-    await page.goto(`${origin}/page/${bundle}.html`);
+    await page.goto(`${origin}/page/${bundle}.html${opts.lang ? `?lang=${opts.lang}` : ''}`);
     await page.waitForFunction(() => ((globalThis as unknown as { __posted: { type: string }[] }).__posted).some((m) => m.type === 'ready'));
     const wp: WebviewPage = {
       page,
@@ -188,6 +190,13 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** A session message matching a trace (what the host would send). */
+/** The page's table in Korean, as the host makes it with VS Code's Korean bundle (src/extension/webviewStrings.ts). */
+export function koreanStrings(): StringsMessage {
+  const ko = JSON.parse(readFileSync(join(REPO, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+  const strings = Object.fromEntries(WEBVIEW_STRING_KEYS.map((k) => [k, ko[WEBVIEW_STRINGS_EN[k]] ?? WEBVIEW_STRINGS_EN[k]])) as WebviewStrings;
+  return { type: 'strings', locale: 'ko', strings };
+}
+
 export function sessionFor(trace: Trace, fileName = 'english.txt'): unknown {
   const h = trace.header;
   return {
