@@ -121,8 +121,8 @@ describe('training panel webview (Chromium)', function () {
         if (cell === 'lstm') assert.ok(lines[4].text.startsWith('ct = ft ⊙ ct−1 + it ⊙ gt'), lines[4].text);
         if (cell === 'gru') assert.ok(lines[3].text.startsWith('ht = zt ⊙ ht−1 + (1 − zt) ⊙ nt'), lines[3].text);
         assert.ok(lines.at(-1)!.text.startsWith('yt = Why ht'), lines.at(-1)!.text);
-        // Not a tab stop per line: the equations are text.
-        assert.equal(await p.page.locator('#cell-equations [tabindex]').count(), 0);
+        // Not a tab stop per line: the list is one (a roving tabindex, test/webview/keyboard.test.ts walks it).
+        assert.equal(await p.page.locator('#cell-equations [tabindex="0"]').count(), 1);
         // Each line sits on its own row, below the previous one.
         const tops = await p.page.locator('#cell-equations .eq').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top));
         for (let i = 1; i < tops.length; i++) assert.ok(tops[i] > tops[i - 1], `equation ${i} below equation ${i - 1}`);
