@@ -68,11 +68,13 @@ function codePoints(text: string, from: number, to: number): number {
 export function editProblem(edit: TextEdit, vocab: readonly string[]): string | undefined {
   const unknown = [...new Set(edit.inserted)].filter((c) => !vocab.includes(c));
   if (unknown.length > 0) {
-    const named = unknown.slice(0, 3).map(describeChar).join(', ') + (unknown.length > 3 ? ` and ${formatCount(unknown.length - 3)} more` : '');
-    return `Your edit types ${named}, which the model never saw in training (its vocabulary is the ${formatCount(vocab.length)} characters of the training text): What If follows edits made of those characters.`;
+    const shown = unknown.slice(0, 3).map(describeChar).join(', ');
+    return unknown.length > 3
+      ? vscode.l10n.t('Your edit types {0} and {1} more, which the model never saw in training (its vocabulary is the {2} characters of the training text): What If follows edits made of those characters.', shown, formatCount(unknown.length - 3), formatCount(vocab.length))
+      : vscode.l10n.t('Your edit types {0}, which the model never saw in training (its vocabulary is the {1} characters of the training text): What If follows edits made of those characters.', shown, formatCount(vocab.length));
   }
-  if ([...edit.inserted].length > MAX_EDIT_CHARS) return `Your edit adds ${formatCount([...edit.inserted].length)} characters at once; What If follows edits of up to ${formatCount(MAX_EDIT_CHARS)}.`;
-  if (edit.after === 0) return 'Your edit is at the end of the trained text: there is nothing after it for the change to echo in.';
+  if ([...edit.inserted].length > MAX_EDIT_CHARS) return vscode.l10n.t('Your edit adds {0} characters at once; What If follows edits of up to {1}.', formatCount([...edit.inserted].length), formatCount(MAX_EDIT_CHARS));
+  if (edit.after === 0) return vscode.l10n.t('Your edit is at the end of the trained text: there is nothing after it for the change to echo in.');
   return undefined;
 }
 

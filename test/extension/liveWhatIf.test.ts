@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { AnalysisClient } from '../../src/extension/analysisClient';
 import { type InsightContext } from '../../src/extension/insightContext';
 import { editProblem, LiveWhatIf, textEdit } from '../../src/extension/liveWhatIf';
@@ -6,7 +8,7 @@ import { type WhatIf } from '../../src/extension/whatIf';
 import { type WorkerHandle } from '../../src/extension/workerClient';
 import { type HostToAnalysis, type ProbeAnswer } from '../../src/protocol/analysis';
 import { type HostToInsight, type WhatIfView } from '../../src/protocol/insight';
-import { FakeTextDocument, Uri } from './fakeVscode';
+import { FakeTextDocument, l10n, Uri } from './fakeVscode';
 
 describe('extension: the edit the live What If probes', () => {
   it('is the one stretch between the shared start and end, in code points', () => {
@@ -25,6 +27,15 @@ describe('extension: the edit the live What If probes', () => {
     assert.match(editProblem(textEdit('abc abc', 'abc ☃bc')!, vocab)!, /^Your edit types .*☃.*, which the model never saw in training \(its vocabulary is the 5 characters/);
     assert.match(editProblem(textEdit('abc', `a${'b'.repeat(20_000)}bc`)!, vocab)!, /adds 20,000 characters at once/);
     assert.match(editProblem(textEdit('abc', 'abcab')!, vocab)!, /nothing after it/);
+    assert.match(editProblem(textEdit('abc abc', 'abc ☃éüßbc')!, vocab)!, /^Your edit types "☃", "é", "ü" and 1 more, which/);
+    // In Korean, as the panel shows it.
+    l10n.useBundle(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8')));
+    try {
+      assert.equal(editProblem(textEdit('abc', 'abcab')!, vocab), '편집이 학습한 텍스트의 끝에 있습니다. 그 뒤에 변화가 이어질 텍스트가 없습니다.');
+      assert.match(editProblem(textEdit('abc abc', 'abc ☃bc')!, vocab)!, /^편집에 모델이 학습 중에 본 적 없는 문자 "☃"이\(가\) 들어 있습니다\(모델의 어휘는 학습 텍스트의 문자 5개입니다\)/);
+    } finally {
+      l10n.useBundle(undefined);
+    }
   });
 });
 
