@@ -140,9 +140,9 @@ export function whatIfView(a: ProbeAnswer, fileName: string, original: string, r
 /** Undefined when `v` can replace `original`; else what is wrong, in one line. */
 export function checkReplacement(v: string, original: string, vocab: readonly string[]): string | undefined {
   const chars = [...v];
-  if (chars.length !== 1) return 'Type exactly one character.';
-  if (v === original) return `That is the character already there; type a different one.`;
-  if (!vocab.includes(v)) return `${describeChar(v)} is not in the model's vocabulary (${formatCount(vocab.length)} characters of the training text).`;
+  if (chars.length !== 1) return vscode.l10n.t('Type exactly one character.');
+  if (v === original) return vscode.l10n.t('That is the character already there; type a different one.');
+  if (!vocab.includes(v)) return vscode.l10n.t('{0} is not in the model\'s vocabulary ({1} characters of the training text).', describeChar(v), formatCount(vocab.length));
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AnalysisClient } from '../../src/extension/analysisClient';
 import { type InsightContext } from '../../src/extension/insightContext';
 import { editProblem, LiveWhatIf, textEdit } from '../../src/extension/liveWhatIf';
+import { checkReplacement } from '../../src/extension/whatIf';
 import { type WhatIf } from '../../src/extension/whatIf';
 import { type WorkerHandle } from '../../src/extension/workerClient';
 import { type HostToAnalysis, type ProbeAnswer } from '../../src/protocol/analysis';
@@ -33,6 +34,20 @@ describe('extension: the edit the live What If probes', () => {
     try {
       assert.equal(editProblem(textEdit('abc', 'abcab')!, vocab), '편집이 학습한 텍스트의 끝에 있습니다. 그 뒤에 변화가 이어질 텍스트가 없습니다.');
       assert.match(editProblem(textEdit('abc abc', 'abc ☃bc')!, vocab)!, /^편집에 모델이 학습 중에 본 적 없는 문자 "☃"이\(가\) 들어 있습니다\(모델의 어휘는 학습 텍스트의 문자 5개입니다\)/);
+    } finally {
+      l10n.useBundle(undefined);
+    }
+  });
+
+  it('What If…\'s input box says what is wrong with the typed replacement, in the display language', () => {
+    const vocab = [...'abc \n'];
+    assert.equal(checkReplacement('b', 'a', vocab), undefined);
+    assert.equal(checkReplacement('bc', 'a', vocab), 'Type exactly one character.');
+    assert.equal(checkReplacement('☃', 'a', vocab), '"☃" is not in the model\'s vocabulary (5 characters of the training text).');
+    l10n.useBundle(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8')));
+    try {
+      assert.equal(checkReplacement('a', 'a', vocab), '이미 그 자리에 있는 문자입니다. 다른 문자를 입력하세요.');
+      assert.equal(checkReplacement('☃', 'a', vocab), '"☃"은(는) 모델의 어휘(학습 텍스트의 문자 5개)에 없습니다.');
     } finally {
       l10n.useBundle(undefined);
     }
