@@ -18,6 +18,9 @@ describe('maths notation (webview/shared/maths.ts)', () => {
     assert.equal(mathText('‖dh_t/dh_{t−1}‖ layer 0'), '‖∂hₜ/∂hₜ₋₁‖ layer 0');
     assert.equal(mathText('measured: ‖d(L_63/T)/dh_k‖'), 'measured: ‖∂(L₆₃/T)/∂hₖ‖');
     assert.equal(mathText('W_hh'), 'Wₕₕ');
+    // At t = 0 the Jacobian's caption names the state before the window, h_-1.
+    assert.equal(mathText('‖dh_0/dh_-1‖ = 0.5'), '‖∂h₀/∂h₋₁‖ = 0.5');
+    assert.deepEqual(mathParts('h_−1'), [{ kind: 'text', text: 'h' }, { kind: 'sub', text: '−1' }]);
     // No Unicode subscript for every letter: kept as typed rather than half converted.
     assert.equal(mathText('c_{bq}'), 'c_{bq}');
   });

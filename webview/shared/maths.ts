@@ -14,10 +14,10 @@
 export type MathPart = { kind: 'text' | 'sub' | 'sup'; text: string };
 
 /** A symbol with an optional subscript, as the fraction's numerator or denominator. */
-const SYMBOL = String.raw`(?:\([^()]*\)|[A-Za-z](?:_(?:\{[^}]*\}|[A-Za-z0-9]+))?)`;
+const SYMBOL = String.raw`(?:\([^()]*\)|[A-Za-z](?:_(?:\{[^}]*\}|[-−]?[A-Za-z0-9]+))?)`;
 const DERIVATIVE = new RegExp(String.raw`(^|[^A-Za-z0-9_])d(${SYMBOL})/d(${SYMBOL})`, 'g');
-/** h_t, W_hh, c_{t−1}, ∂h_t: one letter (or σ), not inside a longer word. */
-const SCRIPT = /(^|[^A-Za-z0-9_])([A-Za-zσ])_(\{[^}]*\}|[A-Za-z0-9]+)|([A-Za-z)])\^(\{[^}]*\}|[0-9]+)/g;
+/** h_t, W_hh, c_{t−1}, h_-1 (the state before the window), ∂h_t: one letter (or σ), not inside a longer word. */
+const SCRIPT = /(^|[^A-Za-z0-9_])([A-Za-zσ])_(\{[^}]*\}|[-−]?[A-Za-z0-9]+)|([A-Za-z)])\^(\{[^}]*\}|[0-9]+)/g;
 
 /** `text` with derivatives written with ∂ ("dL/dh_t" → "∂L/∂h_t"). */
 function partials(text: string): string {
