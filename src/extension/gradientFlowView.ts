@@ -19,13 +19,14 @@ export class GradientFlowViewProvider implements vscode.WebviewViewProvider, vsc
   private viewDisposables: vscode.Disposable[] = [];
   readonly onDidReceiveMessage: vscode.Event<WebviewToHost> = this.messageEmitter.event;
 
-  /** `whole`: what the page gets whole each time it (re)loads or shows again, after the latest messages (the session's statistics over training). */
+  /** `whole`: what the page gets whole each time it (re)loads or shows again, in replay order (the session's statistics over training). */
   constructor(private readonly extensionUri: vscode.Uri, private readonly whole: () => HostToWebview[] = () => []) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
-    const attached = attachView(view, webviewOptions(this.extensionUri), () => [...this.latest.all(), ...this.whole()],
+    // The whole record takes its place among the latest (before the latest `stats`), so the page never draws a partial history first.
+    const attached = attachView(view, webviewOptions(this.extensionUri), () => { for (const m of this.whole()) this.latest.put(m); return this.latest.all(); },
       () => html(view.webview, this.extensionUri, 'gradient', vscode.l10n.t('RNN Lens gradient flow')),
       (raw) => this.receive(raw),
       () => {
