@@ -43,6 +43,7 @@ export class SessionLock implements SessionFollower, vscode.Disposable {
   readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   private timer: ReturnType<typeof setInterval> | undefined;
   private session: TrainingSession | null = null;
+  private beating = false;
 
   constructor(
     private readonly storageUri: vscode.Uri | undefined,
@@ -56,8 +57,8 @@ export class SessionLock implements SessionFollower, vscode.Disposable {
     this.release();
     if (!this.storageUri) return [];
     this.session = session;
-    void this.beat();
-    this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
     return [session.onDidChangeState((state) => {
       if (state === 'stopped' || state === 'failed') this.release();
     })];
@@ -88,6 +89,21 @@ export class SessionLock implements SessionFollower, vscode.Disposable {
 
   dispose(): void {
     this.release();
+  }
+
+  /**
+   * One heartbeat at a time: on a starved extension host the file writes take longer than the
+   * interval, and overlapping beats raced each other's rename of the lock file (code-server logged
+   * "Unable to delete nonexistent file" eight at a time).
+   */
+  private async tick(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      await this.beat();
+    } finally {
+      this.beating = false;
+    }
   }
 
   private async beat(): Promise<void> {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SessionLock } from '../../src/extension/sessionLock';
 import { type TrainingSession } from '../../src/extension/trainingSession';
-import { EventEmitter, Uri } from './fakeVscode';
+import { EventEmitter, Uri, workspace } from './fakeVscode';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -80,6 +80,34 @@ describe('extension: the session lock (a reload never orphans a training worker)
     disposables.push(own, ...own.follow(fakeSession()));
     await until('our own lock', () => existsSync(lockFile()));
     assert.equal(await own.takeOver(), false);
+  });
+
+  it('runs one heartbeat at a time when the file system is slower than the interval', async () => {
+    const readFile = workspace.fs.readFile;
+    let inFlight = 0;
+    let most = 0;
+    let reads = 0;
+    workspace.fs.readFile = async (uri) => {
+      inFlight++;
+      reads++;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 60));
+        return await readFile(uri);
+      } finally {
+        inFlight--;
+      }
+    };
+    try {
+      const lock = new SessionLock(storage, quiet, async (s) => { await s.stop(); }, 10);
+      disposables.push(lock);
+      disposables.push(...lock.follow(fakeSession()));
+      await new Promise((r) => setTimeout(r, 400));
+      assert.ok(reads >= 3, `${reads} heartbeats read the lock`);
+      assert.equal(most, 1, `${most} heartbeats at once`);
+    } finally {
+      workspace.fs.readFile = readFile;
+    }
   });
 
   it('a session that ends removes its lock, and a host without storage writes none', async () => {
