@@ -215,8 +215,7 @@ export class TrainingLoop {
     if (reason === 'maxSteps' && this.valStep !== this.requireTrainer().step) this.updateValidation(this.timing.now(), true);
     this.state = 'paused';
     const step = this.requireTrainer().step;
-    // Progress first: whoever reacts to "paused" then already holds the step it paused at. Both
-    // go out before the trace of the paused weights, which takes long for a big model.
+    // Progress, "paused", then the trace (slow for a big model): whoever hears "paused" holds its step.
     this.report(true);
     this.post({ type: 'state', state: 'paused', step, reason }, []);
     this.postTrace();
@@ -314,7 +313,6 @@ export class TrainingLoop {
     if (this.state === 'paused') this.charsPerSec = 0;
     this.lastReportAt = now;
     this.charsSinceReport = 0;
-    if (this.state === 'training') this.updateValidation(now);
     if (now >= this.nextSpectralAt || force) {
       this.spectral = trainer.spectralNorms().filter(Number.isFinite);
       this.nextSpectralAt = now + SPECTRAL_INTERVAL_MS;
@@ -329,6 +327,8 @@ export class TrainingLoop {
         spectralNorms: this.spectral,
       }, []);
     }
+    // After the numbers are out: a big model's first numbers then wait for no pass over the held-out text.
+    if (this.state === 'training') this.updateValidation(now);
   }
 
   /** The validation pass costs a forward pass over the held-out text: keep it within a small share of the time. */
