@@ -1,7 +1,7 @@
 /**
  * Autosave: the session's checkpoint (weights, optimizer state, stream positions, RNG: enough to
- * continue bit for bit) is written into the extension's workspace storage every few minutes and
- * when the session ends, atomically, so a crash or a window reload loses at most a few minutes.
+ * continue bit for bit) is written into the extension's workspace storage every few minutes, when
+ * the session pauses and when it ends, atomically, so a crash or a window reload loses at most a few minutes.
  * A small JSON record beside it says which file it belongs to; after a reload the extension
  * offers to resume from it.
  */
@@ -36,6 +36,7 @@ export function parseAutosaveRecord(value: unknown): AutosaveRecord | null {
 
 export class Autosave implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | undefined;
+  private pauseSubscription: vscode.Disposable | undefined;
   private subscription: vscode.Disposable | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -60,7 +61,7 @@ export class Autosave implements vscode.Disposable {
       if (c.reason === 'autosave' || c.reason === 'final') this.enqueue(session, c.bytes, c.step);
     });
     let savedStep = -1;
-    this.timer = setInterval(() => {
+    const save = (): void => {
       if (session.state !== 'training' && session.state !== 'paused') return;
       // A paused session that has not moved since the last save has nothing new to keep.
       if (session.latestProgress?.step === savedStep) return;
@@ -68,7 +69,11 @@ export class Autosave implements vscode.Disposable {
         savedStep = step;
         this.enqueue(session, bytes, step);
       }, (e) => this.log.warn(`Autosave skipped: ${messageOf(e)}`));
-    }, this.intervalMs);
+    };
+    this.timer = setInterval(save, this.intervalMs);
+    // Pausing is a save point too: a window reloaded while paused (in code-server the old extension
+    // host may exit before its final checkpoint is written) then still has the session to resume.
+    this.pauseSubscription = session.onDidChangeState((state) => { if (state === 'paused') save(); });
   }
 
   detach(): void {
@@ -76,6 +81,8 @@ export class Autosave implements vscode.Disposable {
     this.timer = undefined;
     this.subscription?.dispose();
     this.subscription = undefined;
+    this.pauseSubscription?.dispose();
+    this.pauseSubscription = undefined;
   }
 
   /** Resolves when every write started so far has finished. */

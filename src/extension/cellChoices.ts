@@ -1,8 +1,9 @@
 /**
  * The rows of the cell quick pick that starts training. When the text is small for the model the
  * settings ask for (its parameters many times the training characters, so it would memorise the
- * text rather than learn it), the first rows propose the same cells with fewer hidden units, and
- * the question says why; the settings' size stays available below them.
+ * text rather than learn it), the first rows propose the same cells with fewer hidden units, each
+ * row's detail line says why, and the question says it in short (a quick pick is 600 px wide and
+ * cuts a long placeholder); the settings' size stays available below them.
  */
 
 import * as vscode from 'vscode';
@@ -46,20 +47,21 @@ export function cellChoices(text: string, fileName: string, settings: TrainSetti
   const first = proposals.get(preferred);
   const plain = order.map((cell): CellChoice => ({ label: cell.toUpperCase(), detail: details[cell], cell }));
   if (first === null || first === undefined) return { items: plain };
+  // The row says what it trains; its detail line (one line of a 600 px quick pick) says why it is proposed.
   const proposed = order.filter((cell) => proposals.get(cell) != null).map((cell): CellChoice => {
     const hidden = proposals.get(cell)!;
+    const large = params(cell, settings.hidden);
     return {
-      label: cell.toUpperCase(), cell, hidden, detail: details[cell],
-      description: vscode.l10n.t('{0} hidden units, {1} parameters (suggested for this text)', hidden, formatCount(params(cell, hidden))),
+      label: vscode.l10n.t('{0}, {1} hidden units', cell.toUpperCase(), hidden), cell, hidden,
+      description: vscode.l10n.t('suggested: {0} parameters', formatCount(params(cell, hidden))),
+      detail: vscode.l10n.t('{0} units would have {1} parameters, {2}× the {3} training characters', settings.hidden, formatCount(large), formatCount(Math.round(large / chars)), formatCount(chars)),
     };
   });
   const asSet = plain.map((item): CellChoice => ({
     ...item, description: vscode.l10n.t('{0} hidden units (rnnLens.hiddenSize), {1} parameters', settings.hidden, formatCount(params(item.cell!, settings.hidden))),
   }));
-  const big = params(preferred, settings.hidden);
   return {
     items: [...proposed, { label: vscode.l10n.t('as the settings say'), kind: vscode.QuickPickItemKind.Separator }, ...asSet],
-    placeHolder: vscode.l10n.t('{0} is small for {1} hidden units: the {2} would have {3} parameters, {4}× its {5} training characters, and would memorise the text rather than learn it. The first choices are smaller.',
-      fileName, settings.hidden, preferred.toUpperCase(), formatCount(big), formatCount(Math.round(big / chars)), formatCount(chars)),
+    placeHolder: vscode.l10n.t('{0} is small for {1} hidden units: smaller models first', fileName, settings.hidden),
   };
 }

@@ -2,7 +2,8 @@
  * The editor highlight that follows the timestep cursor: the input character x_t of the trace
  * window, found in the training file (trace position + t, in code points of the snapshot), on a
  * soft highlight of the whole window, and scrolled into view with its line from the start (the
- * character alone would scroll a long line sideways, under the minimap). It disappears when the
+ * character alone, centred, would scroll a long line sideways, under the minimap), then scrolled
+ * sideways only as far as a character beyond the editor's width needs. It disappears when the
  * file no longer matches the snapshot.
  */
 
@@ -39,7 +40,12 @@ export class CursorHighlight implements vscode.Disposable {
       editor.setDecorations(this.decoration, [range]);
       const start = Math.max(0, windowStart);
       editor.setDecorations(this.windowDecoration, [document.range(editor.document, start, Math.max(0, Math.min(window, length - start)))]);
-      if (reveal) editor.revealRange(new vscode.Range(new vscode.Position(range.start.line, 0), range.end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      if (reveal) {
+        editor.revealRange(new vscode.Range(new vscode.Position(range.start.line, 0), range.end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        // A character further right than the editor is wide stays out of view after that (the reveal
+        // keeps the line's start): then the least sideways scroll that shows it.
+        editor.revealRange(range, vscode.TextEditorRevealType.Default);
+      }
     }
     this.shownIn = editors;
     return editors.length > 0;

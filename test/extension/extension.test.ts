@@ -212,8 +212,10 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     const spans = [...editor.decorations.values()].filter((r) => r.length === 1)
       .map((r) => r[0] as { start: { character: number }; end: { character: number } }).map((r) => [r.start.character, r.end.character]);
     assert.deepEqual(spans.sort((a, b) => a[1] - b[1]), [[2, 3], [0, 8]]);
-    const revealed = editor.revealed.at(-1)!;
-    assert.deepEqual([revealed.start.character, revealed.end.character], [0, 3], 'revealed with its line from the start: no sideways scroll');
+    // Revealed with its line from the start (no centring sideways), then the character itself with the least scroll.
+    const [line, char] = editor.revealed.slice(-2);
+    assert.deepEqual([line.start.character, line.end.character], [0, 3], 'revealed with its line from the start: no sideways scroll');
+    assert.deepEqual([char.start.character, char.end.character], [2, 3], 'and the character itself, in case it lies beyond the editor\'s width');
 
     await run('rnnLens.toggleBackward');
     assert.deepEqual(posted('cursor').at(-1), { type: 'cursor', t: 2, direction: 'backward' });
@@ -411,6 +413,17 @@ describe('extension: activation, commands and the session UI (fake vscode)', () 
     assert.deepEqual((await fsp.readdir(storage)).sort(), ['autosave.json', 'autosave.safetensors'], 'no temporary files left behind');
     assert.deepEqual([...await fsp.readFile(path.join(storage, 'autosave.safetensors'))], [1, 2, 3, FakeWorker.last.step & 255], 'a periodic save, not the final one');
     assert.ok(FakeWorker.last.received.some((m) => m.type === 'save'));
+  });
+
+  it('autosaves when the session pauses (a reload while paused can resume it), once per step', async () => {
+    const storage = path.join(harness.dir, 'storage');
+    await train(harness);
+    FakeWorker.last.progress();
+    await run('rnnLens.pause');
+    for (let i = 0; i < 200 && !(await fsp.readdir(storage).catch(() => [] as string[])).includes('autosave.json'); i++) await new Promise((r) => setTimeout(r, 5));
+    await harness.controller.autosave.flush();
+    assert.deepEqual((await fsp.readdir(storage)).sort(), ['autosave.json', 'autosave.safetensors'], 'saved at the pause, long before the periodic save');
+    assert.equal(FakeWorker.last.received.filter((m) => m.type === 'save').length, 1);
   });
 
   it('after a reload, offers to resume the autosaved session and resumes from its bytes', async () => {
@@ -770,7 +783,7 @@ describe('extension: bad input to Train Character Model', () => {
 
   it('a text small for the model: the quick pick proposes fewer hidden units first and says why; picking one trains it', async () => {
     fake.config.set('rnnLens.hiddenSize', 256);
-    let rows: { label: string; cell?: string; hidden?: number; description?: string; kind?: number }[] = [];
+    let rows: { label: string; cell?: string; hidden?: number; description?: string; detail?: string; kind?: number }[] = [];
     let placeHolder = '';
     fake.quickPickAnswers.push((items: typeof rows, options: { placeHolder: string }) => {
       rows = items;
@@ -780,10 +793,13 @@ describe('extension: bad input to Train Character Model', () => {
     await run('rnnLens.train', harness.file);
     await settle();
     // 4,320 training characters, 11 distinct: an LSTM of 256 units has 278,283 parameters (64x).
-    assert.match(placeHolder, /corpus\.txt is small for 256 hidden units: the LSTM would have 278,283 parameters, 64× its 4,320 training characters/);
+    assert.equal(placeHolder, 'corpus.txt is small for 256 hidden units: smaller models first');
     const proposed = rows.slice(0, rows.findIndex((r) => r.kind === -1));
     assert.deepEqual(proposed.map((r) => [r.cell, r.hidden]), [['lstm', 48], ['rnn', 96], ['gru', 48]]);
-    assert.match(proposed[0].description!, /^48 hidden units, 12,\d{3} parameters \(suggested for this text\)$/);
+    // A short label, the numbers beside it, and why in the detail line.
+    assert.equal(proposed[0].label, 'LSTM, 48 hidden units');
+    assert.match(proposed[0].description!, /^suggested: 12,\d{3} parameters$/);
+    assert.equal(proposed[0].detail, '256 units would have 278,283 parameters, 64× the 4,320 training characters');
     assert.deepEqual(rows.filter((r) => r.hidden === undefined && r.cell).map((r) => r.cell), ['lstm', 'rnn', 'gru'], 'the settings\' size stays on offer');
     const start = FakeWorker.last.received[0];
     assert.ok(start.type === 'start' && start.settings.cell === 'lstm' && start.settings.hidden === 48);

@@ -114,9 +114,12 @@ describe('extension: package.json manifest', () => {
     assert.ok(contributes.views.rnnLens.some((v: { id: string; type: string }) => v.id === 'rnnLens.gradientFlow' && v.type === 'webview'));
   });
 
-  it('activates implicitly (no "*") plus the panel serializer, and declares workspace capabilities on purpose', () => {
+  it('activates implicitly (no "*") plus the panel serializer and after startup, and declares workspace capabilities on purpose', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:rnnLens.trainingPanel'));
+    // A reloaded window takes the session over or offers to resume it even when the panel was closed
+    // (activation is cheap: no worker starts until a session does, see extension.test.ts).
+    assert.ok(pkg.activationEvents.includes('onStartupFinished'));
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     for (const key of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations) assert.ok(contributes.configuration.properties[key], key);
     assert.equal(pkg.capabilities.virtualWorkspaces.supported, true);

@@ -170,13 +170,30 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     if (await stop.isVisible()) await stop.click();
     await quickInput(page).waitFor({ timeout: 15_000 });
     const why = await waitFor('the reason in the quick pick', async () => page.locator('.quick-input-widget input.input').getAttribute('placeholder'), 10_000);
-    const m = new RegExp(`^hello\\.txt is small for 128 hidden units: the (RNN|LSTM|GRU) would have ([\\d,]+) parameters, ([\\d,]+)× its ([\\d,]+) training characters, and would memorise the text`).exec(why);
-    assert.ok(m, why);
-    const [, cell, params, ratio, chars] = m;
-    assert.ok(num(params) > 10 * num(chars) && Math.abs(num(ratio) - num(params) / num(chars)) <= 1, why);
+    assert.equal(why, 'hello.txt is small for 128 hidden units: smaller models first');
     const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
-    assert.match(rows[0].replace(/\s+/g, ' '), new RegExp(`^${cell}\\s*\\d+ hidden units`));
-    assert.match(rows[0].replace(/\s+/g, ' '), /\d+ hidden units, [\d,]+ parameters \(suggested for this text\)/);
+    // The first row: a short label, the numbers beside it, and why in its detail line.
+    const m = /^(RNN|LSTM|GRU), (\d+) hidden units ?suggested: ([\d,]+) parameters ?128 units would have ([\d,]+) parameters, ([\d,]+)× the ([\d,]+) training characters$/.exec(rows[0].replace(/\s+/g, ' ').trim());
+    assert.ok(m, rows[0]);
+    const [, cell, , small, params, ratio, chars] = m;
+    assert.ok(num(params) > 10 * num(chars) && Math.abs(num(ratio) - num(params) / num(chars)) <= 1 && num(small) < num(params), rows[0]);
+    // Nothing in the quick pick is cut: the placeholder fits its box, no label, description or detail ends in an ellipsis.
+    const cut = await page.locator('.quick-input-widget').evaluate((widget) => {
+      type El = { scrollWidth: number; clientWidth: number; textContent: string | null; placeholder?: string; querySelector(s: string): El; querySelectorAll(s: string): Iterable<El> };
+      const w = widget as unknown as El;
+      const input = w.querySelector('input.input');
+      const g = globalThis as unknown as { document: { createElement(t: 'canvas'): { getContext(k: '2d'): { font: string; measureText(t: string): { width: number } } } }; getComputedStyle(e: El): { font: string; paddingLeft: string; paddingRight: string } };
+      const style = g.getComputedStyle(input);
+      const ctx = g.document.createElement('canvas').getContext('2d');
+      ctx.font = style.font;
+      const out: string[] = [];
+      if (ctx.measureText(input.placeholder ?? '').width > input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) out.push(`placeholder: ${input.placeholder}`);
+      for (const e of w.querySelectorAll('.monaco-list-row .monaco-icon-label-container, .monaco-list-row .label-name, .monaco-list-row .label-description, .monaco-list-row .quick-input-list-label-meta')) {
+        if (e.scrollWidth > e.clientWidth + 1) out.push(e.textContent ?? '');
+      }
+      return out;
+    });
+    assert.deepEqual(cut, [], 'text cut in the quick pick');
     assert.ok(rows.some((r) => /128 hidden units \(rnnLens\.hiddenSize\)/.test(r)), rows.join(' | '));
     await shot('04-smaller-model-proposed');
     // Train the big one anyway (the first row at the settings' size).
@@ -190,6 +207,13 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     const notice = await needPanel().locator('#notice').innerText();
     assert.match(notice, new RegExp(`^Overfitting since step ${w[2]}: validation loss ${w[1]} → ${w[3]}`));
     await shot('05-overfitting');
+    // The same notice in the light theme (the workspace setting changes the theme in place).
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...SMALL_MODEL, 'rnnLens.hiddenSize': 128, 'rnnLens.sampleEvery': 0, 'workbench.colorTheme': 'Default Light Modern' }));
+    await waitFor('the light theme', async () => /vs(?!-dark)/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? '') && !/\bvs-dark\b/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? ''), 15_000);
+    await page.waitForTimeout(1000);
+    await shot('05-overfitting-light');
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...SMALL_MODEL, 'rnnLens.hiddenSize': 128, 'rnnLens.sampleEvery': 0 }));
+    await waitFor('the dark theme again', async () => /\bvs-dark\b/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? ''), 15_000);
     await runCommand(page, 'RNN Lens: Stop Training');
     // A 128-unit model on two shared cores: the stop can wait behind a step and a validation.
     await waitFor('the panel to say stopped', async () => (await trainState()) === 'stopped', 60_000);
