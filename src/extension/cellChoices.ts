@@ -22,7 +22,7 @@ export interface CellChoice extends vscode.QuickPickItem {
 function cellDetails(): Record<CellType, string> {
   return {
     rnn: vscode.l10n.t('Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)'),
-    lstm: vscode.l10n.t('Long short-term memory: input, forget and output gates around a cell state c_t'),
+    lstm: vscode.l10n.t('Long short-term memory: input, forget, output gates; cell state c_t'),
     gru: vscode.l10n.t('Gated recurrent unit: reset and update gates, no separate cell state'),
   };
 }
