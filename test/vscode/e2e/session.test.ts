@@ -11,7 +11,7 @@ import {
   ensureCodeServer, installVsix, launchCodeServer, prepareProfile, repoRoot, type Profile, type RunningCodeServer,
 } from '../../../scripts/codeServer.mjs';
 import {
-  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, statusBarText, waitFor, watchBrowserLog,
+  answerQuickInput, explorerContextMenu, findWebviewFrame, launchChromium, openWorkbench, quickInput, recordFailure, runCommand, setColorScheme, statusBarText, waitFor, watchBrowserLog,
 } from '../harness/workbench';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -206,14 +206,12 @@ describe('RNN Lens: the training session flow in a real VS Code (code-server + C
     assert.ok(Number(w[3]) > Number(w[1]) && num(w[4]) > num(w[2]) && Number(w[6]) < Number(w[5]), warning);
     const notice = await needPanel().locator('#notice').innerText();
     assert.match(notice, new RegExp(`^Overfitting since step ${w[2]}: validation loss ${w[1]} → ${w[3]}`));
+    // The notice in the dark and the light theme (switched as a user does; the panel repaints with it).
+    await setColorScheme(page, 'dark');
     await shot('05-overfitting');
-    // The same notice in the light theme (the workspace setting changes the theme in place).
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...SMALL_MODEL, 'rnnLens.hiddenSize': 128, 'rnnLens.sampleEvery': 0, 'workbench.colorTheme': 'Default Light Modern' }));
-    await waitFor('the light theme', async () => /vs(?!-dark)/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? '') && !/\bvs-dark\b/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? ''), 15_000);
-    await page.waitForTimeout(1000);
+    await setColorScheme(page, 'light');
     await shot('05-overfitting-light');
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...SMALL_MODEL, 'rnnLens.hiddenSize': 128, 'rnnLens.sampleEvery': 0 }));
-    await waitFor('the dark theme again', async () => /\bvs-dark\b/.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? ''), 15_000);
+    await setColorScheme(page, 'dark');
     await runCommand(page, 'RNN Lens: Stop Training');
     // A 128-unit model on two shared cores: the stop can wait behind a step and a validation.
     await waitFor('the panel to say stopped', async () => (await trainState()) === 'stopped', 60_000);
