@@ -21,9 +21,9 @@ export interface CellChoice extends vscode.QuickPickItem {
 /** The quick pick rows in the active language (a function: l10n.t is read when asked). */
 function cellDetails(): Record<CellType, string> {
   return {
-    rnn: vscode.l10n.t('Vanilla recurrent network: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)'),
+    rnn: vscode.l10n.t('Vanilla RNN: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)'),
     lstm: vscode.l10n.t('Long short-term memory: input, forget, output gates; cell state c_t'),
-    gru: vscode.l10n.t('Gated recurrent unit: reset and update gates, no separate cell state'),
+    gru: vscode.l10n.t('Gated recurrent unit: reset and update gates, no cell state'),
   };
 }
 
