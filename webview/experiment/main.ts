@@ -99,7 +99,8 @@ const shownCards = new Map<string, { drawnFrom: string; element: HTMLElement }>(
  */
 function renderCards(s: ExperimentViewState): void {
   const wanted = s.cells.map((c) => ({ c, drawnFrom: JSON.stringify([c, s.totalSteps, s.chance !== null]) }));
-  const sameCells = wanted.length === shownCards.size && wanted.every(({ c }, i) => [...shownCards.keys()][i] === c.cell);
+  const shownOrder = [...shownCards.keys()];
+  const sameCells = wanted.length === shownOrder.length && wanted.every(({ c }, i) => shownOrder[i] === c.cell);
   if (!sameCells) {
     shownCards.clear();
     for (const { c, drawnFrom } of wanted) shownCards.set(c.cell, { drawnFrom, element: card(c, s) });

@@ -82,7 +82,7 @@ function ordinaryPass(net: Network, batch: number, steps: number, extra: readonl
  * the arena of the last call is kept and handed out again, zeroed and holding the current
  * weights, as long as the model and the shapes are the same. A fresh arena of a 3x256 LSTM's
  * trace is about 40 MB whose pages fault in one by one as the pass first touches them, which
- * cost a tenth of the trace. Each call invalidates what the previous one returned.
+ * cost about a third of the trace's CPU time. Each call invalidates what the previous one returned.
  */
 export class ReusablePass {
   private last: { key: string; config: Network['config']; arena: SimdArena; pass: Pass; spareFrom: number } | null = null;
